@@ -1,0 +1,66 @@
+// swift-tools-version:6.0
+// The turns package: a terminal chat client for Claude's Text Completions API.
+// See ARCHITECTURE.md for the map of targets and how data flows between them.
+import PackageDescription
+
+let package = Package(
+    name: "turns",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "turns", targets: ["turns"]),
+        .executable(name: "turns-bench", targets: ["turns-bench"]),
+        // The Text Completions client as a library for other Swift programs (no ncurses).
+        .library(name: "TurnsAPI", targets: ["TurnsAPI", "TurnsCore", "TurnsHTTP"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // MARK: - C edges
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses", pkgConfig: "ncursesw",
+                       providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // MARK: - Pure Swift libraries (no terminal, no network)
+        .target(name: "TurnsCore"),
+        .target(name: "TurnsLocal", dependencies: ["TurnsCore"]),
+        .target(name: "TurnsUI", dependencies: ["TurnsCore", "TurnsAPI"]),
+
+        // MARK: - The wire
+        .target(name: "TurnsHTTP", dependencies: ["CCurl"]),
+        .target(name: "TurnsAPI", dependencies: [
+            "TurnsCore", "TurnsHTTP",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "TurnsServe", dependencies: [
+            "TurnsCore", "TurnsAPI", "TurnsLocal",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+
+        // MARK: - Terminal edge
+        .target(name: "TurnsTerminal", dependencies: ["TurnsUI", "CNcurses"]),
+
+        // MARK: - Executables
+        .executableTarget(name: "turns", dependencies: [
+            "TurnsCore", "TurnsAPI", "TurnsLocal", "TurnsServe", "TurnsUI", "TurnsTerminal",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "turns-bench", dependencies: [
+            "TurnsCore", "TurnsAPI", "TurnsLocal", "TurnsUI",
+        ]),
+
+        // MARK: - Tests
+        .target(name: "TurnsTestSupport", dependencies: ["TurnsCore", "TurnsHTTP"], path: "Tests/TurnsTestSupport"),
+        .testTarget(name: "TurnsCoreTests", dependencies: ["TurnsCore", "TurnsTestSupport"]),
+        .testTarget(name: "TurnsAPITests", dependencies: ["TurnsAPI", "TurnsTestSupport"]),
+        .testTarget(name: "TurnsHTTPTests", dependencies: ["TurnsHTTP", "TurnsTestSupport"]),
+        .testTarget(name: "TurnsLocalTests", dependencies: ["TurnsLocal", "TurnsServe", "TurnsAPI", "TurnsTestSupport"]),
+        .testTarget(name: "TurnsUITests", dependencies: ["TurnsUI", "TurnsTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TurnsTestSupport", "TurnsCore"]),
+    ]
+)

@@ -1,0 +1,41 @@
+/// What a streaming request reports as it goes: the response starting, retries, and text.
+public enum CompletionEvent: Sendable {
+    /// The server accepted the request (a 2xx response head arrived).
+    case responseStarted(ResponseInfo)
+    /// An attempt failed and will be retried after `delay` seconds.
+    case retrying(RetryNotice)
+    /// A piece of the completion (the last one carries the stop reason).
+    case completion(Completion)
+}
+
+/// What the response head said.
+public struct ResponseInfo: Sendable, Hashable {
+    /// The HTTP status.
+    public var status: Int
+    /// The `request-id` (or `x-amzn-requestid`) header, when present.
+    public var requestID: String?
+    /// Creates response information.
+    public init(status: Int, requestID: String?) {
+        self.status = status
+        self.requestID = requestID
+    }
+}
+
+/// A retry about to happen.
+public struct RetryNotice: Sendable, Hashable {
+    /// Which retry this is, from 1.
+    public var attempt: Int
+    /// How many retries are allowed in all.
+    public var maxRetries: Int
+    /// Seconds until the retry is sent.
+    public var delay: Double
+    /// The failure being retried.
+    public var error: APIError
+    /// Creates a notice.
+    public init(attempt: Int, maxRetries: Int, delay: Double, error: APIError) {
+        self.attempt = attempt
+        self.maxRetries = maxRetries
+        self.delay = delay
+        self.error = error
+    }
+}

@@ -1,0 +1,2 @@
+/// The loopback server (placeholder until it is written).
+public enum TurnsServePlaceholder {}

@@ -1,0 +1,2 @@
+/// The pure UI layer (placeholder until it is written).
+public enum TurnsUIPlaceholder {}

@@ -1,0 +1,2 @@
+import XCTest
+final class TurnsHTTPTestsPlaceholder: XCTestCase { func testPlaceholder() {} }

@@ -1,0 +1,2 @@
+import XCTest
+final class TurnsLocalTestsPlaceholder: XCTestCase { func testPlaceholder() {} }

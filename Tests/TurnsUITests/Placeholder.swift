@@ -1,0 +1,2 @@
+import XCTest
+final class TurnsUITestsPlaceholder: XCTestCase { func testPlaceholder() {} }
