@@ -1,0 +1,124 @@
+/// A configuration file that could not be used: where, and why.
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file.
+    public var path: String
+    /// The 1-based line, when the problem has one.
+    public var line: Int?
+    /// What is wrong, in words a user can act on.
+    public var reason: String
+
+    /// "config.toml:3: temperature must be a number from 0 to 1, not 1.5"
+    public var description: String {
+        if let line { return "\(path):\(line): \(reason)" }
+        return "\(path): \(reason)"
+    }
+}
+
+/// Reads `config.toml` into a `ConfigLayer`.
+///
+/// ```toml
+/// backend = "anthropic"      # local | anthropic | bedrock
+/// model = "claude-2.1"
+/// max_tokens = 1024
+/// temperature = 0.7
+/// top_k = 40
+/// top_p = 0.9
+/// stop_sequences = ["\n\nObservation:"]
+/// system = "You are terse."
+/// stream = true
+/// theme = "dark"
+/// base_url = "https://api.anthropic.com"
+/// idle_timeout = 60
+/// max_retries = 2
+/// tokens_per_second = 30     # the local model's pace; 0 = unpaced
+/// corpus = "~/notes.txt"     # the local model's training text
+/// region = "us-east-1"       # Bedrock
+/// profile = "work"           # Bedrock
+/// ```
+/// Unknown keys are errors (a typo should not be silently ignored).
+public enum ConfigFile {
+    /// Parses configuration text; `path` is used in error messages.
+    public static func parse(_ text: String, path: String) throws(ConfigError) -> ConfigLayer {
+        let table: TOMLTable
+        do { table = try TOMLParser.parse(text) } catch {
+            throw ConfigError(path: path, line: error.line, reason: error.reason)
+        }
+        var layer = ConfigLayer()
+        for entry in table.entries {
+            func fail(_ reason: String) -> ConfigError { ConfigError(path: path, line: entry.line, reason: reason) }
+            func string() throws(ConfigError) -> String {
+                guard case .string(let s) = entry.value else { throw fail("\(entry.key) must be a string, not \(entry.value.typeName)") }
+                return s
+            }
+            func number() throws(ConfigError) -> Double {
+                switch entry.value {
+                case .integer(let i): return Double(i)
+                case .float(let d): return d
+                default: throw fail("\(entry.key) must be a number, not \(entry.value.typeName)")
+                }
+            }
+            func integer() throws(ConfigError) -> Int {
+                guard case .integer(let i) = entry.value else { throw fail("\(entry.key) must be an integer, not \(entry.value.typeName)") }
+                return i
+            }
+            switch entry.key {
+            case "backend":
+                let name = try string()
+                guard let kind = BackendKind(rawValue: name) else {
+                    throw fail("backend must be one of local, anthropic, bedrock, not \"\(name)\"")
+                }
+                layer.backend = kind
+            case "model": layer.model = try string()
+            case "max_tokens", "max_tokens_to_sample":
+                let v = try integer()
+                guard v >= 1 else { throw fail("\(entry.key) must be an integer >= 1, not \(v)") }
+                layer.maxTokens = v
+            case "temperature":
+                let v = try number()
+                guard v >= 0 && v <= 1 else { throw fail("temperature must be a number from 0 to 1, not \(v)") }
+                layer.temperature = v
+            case "top_k":
+                let v = try integer()
+                guard v >= 1 else { throw fail("top_k must be an integer >= 1, not \(v)") }
+                layer.topK = v
+            case "top_p":
+                let v = try number()
+                guard v >= 0 && v <= 1 else { throw fail("top_p must be a number from 0 to 1, not \(v)") }
+                layer.topP = v
+            case "stop_sequences":
+                guard case .array(let items) = entry.value else { throw fail("stop_sequences must be an array of strings") }
+                var stops: [String] = []
+                for item in items {
+                    guard case .string(let s) = item, !s.isEmpty else { throw fail("stop_sequences must hold non-empty strings") }
+                    stops.append(s)
+                }
+                layer.stopSequences = stops
+            case "system": layer.system = try string()
+            case "stream":
+                guard case .bool(let b) = entry.value else { throw fail("stream must be true or false") }
+                layer.stream = b
+            case "theme": layer.theme = try string()
+            case "api_key": layer.apiKey = try string()
+            case "base_url": layer.baseURL = try string()
+            case "idle_timeout":
+                let v = try number()
+                guard v > 0 else { throw fail("idle_timeout must be a number of seconds > 0") }
+                layer.idleTimeout = v
+            case "max_retries":
+                let v = try integer()
+                guard v >= 0 && v <= 10 else { throw fail("max_retries must be an integer from 0 to 10, not \(v)") }
+                layer.maxRetries = v
+            case "tokens_per_second":
+                let v = try number()
+                guard v >= 0 else { throw fail("tokens_per_second must be a number >= 0 (0 = unpaced)") }
+                layer.tokensPerSecond = v
+            case "corpus": layer.corpusPath = try string()
+            case "region": layer.region = try string()
+            case "profile": layer.profile = try string()
+            default:
+                throw fail("unknown key \"\(entry.key)\"")
+            }
+        }
+        return layer
+    }
+}

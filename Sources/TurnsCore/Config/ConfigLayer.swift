@@ -1,0 +1,119 @@
+/// Which backend answers.
+public enum BackendKind: String, Sendable, CaseIterable {
+    /// The offline local model, served in-process over loopback HTTP.
+    case local
+    /// Anthropic's API.
+    case anthropic
+    /// Claude on Amazon Bedrock.
+    case bedrock
+
+    /// The model used when none is configured.
+    public var defaultModel: String {
+        switch self {
+        case .local: return "turns-local"
+        case .anthropic: return SamplingSettings.defaultModel
+        case .bedrock: return "anthropic.claude-v2:1"
+        }
+    }
+}
+
+/// One layer of configuration (built-in defaults, the config file, the environment, or the command line).
+/// A nil field means "this layer says nothing"; upper layers override lower ones field by field.
+public struct ConfigLayer: Sendable, Equatable {
+    /// The backend.
+    public var backend: BackendKind?
+    /// The model name or id.
+    public var model: String?
+    /// `max_tokens_to_sample`.
+    public var maxTokens: Int?
+    /// `temperature`.
+    public var temperature: Double?
+    /// `top_k`.
+    public var topK: Int?
+    /// `top_p`.
+    public var topP: Double?
+    /// `stop_sequences`.
+    public var stopSequences: [String]?
+    /// The system text placed before the first Human turn.
+    public var system: String?
+    /// Whether answers stream (true) or arrive as one JSON response.
+    public var stream: Bool?
+    /// The theme name.
+    public var theme: String?
+    /// The Anthropic API key (from the file or the environment only, never a flag).
+    public var apiKey: String?
+    /// The API's base URL.
+    public var baseURL: String?
+    /// Seconds of silence before a streaming request is abandoned.
+    public var idleTimeout: Double?
+    /// Retries after a failed attempt.
+    public var maxRetries: Int?
+    /// Pacing of the local model (0 = as fast as possible).
+    public var tokensPerSecond: Double?
+    /// A corpus file for the local model.
+    public var corpusPath: String?
+    /// The AWS region for Bedrock.
+    public var region: String?
+    /// The AWS profile for Bedrock.
+    public var profile: String?
+
+    /// Creates an empty layer.
+    public init() {}
+
+    /// This layer with every field that `upper` sets replaced by `upper`'s value.
+    public func overlaid(by upper: ConfigLayer) -> ConfigLayer {
+        var out = self
+        if let v = upper.backend { out.backend = v }
+        if let v = upper.model { out.model = v }
+        if let v = upper.maxTokens { out.maxTokens = v }
+        if let v = upper.temperature { out.temperature = v }
+        if let v = upper.topK { out.topK = v }
+        if let v = upper.topP { out.topP = v }
+        if let v = upper.stopSequences { out.stopSequences = v }
+        if let v = upper.system { out.system = v }
+        if let v = upper.stream { out.stream = v }
+        if let v = upper.theme { out.theme = v }
+        if let v = upper.apiKey { out.apiKey = v }
+        if let v = upper.baseURL { out.baseURL = v }
+        if let v = upper.idleTimeout { out.idleTimeout = v }
+        if let v = upper.maxRetries { out.maxRetries = v }
+        if let v = upper.tokensPerSecond { out.tokensPerSecond = v }
+        if let v = upper.corpusPath { out.corpusPath = v }
+        if let v = upper.region { out.region = v }
+        if let v = upper.profile { out.profile = v }
+        return out
+    }
+
+    /// The layer the environment gives: `ANTHROPIC_API_KEY` and `ANTHROPIC_BASE_URL` (empty values ignored).
+    public static func fromEnvironment(_ environment: [String: String]) -> ConfigLayer {
+        var layer = ConfigLayer()
+        if let key = environment["ANTHROPIC_API_KEY"], !key.isEmpty { layer.apiKey = key }
+        if let url = environment["ANTHROPIC_BASE_URL"], !url.isEmpty { layer.baseURL = url }
+        return layer
+    }
+}
+
+/// Paths the program reads and writes, following the XDG base-directory rules.
+public struct XDGPaths: Sendable, Equatable {
+    /// `$XDG_CONFIG_HOME/turns` (default `~/.config/turns`).
+    public var configDirectory: String
+    /// `$XDG_DATA_HOME/turns` (default `~/.local/share/turns`).
+    public var dataDirectory: String
+    /// `$XDG_STATE_HOME/turns` (default `~/.local/state/turns`).
+    public var stateDirectory: String
+
+    /// Resolves the directories from an environment.
+    public init(environment: [String: String]) {
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        func base(_ name: String, _ fallback: String) -> String {
+            if let v = environment[name], v.hasPrefix("/") { return v }
+            return home + "/" + fallback
+        }
+        configDirectory = base("XDG_CONFIG_HOME", ".config") + "/turns"
+        dataDirectory = base("XDG_DATA_HOME", ".local/share") + "/turns"
+        stateDirectory = base("XDG_STATE_HOME", ".local/state") + "/turns"
+    }
+
+    /// The configuration file.
+    public var configFile: String { configDirectory + "/config.toml" }
+}
