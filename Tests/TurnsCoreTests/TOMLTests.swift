@@ -54,7 +54,7 @@ final class TOMLTests: XCTestCase {
         XCTAssertEqual(message("a = 1\nb 2"), "line 2: expected '=' after the key")
         XCTAssertEqual(message("a = \"open"), "line 1: unterminated string")
         XCTAssertEqual(message("a = 1\na = 2"), "line 2: key \"a\" is defined twice")
-        XCTAssertEqual(message("\n\nx = hello"), "line 3: expected a value (strings need quotes)")
+        XCTAssertEqual(message("\n\nx = hello"), "line 3: invalid value hello (strings need quotes)")
         XCTAssertEqual(message("x = 12abc"), "line 1: invalid value 12abc (strings need quotes)")
         XCTAssertEqual(message("x = [1, 2"), "line 1: unterminated array")
         XCTAssertEqual(message("x = 1 y"), "line 1: unexpected text after the value")
@@ -122,5 +122,36 @@ final class ConfigFileTests: XCTestCase {
         XCTAssertEqual(custom.configFile, "/cfg/turns/config.toml")
         XCTAssertEqual(custom.stateDirectory, "/h/.local/state/turns")
         XCTAssertEqual(custom.dataDirectory, "/h/.local/share/turns")
+    }
+}
+
+final class ResolvedConfigurationTests: XCTestCase {
+    func testWithNoKeyAndNoBackendTheLocalModelAnswers() throws {
+        let config = try ResolvedConfiguration.resolve(file: ConfigLayer(), environment: ConfigLayer(), flags: ConfigLayer())
+        XCTAssertEqual(config.backend, .local)
+        XCTAssertEqual(config.settings.model, "turns-local")
+        XCTAssertTrue(config.stream)
+    }
+
+    func testAnAPIKeyInTheEnvironmentSelectsAnthropic() throws {
+        let env = ConfigLayer.fromEnvironment(["ANTHROPIC_API_KEY": "sk-test"])
+        let config = try ResolvedConfiguration.resolve(file: ConfigLayer(), environment: env, flags: ConfigLayer())
+        XCTAssertEqual(config.backend, .anthropic)
+        XCTAssertEqual(config.settings.model, "claude-2.1")
+    }
+
+    func testAnExplicitBackendWinsOverTheKey() throws {
+        var flags = ConfigLayer()
+        flags.backend = .local
+        let env = ConfigLayer.fromEnvironment(["ANTHROPIC_API_KEY": "sk-test"])
+        XCTAssertEqual(try ResolvedConfiguration.resolve(file: ConfigLayer(), environment: env, flags: flags).backend, .local)
+    }
+
+    func testAnInvalidFlagValueIsRejectedByName() {
+        var flags = ConfigLayer()
+        flags.topP = 3
+        XCTAssertThrowsError(try ResolvedConfiguration.resolve(file: ConfigLayer(), environment: ConfigLayer(), flags: flags)) {
+            XCTAssertEqual(($0 as? SettingsError)?.description, "invalid top_p 3: must be a number from 0 to 1")
+        }
     }
 }

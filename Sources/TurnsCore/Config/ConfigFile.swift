@@ -7,6 +7,13 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What is wrong, in words a user can act on.
     public var reason: String
 
+    /// Creates an error.
+    public init(path: String, line: Int?, reason: String) {
+        self.path = path
+        self.line = line
+        self.reason = reason
+    }
+
     /// "config.toml:3: temperature must be a number from 0 to 1, not 1.5"
     public var description: String {
         if let line { return "\(path):\(line): \(reason)" }

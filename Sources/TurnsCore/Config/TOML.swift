@@ -273,6 +273,7 @@ private struct Parser {
             if c == "]" { i += 1; return .array(items) }
             items.append(try parseValue())
             skipBlank()
+            if atEnd { throw fail("unterminated array") }
             if current == "," { i += 1; continue }
             if current == "]" { i += 1; return .array(items) }
             throw fail("expected ',' or ']' in the array")

@@ -1,0 +1,46 @@
+# turns: `make run` opens the chat on the offline local backend; `make test` runs every test.
+# Both install what a fresh Debian machine lacks first (with sudo when not root).
+
+SHELL := /bin/bash
+SWIFT ?= swift
+BUILD_DEPS := libcurl4-openssl-dev libncurses-dev pkg-config
+TEST_DEPS := tmux python3 python3-venv
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BIN = $(shell $(SWIFT) build --show-bin-path)
+PYENV := .build/pyenv
+
+.PHONY: run test build release deps test-deps python-peers sdk-compat bench clean
+
+## Install the C libraries the build links against, when missing.
+deps:
+	@scripts/ensure-packages $(BUILD_DEPS)
+
+## Install what the end-to-end tests drive (tmux, python for the SDK peer), when missing.
+test-deps: deps
+	@scripts/ensure-packages $(TEST_DEPS)
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+## Open the chat (the local backend unless ANTHROPIC_API_KEY or a config file says otherwise).
+run: build
+	@"$(BIN)/turns" $(ARGS)
+
+## Every test: the Swift suites, then the official SDK as a peer of `turns serve` when it can be installed.
+test: test-deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	@$(MAKE) --no-print-directory sdk-compat
+
+## The official Python SDK (anthropic==0.125.0) against `turns serve`, compared with `turns --print`.
+sdk-compat: build
+	@scripts/sdk-compat "$(BIN)/turns" "$(PYENV)"
+
+bench: release
+	$(SWIFT) run -c release turns-bench
+
+clean:
+	rm -rf .build

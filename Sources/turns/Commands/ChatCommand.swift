@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import TurnsCore
+
+/// `turns [--print [PROMPT…]]`: the chat, or one answer printed to stdout.
+struct ChatCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chat",
+        abstract: "Open the chat (the default), or print one answer with --print.")
+
+    @Flag(name: [.customShort("p"), .customLong("print")],
+          help: "Print one answer to stdout: the prompt from the arguments, or stdin when none is given.")
+    var printMode = false
+
+    @Flag(help: "With --print: send stdin as the whole prompt (it must hold the Human/Assistant turns).")
+    var raw = false
+
+    @Flag(help: "With --print: report stop reason, request id, time to first token and tokens/s on stderr.")
+    var verbose = false
+
+    @OptionGroup var options: SamplingOptions
+
+    @Argument(help: "With --print: the prompt (words are joined with spaces).")
+    var prompt: [String] = []
+
+    func validate() throws {
+        if !printMode && (!prompt.isEmpty || raw || verbose) {
+            throw ValidationError("a prompt, --raw and --verbose go with --print")
+        }
+        if raw && !prompt.isEmpty {
+            throw ValidationError("--raw reads the prompt from stdin; give no prompt arguments")
+        }
+    }
+
+    func run() async throws {
+        let config = try ConfigurationLoader.load(flags: options.layer)
+        if printMode {
+            let status = await PrintMode(config: config, verbose: verbose).run(promptArguments: prompt, raw: raw)
+            throw ProcessExit(status: status)
+        }
+        Terminal.error("the chat is not available in this build yet; use --print")
+        throw ProcessExit(status: ExitStatus.usage)
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import TurnsAPI
+import TurnsCore
+import TurnsHTTP
+import TurnsServe
+
+/// A ready client for the configured backend. For the local backend it also runs the in-process loopback
+/// server, so the local model is reached through the very same HTTP + SSE path as the real API.
+final class BackendConnection {
+    /// The client requests go through.
+    let client: CompletionsClient
+    /// The backend in use.
+    let backend: BackendKind
+    /// Where requests go, for the status bar and `--verbose` (never holds a secret).
+    let endpoint: String
+    private let localServer: CompletionServer?
+
+    private init(client: CompletionsClient, backend: BackendKind, endpoint: String, localServer: CompletionServer?) {
+        self.client = client
+        self.backend = backend
+        self.endpoint = endpoint
+        self.localServer = localServer
+    }
+
+    /// The notice shown once when the offline model answers.
+    static let localNotice = """
+        Using the offline local model: a small word model that runs on this machine, not Claude. \
+        To talk to Claude, set ANTHROPIC_API_KEY (or api_key in ~/.config/turns/config.toml) and run turns again.
+        """
+
+    /// Opens a connection for `config`, starting the local server when the local backend is chosen.
+    static func open(_ config: ResolvedConfiguration) throws(BackendSetupError) -> BackendConnection {
+        switch config.backend {
+        case .local:
+            let corpus: String?
+            if let path = config.corpusPath {
+                let expanded = (path as NSString).expandingTildeInPath
+                guard let data = FileManager.default.contents(atPath: expanded) else {
+                    throw BackendSetupError(message: "cannot read the corpus file \(path)")
+                }
+                guard let text = String(data: data, encoding: .utf8) else {
+                    throw BackendSetupError(message: "the corpus file \(path) is not UTF-8 text")
+                }
+                corpus = text
+            } else {
+                corpus = nil
+            }
+            // A fresh key per process: nothing else on this machine can use our loopback port by accident.
+            let localKey = "local-" + UUID().uuidString
+            var options = CompletionServer.Options()
+            options.host = "127.0.0.1"
+            options.port = 0
+            options.apiKey = localKey
+            options.tokensPerSecond = config.tokensPerSecond
+            options.corpus = corpus
+            let server: CompletionServer
+            let port: Int
+            do {
+                server = try CompletionServer(options: options)
+                port = try server.start()
+            } catch {
+                throw BackendSetupError(message: "the local model could not start: \(error)")
+            }
+            let base = "http://127.0.0.1:\(port)"
+            let client = CompletionsClient(clientConfiguration(config, apiKey: localKey, baseURL: base),
+                                           transport: CurlTransport())
+            return BackendConnection(client: client, backend: .local, endpoint: "offline model", localServer: server)
+        case .anthropic:
+            guard let key = config.apiKey, !key.isEmpty else {
+                throw BackendSetupError(message: "the anthropic backend needs an API key: set ANTHROPIC_API_KEY "
+                    + "(or api_key in the config file), or use --backend local for the offline model")
+            }
+            let base = config.baseURL ?? ClientConfiguration.defaultAnthropicBaseURL
+            let client = CompletionsClient(clientConfiguration(config, apiKey: key, baseURL: base),
+                                           transport: CurlTransport())
+            return BackendConnection(client: client, backend: .anthropic, endpoint: base, localServer: nil)
+        case .bedrock:
+            throw BackendSetupError(message: "the bedrock backend is not available in this build yet")
+        }
+    }
+
+    private static func clientConfiguration(_ config: ResolvedConfiguration, apiKey: String, baseURL: String)
+        -> ClientConfiguration {
+        var configuration = ClientConfiguration(backend: .anthropic(apiKey: apiKey, baseURL: baseURL))
+        configuration.maxRetries = config.maxRetries
+        configuration.idleTimeout = config.idleTimeout
+        return configuration
+    }
+
+    /// Stops the local server, if one runs.
+    func close() {
+        localServer?.stop()
+    }
+}
+
+/// The backend could not be set up; the message says what to do.
+struct BackendSetupError: Error, CustomStringConvertible {
+    /// What went wrong and what to do.
+    var message: String
+    var description: String { message }
+}

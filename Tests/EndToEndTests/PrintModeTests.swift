@@ -1,0 +1,112 @@
+import XCTest
+import TurnsTestSupport
+
+/// `turns --print` and friends, run as the real binary with an isolated home folder.
+final class PrintModeTests: XCTestCase {
+    private var home = ""
+    private var env: [String: String] = [:]
+    private let turns = ProcessRunner.executable("turns")
+
+    override func setUpWithError() throws {
+        home = ProcessRunner.temporaryDirectory()
+        env = ProcessRunner.isolatedEnvironment(home: home)
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: turns), "build the turns executable first")
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(atPath: home)
+    }
+
+    private func turns(_ arguments: [String], stdin: String? = nil, env extra: [String: String] = [:]) throws -> ProcessRunner.Result {
+        try ProcessRunner.run(turns, arguments, environment: env.merging(extra) { $1 }, stdin: stdin, timeout: 60)
+    }
+
+    func testPrintStreamsAnAnswerFromTheLocalBackendWithNoKey() throws {
+        let result = try turns(["--print", "--tokens-per-second", "0", "Hello"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.hasSuffix("\n"))
+        XCTAssertFalse(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+        XCTAssertTrue(result.stderr.contains("offline local model"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("ANTHROPIC_API_KEY"), result.stderr)
+    }
+
+    func testTemperatureZeroAnswersAreIdenticalRunToRun() throws {
+        let args = ["-p", "--temperature", "0", "--tokens-per-second", "0", "--max-tokens", "60", "How do I save?"]
+        let first = try turns(args), second = try turns(args)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(first.stdout, second.stdout)
+    }
+
+    func testThePromptCanComeFromStdin() throws {
+        let result = try turns(["-p", "--temperature", "0", "--tokens-per-second", "0", "--max-tokens", "20"],
+                               stdin: "What are themes?\n")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let fromArgs = try turns(["-p", "--temperature", "0", "--tokens-per-second", "0", "--max-tokens", "20",
+                                  "What are themes?"])
+        XCTAssertEqual(result.stdout, fromArgs.stdout)
+    }
+
+    func testVerboseReportsStopReasonRequestIDAndTimings() throws {
+        let result = try turns(["-p", "--verbose", "--tokens-per-second", "0", "--max-tokens", "5", "Hi"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("stop_reason: max_tokens"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("request_id: req_"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("time to first token: "), result.stderr)
+        XCTAssertTrue(result.stderr.contains("tokens/s: "), result.stderr)
+    }
+
+    func testNoStreamPrintsTheSameAnswerAsStreaming() throws {
+        let args = ["-p", "--temperature", "0", "--tokens-per-second", "0", "--max-tokens", "40", "Tell me about F2"]
+        let streamed = try turns(args), whole = try turns(args + ["--no-stream"])
+        XCTAssertEqual(whole.status, 0, whole.stderr)
+        XCTAssertEqual(streamed.stdout, whole.stdout)
+    }
+
+    func testAnInvalidSettingExitsTwoNamingFieldValueAndRange() throws {
+        let result = try turns(["-p", "--temperature", "1.5", "Hi"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertEqual(result.stderr, "turns: invalid temperature 1.5: must be a number from 0 to 1\n")
+        XCTAssertEqual(result.stdout, "")
+    }
+
+    func testAMalformedConfigFileExitsTwoWithItsLineNumber() throws {
+        try FileManager.default.createDirectory(atPath: home + "/config/turns", withIntermediateDirectories: true)
+        try "model = \"x\"\ntemperature = \n".write(toFile: home + "/config/turns/config.toml", atomically: true, encoding: .utf8)
+        let result = try turns(["-p", "Hi"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertEqual(result.stderr, "turns: \(home)/config/turns/config.toml:2: expected a value\n")
+    }
+
+    func testARawPromptThatTheAPIWouldRefuseExitsTwo() throws {
+        let result = try turns(["-p", "--raw"], stdin: "Hello, world")
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("prompt must start with"), result.stderr)
+    }
+
+    func testARawPromptWithItsOwnTurnsIsAnswered() throws {
+        let result = try turns(["-p", "--raw", "--tokens-per-second", "0", "--max-tokens", "10"],
+                               stdin: "Be brief.\n\nHuman: What is turns?\n\nAssistant:")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertFalse(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+    }
+
+    func testTheAnthropicBackendWithoutAKeyExplainsWhatToSet() throws {
+        let result = try turns(["-p", "--backend", "anthropic", "Hi"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("ANTHROPIC_API_KEY"), result.stderr)
+    }
+
+    func testVersionAndHelpExitZero() throws {
+        let version = try turns(["--version"])
+        XCTAssertEqual(version.status, 0)
+        XCTAssertTrue(version.stdout.hasPrefix("turns "), version.stdout)
+        let help = try turns(["--help"])
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.stdout.contains("--print"), help.stdout)
+    }
+
+    func testAnUnknownFlagIsAUsageError() throws {
+        let result = try turns(["--frobnicate"])
+        XCTAssertEqual(result.status, 2)
+    }
+}
