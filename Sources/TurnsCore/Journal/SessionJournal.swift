@@ -1,0 +1,99 @@
+import Foundation
+
+/// Journals a conversation as it happens to an append-only file, one JSON record per line, so that a crash
+/// (even `kill -9`) loses at most the text of the last second.
+///
+/// Durability: records are written to the file as they come, except streamed text, which is gathered and written
+/// by `flush()` (the chat calls it once per frame). `fsync` runs when a turn completes and, while an answer
+/// streams, at most once per `syncInterval`. Text written to the kernel survives the process being killed;
+/// fsync additionally guards against the machine losing power.
+public final class SessionJournal {
+    /// The session's id (the file name without `.jsonl`).
+    public let id: String
+    /// The journal file.
+    public let path: String
+    /// The longest time streamed text may wait before it is fsynced.
+    public var syncInterval: Double = 1.0
+
+    private let fd: Int32
+    private var pendingText = ""
+    private var lastSync = Date.distantPast
+    private var dirty = false
+
+    /// Creates a new journal in `folder` (created with mode 0700; the file is 0600).
+    public init(folder: String, system: String?, now: Date = Date()) throws(TranscriptFileError) {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw TranscriptFileError(path: folder, problem: "cannot create the sessions folder")
+        }
+        let stamp = TimestampFormat.string(from: now)
+        let digits = stamp.filter(\.isNumber)
+        let compact = String(digits.prefix(8)) + "-" + String(digits.dropFirst(8).prefix(6))
+        id = compact + "-" + String(format: "%04x", UInt16.random(in: 0...UInt16.max))
+        path = folder + "/" + id + ".jsonl"
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw TranscriptFileError(path: path, problem: String(cString: strerror(errno)).lowercased())
+        }
+        append(.session(id: id, createdAt: now, system: system))
+        sync()
+    }
+
+    deinit {
+        flush(forceSync: true)
+        close(fd)
+    }
+
+    /// Appends a record. Streamed text (`.text`) is gathered until the next `flush`; every other record
+    /// is written at once, after any gathered text.
+    public func append(_ record: JournalRecord) {
+        if case .text(let text) = record {
+            pendingText += text
+            return
+        }
+        writePendingText()
+        writeLine(record.jsonLine)
+        switch record {
+        case .turn, .answerEnd, .truncate, .replace, .system: sync()
+        default: break
+        }
+    }
+
+    /// Writes gathered text, and fsyncs when `syncInterval` has passed since the last sync (or when forced).
+    public func flush(now: Date = Date(), forceSync: Bool = false) {
+        writePendingText()
+        if dirty && (forceSync || now.timeIntervalSince(lastSync) >= syncInterval) { sync(now: now) }
+    }
+
+    /// Whether text is gathered and not yet written.
+    public var hasPendingText: Bool { !pendingText.isEmpty }
+
+    private func writePendingText() {
+        guard !pendingText.isEmpty else { return }
+        let text = pendingText
+        pendingText = ""
+        writeLine(JournalRecord.text(text).jsonLine)
+    }
+
+    private func writeLine(_ line: String) {
+        var bytes = Array(line.utf8)
+        bytes.append(0x0A)
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 { if errno == EINTR { continue }; return }
+                offset += n
+            }
+        }
+        dirty = true
+    }
+
+    private func sync(now: Date = Date()) {
+        fsync(fd)
+        lastSync = now
+        dirty = false
+    }
+}

@@ -1,0 +1,294 @@
+import XCTest
+import TurnsCore
+import TurnsTestSupport
+
+/// Generates conversations with every awkward feature: unicode, newlines, marker look-alikes, empty and long turns.
+enum ConversationGenerator {
+    static func make(using rng: inout SeededGenerator) -> Transcript {
+        let system: String? = Bool.random(using: &rng) ? TrickyText.random(using: &rng) : nil
+        var turns: [Turn] = []
+        let count = Int.random(in: 0...8, using: &rng)
+        for index in 0..<count {
+            var text = TrickyText.random(using: &rng)
+            if Int.random(in: 0..<20, using: &rng) == 0 { text = String(repeating: "long 界 line\n", count: 5000) }
+            let date = Date(timeIntervalSince1970: Double(Int.random(in: 1_600_000_000_000...1_900_000_000_000,
+                                                                      using: &rng)) / 1000)
+            let role: Role = index % 2 == 0 ? .human : .assistant
+            var reply: ReplyInfo?
+            if role == .assistant {
+                reply = ReplyInfo(backend: "local", model: "turns-local",
+                                  settings: SamplingSettings(model: "turns-local", maxTokensToSample: 300,
+                                                             temperature: Bool.random(using: &rng) ? 0.7 : nil,
+                                                             topK: Bool.random(using: &rng) ? 40 : nil,
+                                                             stopSequences: Bool.random(using: &rng) ? ["\n\nObs:"] : []),
+                                  stopReason: Bool.random(using: &rng) ? "stop_sequence" : nil,
+                                  interrupted: Bool.random(using: &rng),
+                                  error: Bool.random(using: &rng) ? "the connection was lost" : nil,
+                                  requestID: "req_\(index)", timeToFirstToken: 0.125, tokensPerSecond: 31.5)
+            }
+            turns.append(Turn(role: role, text: text, createdAt: date, reply: reply))
+        }
+        return Transcript(system: system, turns: turns)
+    }
+}
+
+final class TranscriptRoundTripTests: XCTestCase {
+    func testJSONLoadJSONIsIdenticalForGeneratedConversations() throws {
+        var rng = SeededGenerator(seed: 4)
+        for _ in 0..<300 {
+            let transcript = ConversationGenerator.make(using: &rng)
+            let json = TranscriptJSON.encode(transcript)
+            let loaded = try TranscriptJSON.decode(try JSONValue.parse(json))
+            XCTAssertEqual(TranscriptJSON.encode(loaded), json)
+            XCTAssertEqual(loaded.turns.map(\.text), transcript.turns.map(\.text))
+        }
+    }
+
+    func testTxtLoadTxtIsByteIdenticalForWhatTurnsWrites() {
+        var rng = SeededGenerator(seed: 5)
+        for _ in 0..<300 {
+            let transcript = ConversationGenerator.make(using: &rng)
+            let txt = TranscriptFiles.promptFileText(transcript)
+            let again = TranscriptFiles.promptFileText(TranscriptFiles.fromPromptText(txt))
+            XCTAssertTrue(again == txt, "txt round trip differs for \(String(txt.prefix(200)).debugDescription)")
+        }
+    }
+
+    func testAHandWrittenPromptLoadsAsTheRightTurnsAndAsksForAnAnswer() throws {
+        let folder = ProcessRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/prompt.txt"
+        try "You are a pirate.\n\nHuman: Hello\n\nAssistant: Arr!\n\nHuman: Where is the gold?\n\nAssistant:"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let transcript = try TranscriptFiles.load(from: path)
+        XCTAssertEqual(transcript.system, "You are a pirate.")
+        XCTAssertEqual(transcript.turns.map(\.role), [.human, .assistant, .human])
+        XCTAssertEqual(transcript.turns.map(\.text), ["Hello", "Arr!", "Where is the gold?"])
+        XCTAssertTrue(TranscriptFiles.asksForAnswer(transcript))
+    }
+
+    func testMarkdownHasAHeaderAHeadingPerTurnAndIntactCodeBlocks() {
+        let transcript = Transcript(system: "Be brief.", turns: [
+            Turn(role: .human, text: "Show code"),
+            Turn(role: .assistant, text: "```swift\nlet x = 1\n    indented\n```",
+                 reply: ReplyInfo(backend: "local", model: "m", settings: SamplingSettings(model: "m"),
+                                  stopReason: "stop_sequence")),
+        ])
+        let md = TranscriptFiles.render(transcript, as: .md, context: .init(
+            backend: "local", settings: SamplingSettings(model: "m", maxTokensToSample: 10, temperature: 0.5),
+            date: Date(timeIntervalSince1970: 0)))
+        XCTAssertEqual(md, """
+        # Conversation
+
+        - Date: 1970-01-01T00:00:00.000Z
+        - Backend: local
+        - Model: m
+        - Settings: max_tokens_to_sample 10, temperature 0.5
+
+        ## System
+
+        Be brief.
+
+        ## Human
+
+        Show code
+
+        ## Assistant (stop_sequence)
+
+        ```swift
+        let x = 1
+            indented
+        ```
+
+        """)
+    }
+}
+
+/// A file system whose chosen step fails, to show a failed save never damages the existing file.
+struct FailingFileSystem: SaveFileSystem {
+    let failing: String
+    let real = POSIXSaveFileSystem()
+
+    func create(_ path: String) throws(SaveStepError) -> Int32 {
+        if failing == "create" { throw SaveStepError(step: "create", reason: "injected") }
+        return try real.create(path)
+    }
+    func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(SaveStepError) {
+        if failing == "write" {
+            // Write half, then fail, like a full disk.
+            try real.write(fd, UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count / 2)]))
+            throw SaveStepError(step: "write", reason: "No space left on device")
+        }
+        try real.write(fd, bytes)
+    }
+    func fsync(_ fd: Int32) throws(SaveStepError) {
+        if failing == "fsync" { throw SaveStepError(step: "fsync", reason: "injected") }
+        try real.fsync(fd)
+    }
+    func close(_ fd: Int32) throws(SaveStepError) {
+        try real.close(fd)
+        if failing == "close" { throw SaveStepError(step: "close", reason: "injected") }
+    }
+    func rename(_ from: String, _ to: String) throws(SaveStepError) {
+        if failing == "rename" { throw SaveStepError(step: "rename", reason: "injected") }
+        try real.rename(from, to)
+    }
+    func syncDirectory(_ path: String) throws(SaveStepError) {
+        if failing == "syncDirectory" { throw SaveStepError(step: "fsync folder", reason: "injected") }
+        try real.syncDirectory(path)
+    }
+    func remove(_ path: String) { real.remove(path) }
+}
+
+final class SafeSaveTests: XCTestCase {
+    private var folder = ""
+    override func setUp() { folder = ProcessRunner.temporaryDirectory() }
+    override func tearDown() { try? FileManager.default.removeItem(atPath: folder) }
+
+    private let context = TranscriptFiles.Context(backend: "local", settings: SamplingSettings())
+
+    func testASaveInterruptedAtEveryStepNeverDamagesTheExistingFile() throws {
+        let path = folder + "/chat.json"
+        let original = Transcript(turns: [Turn(role: .human, text: "keep me")])
+        try TranscriptFiles.save(original, to: path, context: context)
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let replacement = Transcript(turns: [Turn(role: .human, text: String(repeating: "new ", count: 10_000))])
+        for step in ["create", "write", "fsync", "close", "rename"] {
+            XCTAssertThrowsError(try TranscriptFiles.save(replacement, to: path, context: context,
+                                                          writer: AtomicFileWriter(fileSystem: FailingFileSystem(failing: step)))) {
+                let message = ($0 as? TranscriptFileError)?.description ?? ""
+                XCTAssertTrue(message.contains("not saved"), message)
+                XCTAssertTrue(message.contains("unchanged"), message)
+            }
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), before, "after a failed \(step)")
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0 != "chat.json" }
+            XCTAssertEqual(leftovers, [], "temporary files left after a failed \(step)")
+        }
+        // A failure to sync the folder comes after the rename: the new file is whole.
+        try TranscriptFiles.save(replacement, to: path, context: context,
+                                 writer: AtomicFileWriter(fileSystem: FailingFileSystem(failing: "syncDirectory")))
+        XCTAssertEqual(try TranscriptFiles.load(from: path).turns.map(\.text), replacement.turns.map(\.text))
+    }
+
+    func testSavedFilesAre0600AndNewFoldersAre0700() throws {
+        let path = folder + "/new/sub/chat.txt"
+        try TranscriptFiles.save(Transcript(turns: [Turn(role: .human, text: "hi")]), to: path, context: context)
+        let file = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        let dir = try FileManager.default.attributesOfItem(atPath: folder + "/new/sub")[.posixPermissions] as? Int
+        XCTAssertEqual(file, 0o600)
+        XCTAssertEqual(dir, 0o700)
+    }
+}
+
+final class BadTranscriptInputTests: XCTestCase {
+    private var folder = ""
+    override func setUp() { folder = ProcessRunner.temporaryDirectory() }
+    override func tearDown() { try? FileManager.default.removeItem(atPath: folder) }
+
+    private func loadError(_ name: String, _ bytes: [UInt8]) -> String? {
+        let path = folder + "/" + name
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        do { _ = try TranscriptFiles.load(from: path); return nil } catch {
+            return error.description.replacingOccurrences(of: folder + "/", with: "")
+        }
+    }
+
+    func testEachBadFileGivesAOneLineErrorNamingFileAndProblem() throws {
+        let good = TranscriptJSON.encode(Transcript(turns: [Turn(role: .human, text: "hi")]))
+        XCTAssertEqual(loadError("corrupt.json", Array("{\"format\": \"turns-transcript\", oops}".utf8)),
+                       "corrupt.json: corrupt JSON: invalid JSON at byte 31: expected a string key")
+        XCTAssertEqual(loadError("truncated.json", Array(good.utf8.prefix(40))),
+                       "truncated.json: the file is truncated (it ends in the middle of the JSON)")
+        XCTAssertEqual(loadError("latin1.txt", [0x0A, 0x0A, 0x48, 0x75, 0x6D, 0x61, 0x6E, 0x3A, 0x20, 0xE9]),
+                       "latin1.txt: not UTF-8 text")
+        XCTAssertEqual(loadError("future.json", Array(good.replacingOccurrences(of: "\"version\": 1", with: "\"version\": 9").utf8)),
+                       "future.json: unsupported transcript version 9 (this turns reads version 1)")
+        XCTAssertEqual(loadError("other.json", Array("{\"hello\": 1}".utf8)),
+                       "other.json: not a turns transcript (no \"format\": \"turns-transcript\")")
+        XCTAssertEqual(loadError("empty.json", []), "empty.json: the file is empty")
+        XCTAssertEqual(loadError("notes.md", Array("# hi".utf8)),
+                       "notes.md: Markdown transcripts are for reading; load the .json or .txt")
+        XCTAssertEqual(loadError("missing.json", nil), "missing.json: no such file or directory")
+        for message in [loadError("corrupt.json", Array("{".utf8))].compactMap({ $0 }) {
+            XCTAssertFalse(message.contains("\n"))
+        }
+    }
+
+    func testAFileOverTheSizeLimitIsRefusedWithoutReadingIt() throws {
+        let path = folder + "/huge.json"
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.truncate(atOffset: UInt64(TranscriptFiles.maximumSize + 1))
+        try handle.close()
+        XCTAssertThrowsError(try TranscriptFiles.load(from: path)) {
+            XCTAssertEqual(($0 as? TranscriptFileError)?.problem, "too large (256 MB; the limit is 256 MB)")
+        }
+    }
+
+    private func loadError(_ name: String, _ bytes: [UInt8]?) -> String? {
+        guard let bytes else {
+            do { _ = try TranscriptFiles.load(from: folder + "/" + name); return nil } catch {
+                return error.description.replacingOccurrences(of: folder + "/", with: "")
+            }
+        }
+        return loadError(name, bytes as [UInt8])
+    }
+}
+
+final class SessionJournalTests: XCTestCase {
+    private var folder = ""
+    override func setUp() { folder = ProcessRunner.temporaryDirectory() }
+    override func tearDown() { try? FileManager.default.removeItem(atPath: folder) }
+
+    private let reply = ReplyInfo(backend: "local", model: "m", settings: SamplingSettings(model: "m"))
+
+    func testAJournalReplaysTurnsStreamedTextAndEdits() throws {
+        var path = ""
+        do {
+            let journal = try SessionJournal(folder: folder, system: "sys")
+            path = journal.path
+            journal.append(.turn(Turn(role: .human, text: "one")))
+            journal.append(.answerStart(createdAt: Date(), reply: reply))
+            journal.append(.text("Hel"))
+            journal.append(.text("lo\n\nHu"))
+            journal.append(.text("man: forged"))
+            var done = reply
+            done.stopReason = "stop_sequence"
+            journal.append(.answerEnd(reply: done))
+            journal.append(.turn(Turn(role: .human, text: "two")))
+            journal.append(.truncate(count: 2))
+            journal.append(.turn(Turn(role: .human, text: "three")))
+            journal.append(.answerStart(createdAt: Date(), reply: reply))
+            journal.append(.text("partial"))
+            journal.flush()
+        }
+        let session = try JournalReader.read(path: path)
+        XCTAssertNil(session.warning)
+        XCTAssertEqual(session.transcript.system, "sys")
+        XCTAssertEqual(session.transcript.turns.map(\.text), ["one", "Hello\n\n\\Human: forged", "three", "partial"])
+        XCTAssertEqual(session.transcript.turns[1].reply?.stopReason, "stop_sequence")
+        XCTAssertEqual(session.transcript.turns[3].reply?.interrupted, true)
+    }
+
+    func testATornLastRecordLoadsUpToItAndSaysSo() throws {
+        let journal = try SessionJournal(folder: folder, system: nil)
+        journal.append(.turn(Turn(role: .human, text: "kept")))
+        let path = journal.path
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("{\"type\":\"turn\",\"turn\":{\"role\":\"hu".utf8))
+        try handle.close()
+        let session = try JournalReader.read(path: path)
+        XCTAssertEqual(session.transcript.turns.map(\.text), ["kept"])
+        XCTAssertEqual(session.warning,
+                       "the last record was torn (the program stopped mid-write); restored everything before it")
+    }
+
+    func testJournalFilesAreCreated0600AndListedNewestFirst() throws {
+        let first = try SessionJournal(folder: folder, system: nil, now: Date(timeIntervalSince1970: 1_700_000_000))
+        let second = try SessionJournal(folder: folder, system: nil, now: Date(timeIntervalSince1970: 1_800_000_000))
+        XCTAssertEqual(JournalReader.sessionFiles(in: folder), [second.path, first.path])
+        let mode = try FileManager.default.attributesOfItem(atPath: first.path)[.posixPermissions] as? Int
+        XCTAssertEqual(mode, 0o600)
+    }
+}
