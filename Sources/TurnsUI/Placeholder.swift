@@ -1,2 +1,0 @@
-/// The pure UI layer (placeholder until it is written).
-public enum TurnsUIPlaceholder {}

@@ -1,2 +1,0 @@
-import XCTest
-final class TurnsUITestsPlaceholder: XCTestCase { func testPlaceholder() {} }
