@@ -12,7 +12,14 @@
 #include <wchar.h>
 #include <ncursesw/curses.h>
 
+#include <langinfo.h>
+#include <stdio.h>
+
 static inline WINDOW *turns_stdscr(void) { return stdscr; }
+/// newterm on the process's stdout/stdin; returns NULL (instead of exiting, as initscr does) for an unknown TERM.
+static inline SCREEN *turns_newterm(void) { return newterm(NULL, stdout, stdin); }
+/// The locale's character encoding name ("UTF-8", "ANSI_X3.4-1968", …).
+static inline const char *turns_codeset(void) { return nl_langinfo(CODESET); }
 static inline int turns_lines(void) { return LINES; }
 static inline int turns_cols(void) { return COLS; }
 static inline int turns_colors(void) { return COLORS; }

@@ -1,0 +1,186 @@
+import CNcurses
+import Foundation
+import TurnsUI
+
+/// Why the terminal could not be used, in words a user can act on.
+public struct TerminalError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong and what to do.
+    public var message: String
+    /// The message.
+    public var description: String { message }
+}
+
+/// The ncurses screen: set-up and guaranteed restore, drawing frames, and reading input.
+///
+/// Only the thread that calls `start()` may use a session: ncurses is not thread-safe. Other threads wake that
+/// thread through a `WakePipe` and hand it work.
+public final class TerminalSession {
+    private var screen: OpaquePointer?
+    private var colors: ColorPalette
+    private var decoder = KeyDecoder()
+    private var previous: ScreenBuffer?
+    /// Whether the terminal is currently in curses mode.
+    public private(set) var isActive = false
+
+    /// Creates a session; nothing happens to the terminal until `start()`.
+    public init() {
+        colors = ColorPalette()
+    }
+
+    /// Takes over the terminal: raw keys, no echo, keypad decoding, bracketed paste, mouse wheel, colours.
+    /// The terminal is restored on `stop()`, at exit, and on a crash signal.
+    public func start(environment: [String: String] = ProcessInfo.processInfo.environment) throws(TerminalError) {
+        setlocale(LC_ALL, "")
+        if let term = environment["TERM"], term == "dumb" {
+            throw TerminalError(message: "TERM=dumb cannot show the chat; use a terminal with cursor movement "
+                + "(e.g. TERM=xterm-256color), or turns --print")
+        }
+        guard isatty(0) == 1, isatty(1) == 1 else {
+            throw TerminalError(message: "the chat needs a terminal; for scripts use turns --print")
+        }
+        let codeset = String(cString: turns_codeset())
+        if codeset != "UTF-8" {
+            // Fall back to a UTF-8 locale so wide characters draw; ncurses takes the encoding from the locale.
+            if setlocale(LC_CTYPE, "C.UTF-8") == nil && setlocale(LC_CTYPE, "en_US.UTF-8") == nil {
+                throw TerminalError(message: "the locale (\(codeset)) is not UTF-8 and no UTF-8 locale is installed; "
+                    + "set LANG=C.UTF-8")
+            }
+        }
+        guard let newScreen = turns_newterm() else {
+            let term = environment["TERM"] ?? "(unset)"
+            throw TerminalError(message: "the terminal type TERM=\(term) is unknown to this system; "
+                + "try TERM=xterm-256color")
+        }
+        screen = newScreen
+        set_term(newScreen)
+        TerminalRestorer.install(self)
+        isActive = true
+        raw()
+        noecho()
+        nonl()
+        keypad(turns_stdscr(), true)
+        nodelay(turns_stdscr(), true)
+        _ = turns_set_escdelay(25)
+        curs_set(1)
+        if has_colors() {
+            start_color()
+            use_default_colors()
+            colors = ColorPalette(colorCount: Int(turns_colors()), pairCount: Int(turns_color_pairs()))
+        }
+        _ = mousemask(turns_button4_pressed() | turns_button5_pressed(), nil)
+        // Bracketed paste: the terminal wraps pasted text in ESC[200~ … ESC[201~, which ncurses reports as keys.
+        _ = define_key("\u{1B}[200~", PasteKeyCodes.start)
+        _ = define_key("\u{1B}[201~", PasteKeyCodes.end)
+        TerminalSession.writeControl("\u{1B}[?2004h")
+        previous = nil
+    }
+
+    /// Restores the terminal to how it was (safe to call more than once).
+    public func stop() {
+        guard isActive else { return }
+        isActive = false
+        TerminalSession.writeControl("\u{1B}[?2004l")
+        endwin()
+        if let screen { delscreen(screen) }
+        screen = nil
+        TerminalRestorer.uninstall()
+    }
+
+    /// The terminal's size in cells.
+    public var size: (width: Int, height: Int) {
+        (Int(turns_cols()), Int(turns_lines()))
+    }
+
+    /// Draws a frame: only the cells that differ from the last frame are written, then the cursor is placed.
+    public func draw(_ buffer: ScreenBuffer, cursor: (x: Int, y: Int)?) {
+        let changes = ScreenDiff.changes(from: previous, to: buffer)
+        if previous == nil || previous!.width != buffer.width || previous!.height != buffer.height {
+            clearok(turns_stdscr(), true)
+        }
+        for change in changes {
+            var x = change.columns.lowerBound
+            while x < change.columns.upperBound {
+                let cell = buffer[x, change.row]
+                if cell.isContinuation { x += 1; continue }
+                put(cell, x: x, y: change.row)
+                x += 1
+            }
+        }
+        if let cursor {
+            curs_set(1)
+            _ = turns_move(Int32(cursor.y), Int32(cursor.x))
+        } else {
+            curs_set(0)
+        }
+        refresh()
+        previous = buffer
+    }
+
+    /// Forgets the last frame so the next `draw` repaints everything (after a resize).
+    public func invalidate() {
+        previous = nil
+    }
+
+    private func put(_ cell: Cell, x: Int, y: Int) {
+        let (attributes, pair) = colors.attributes(for: cell.style)
+        var scalars = Array(cell.symbol.unicodeScalars.prefix(5)).map { wchar_t(bitPattern: $0.value) }
+        if scalars.isEmpty { scalars = [32] }
+        // Control characters never reach the screen (they would move the cursor); show a replacement.
+        if scalars[0] < 32 || scalars[0] == 127 { scalars[0] = 0xFFFD }
+        scalars.append(0)
+        _ = scalars.withUnsafeBufferPointer { buffer in
+            turns_put_cell(Int32(y), Int32(x), buffer.baseAddress, attributes, pair)
+        }
+    }
+
+    /// Reads all input that is waiting, without blocking, and decodes it.
+    public func readEvents() -> [TerminalEvent] {
+        var events: [TerminalEvent] = []
+        var value: wint_t = 0
+        while true {
+            let result = turns_get_wch(&value)
+            if result == turns_err() { break }
+            if result == KEY_CODE_YES {
+                events.append(contentsOf: decoder.feed(rawKey(Int32(value))))
+            } else if let scalar = Unicode.Scalar(UInt32(value)) {
+                events.append(contentsOf: decoder.feed(.character(Character(scalar))))
+            }
+        }
+        return events
+    }
+
+    /// Whether an Escape is waiting to learn if it starts an Alt combination.
+    public var isWaitingAfterEscape: Bool { decoder.isWaitingAfterEscape }
+
+    /// Resolves a waiting Escape as a plain Esc key.
+    public func flushEscape() -> [TerminalEvent] { decoder.flushEscape() }
+
+    private func rawKey(_ code: Int32) -> KeyDecoder.RawInput {
+        if code == turns_key_resize() { return .resize(width: Int(turns_cols()), height: Int(turns_lines())) }
+        if code == PasteKeyCodes.start { return .pasteStart }
+        if code == PasteKeyCodes.end { return .pasteEnd }
+        if code == turns_key_mouse() {
+            var event = MEVENT()
+            if getmouse(&event) == OK {
+                if event.bstate & turns_button4_pressed() != 0 { return .wheel(-1) }
+                if event.bstate & turns_button5_pressed() != 0 { return .wheel(1) }
+            }
+            return .wheel(0)
+        }
+        return .key(NcursesKeys.keyPress(for: code))
+    }
+
+    /// Writes a control sequence straight to the terminal (outside ncurses' screen model).
+    static func writeControl(_ sequence: String) {
+        var copy = sequence
+        copy.withUTF8 { buffer in _ = write(1, buffer.baseAddress, buffer.count) }
+    }
+}
+
+/// Key codes given to the bracketed-paste sequences with `define_key`.
+enum PasteKeyCodes {
+    /// ESC [200~
+    static let start: Int32 = 0x7F00
+    /// ESC [201~
+    static let end: Int32 = 0x7F01
+}

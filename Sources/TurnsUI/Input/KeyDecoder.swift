@@ -1,0 +1,102 @@
+/// Turns the raw input the terminal delivers (characters, and key codes the terminal library already decoded)
+/// into `TerminalEvent`s: Escape-prefixed keys become Alt combinations, control characters become Ctrl keys,
+/// and bracketed paste (`ESC [200~ … ESC [201~`) becomes one `.paste` however it was split across reads.
+public struct KeyDecoder: Sendable {
+    /// One unit of raw input.
+    public enum RawInput: Sendable, Hashable {
+        /// A character as typed (control characters included).
+        case character(Character)
+        /// A key the terminal library decoded (arrows, function keys…).
+        case key(KeyPress)
+        /// The terminal library saw the start of a bracketed paste.
+        case pasteStart
+        /// The terminal library saw the end of a bracketed paste.
+        case pasteEnd
+        /// A mouse wheel notch (negative up).
+        case wheel(Int)
+        /// The terminal resized.
+        case resize(width: Int, height: Int)
+    }
+
+    private var pendingEscape = false
+    private var paste: String?
+
+    /// Creates a decoder.
+    public init() {}
+
+    /// True while an Escape waits to see whether a key follows (an Alt combination) or not (a plain Esc).
+    public var isWaitingAfterEscape: Bool { pendingEscape }
+
+    /// Feeds one unit of input; returns the events it completes.
+    public mutating func feed(_ input: RawInput) -> [TerminalEvent] {
+        if var text = paste {
+            switch input {
+            case .pasteEnd:
+                paste = nil
+                return [.paste(text)]
+            case .character(let c):
+                text.append(c == "\r" ? "\n" : c)
+                if c == "\r\n" { text.removeLast(); text.append("\n") }
+                paste = text
+                return []
+            case .key(let press):
+                if press.key == .enter { text.append("\n") } else if press.key == .tab { text.append("\t") }
+                paste = text
+                return []
+            default:
+                return []
+            }
+        }
+        var events: [TerminalEvent] = []
+        switch input {
+        case .pasteStart:
+            if pendingEscape { pendingEscape = false; events.append(.key(KeyPress(.escape))) }
+            paste = ""
+        case .pasteEnd:
+            break
+        case .wheel(let notches):
+            events.append(contentsOf: flushEscape())
+            events.append(.wheel(notches))
+        case .resize(let width, let height):
+            events.append(contentsOf: flushEscape())
+            events.append(.resize(width: width, height: height))
+        case .key(var press):
+            if pendingEscape { pendingEscape = false; press.modifiers.insert(.alt) }
+            events.append(.key(press))
+        case .character(let c):
+            if c == "\u{1B}" {
+                if pendingEscape { events.append(.key(KeyPress(.escape))) }
+                pendingEscape = true
+                return events
+            }
+            var press = KeyDecoder.keyPress(for: c)
+            if pendingEscape { pendingEscape = false; press.modifiers.insert(.alt) }
+            events.append(.key(press))
+        }
+        return events
+    }
+
+    /// Ends a wait after Escape: when nothing followed in time, it was a plain Esc.
+    public mutating func flushEscape() -> [TerminalEvent] {
+        guard pendingEscape else { return [] }
+        pendingEscape = false
+        return [.key(KeyPress(.escape))]
+    }
+
+    /// The key a single character stands for: Enter, Tab, Backspace, Ctrl-letters, or itself.
+    public static func keyPress(for c: Character) -> KeyPress {
+        switch c {
+        case "\r", "\r\n": return KeyPress(.enter)
+        case "\n": return KeyPress(.character("j"), .control)
+        case "\t": return KeyPress(.tab)
+        case "\u{7F}", "\u{08}": return KeyPress(.backspace)
+        case "\u{0}": return KeyPress(.character(" "), .control)
+        default:
+            if let scalar = c.unicodeScalars.first, c.unicodeScalars.count == 1, scalar.value < 0x20 {
+                let letter = Character(Unicode.Scalar(scalar.value + 0x60)!)
+                return KeyPress(.character(letter), .control)
+            }
+            return KeyPress(.character(c))
+        }
+    }
+}
