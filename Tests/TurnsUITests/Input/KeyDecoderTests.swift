@@ -1,0 +1,59 @@
+import XCTest
+import TurnsUI
+
+final class KeyDecoderTests: XCTestCase {
+    private func decode(_ inputs: [KeyDecoder.RawInput], flush: Bool = true) -> [TerminalEvent] {
+        var decoder = KeyDecoder()
+        var events = inputs.flatMap { decoder.feed($0) }
+        if flush { events += decoder.flushEscape() }
+        return events
+    }
+
+    private func chars(_ text: String) -> [KeyDecoder.RawInput] {
+        text.unicodeScalars.map { .character(Character($0)) }
+    }
+
+    func testPrintableCharactersAreTypedAsThemselves() {
+        XCTAssertEqual(decode(chars("a界😀")), [.key(.character("a")), .key(.character("界")), .key(.character("😀"))])
+    }
+
+    func testEnterCtrlJTabAndBackspaceAreNamedKeys() {
+        // The terminal delivers one character at a time, so "\r" and "\n" never merge into one grapheme here.
+        XCTAssertEqual(decode([.character("\r"), .character("\n"), .character("\t"), .character("\u{7F}")]),
+                       [.key(KeyPress(.enter)), .key(.ctrl("j")), .key(KeyPress(.tab)), .key(KeyPress(.backspace))])
+    }
+
+    func testControlCharactersBecomeCtrlLetters() {
+        XCTAssertEqual(decode(chars("\u{01}\u{03}\u{04}\u{17}")),
+                       [.key(.ctrl("a")), .key(.ctrl("c")), .key(.ctrl("d")), .key(.ctrl("w"))])
+    }
+
+    func testAnEscapePrefixMakesAnAltCombination() {
+        XCTAssertEqual(decode(chars("\u{1B}b\u{1B}\r")), [.key(.alt(.character("b"))), .key(.alt(.enter))])
+        XCTAssertEqual(decode([.character("\u{1B}"), .key(KeyPress(.left))]), [.key(.alt(.left))])
+    }
+
+    func testAnEscapeWithNothingAfterItIsAPlainEsc() {
+        XCTAssertEqual(decode(chars("\u{1B}")), [.key(KeyPress(.escape))])
+        XCTAssertEqual(decode(chars("\u{1B}\u{1B}")), [.key(KeyPress(.escape)), .key(KeyPress(.escape))])
+        XCTAssertEqual(decode(chars("\u{1B}"), flush: false), [])
+    }
+
+    func testABracketedPasteArrivesWholeWithItsNewlines() {
+        let inputs: [KeyDecoder.RawInput] = [.pasteStart] + chars("line one\rline\ttwo\r") + [.key(KeyPress(.enter))]
+            + chars("end") + [.pasteEnd] + chars("x")
+        XCTAssertEqual(decode(inputs), [.paste("line one\nline\ttwo\n\nend"), .key(.character("x"))])
+    }
+
+    func testResizeAndWheelPassThrough() {
+        XCTAssertEqual(decode([.resize(width: 80, height: 24), .wheel(-1)]),
+                       [.resize(width: 80, height: 24), .wheel(-1)])
+    }
+
+    func testKeyNamesReadLikeTheHelpScreen() {
+        XCTAssertEqual(KeyPress.ctrl("a").description, "Ctrl-A")
+        XCTAssertEqual(KeyPress.alt(.enter).description, "Alt-Enter")
+        XCTAssertEqual(KeyPress(.function(2)).description, "F2")
+        XCTAssertEqual(KeyPress(.pageUp).description, "PgUp")
+    }
+}
