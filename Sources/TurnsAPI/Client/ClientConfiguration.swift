@@ -21,6 +21,8 @@ public struct ClientConfiguration: Sendable {
     public var idleTimeout: Double = 60
     /// Extra headers sent with every request (e.g. `anthropic-beta`).
     public var extraHeaders: [HTTPHeader] = []
+    /// When to retry and how long to wait first (the SDK's policy; tests inject a clock and a sleep).
+    public var retryPolicy = RetryPolicy()
 
     /// The default Anthropic endpoint.
     public static let defaultAnthropicBaseURL = "https://api.anthropic.com"
@@ -36,5 +38,37 @@ public struct ClientConfiguration: Sendable {
         let key = apiKey ?? env["ANTHROPIC_API_KEY"]
         let base = baseURL ?? env["ANTHROPIC_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultAnthropicBaseURL
         return ClientConfiguration(backend: .anthropic(apiKey: key, baseURL: base))
+    }
+}
+
+// MARK: - Descriptions that never show the key
+
+extension ClientConfiguration.Backend: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The backend with its key masked: `anthropic(apiKey: <set>, baseURL: https://api.anthropic.com)`.
+    public var description: String {
+        switch self {
+        case .anthropic(let apiKey, let baseURL):
+            return "anthropic(apiKey: \(SecretMask.mask(apiKey)), baseURL: \(baseURL))"
+        }
+    }
+
+    /// The same as `description`, so debug prints never show the key either.
+    public var debugDescription: String { description }
+
+    /// A mirror with the key masked, so `dump` and reflection never show it.
+    public var customMirror: Mirror {
+        switch self {
+        case .anthropic(let apiKey, let baseURL):
+            return Mirror(self, children: ["apiKey": SecretMask.mask(apiKey), "baseURL": baseURL], displayStyle: .enum)
+        }
+    }
+}
+
+/// How secrets are shown when a value holding one is printed.
+enum SecretMask {
+    /// `<set>` or `<none>`, never the secret.
+    static func mask(_ secret: String?) -> String {
+        guard let secret, !secret.isEmpty else { return "<none>" }
+        return "<set>"
     }
 }

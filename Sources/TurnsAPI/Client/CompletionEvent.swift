@@ -1,5 +1,5 @@
 /// What a streaming request reports as it goes: the response starting, retries, and text.
-public enum CompletionEvent: Sendable {
+public enum CompletionEvent: Sendable, Hashable {
     /// The server accepted the request (a 2xx response head arrived).
     case responseStarted(ResponseInfo)
     /// An attempt failed and will be retried after `delay` seconds.

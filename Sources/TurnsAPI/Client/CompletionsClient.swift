@@ -1,3 +1,4 @@
+import Foundation
 import TurnsCore
 import TurnsHTTP
 
@@ -19,18 +20,274 @@ public final class CompletionsClient: Sendable {
     }
 
     /// Sends `request` without streaming and returns the whole completion.
+    ///
+    /// - Throws: `APIError`; of kind `.cancelled` when the calling task is cancelled.
     public func create(_ request: CompletionRequest) async throws -> Completion {
-        fatalError("CompletionsClient.create is not written yet")
+        var result: Completion?
+        for try await event in events(request, stream: false) {
+            if case .completion(let completion) = event { result = completion }
+        }
+        guard let result else { throw APIError.cancelledByCaller }
+        return result
     }
 
     /// Streams the completion's pieces; the last one carries the stop reason. Stopping iteration cancels the request.
+    ///
+    /// Every piece decoded from one network read is merged into one element (texts concatenated, the
+    /// last stop reason, model and id kept), so a fast stream costs one hand-over per read, not per token.
+    /// Empty pieces that say nothing are not delivered. A failure after some pieces is thrown after them.
     public func stream(_ request: CompletionRequest) -> AsyncThrowingStream<Completion, Error> {
-        fatalError("CompletionsClient.stream is not written yet")
+        makeStream(request, streaming: true) { event in
+            if case .completion(let piece) = event { return piece }
+            return nil
+        }
     }
 
     /// Streams everything that happens: the response starting, retries, and completion pieces.
     /// With `stream: false` the request asks for one JSON answer, delivered as a single `.completion`.
+    ///
+    /// Pieces are merged per network read as `stream(_:)` describes. A retry happens only before any
+    /// `.completion` was delivered, so `.responseStarted` may come again after `.retrying`. Dropping the
+    /// stream or cancelling the consuming task cancels the request and its transfer.
     public func events(_ request: CompletionRequest, stream: Bool = true) -> AsyncThrowingStream<CompletionEvent, Error> {
-        fatalError("CompletionsClient.events is not written yet")
+        makeStream(request, streaming: stream) { $0 }
+    }
+
+    // MARK: - Running a request
+
+    private func makeStream<Element: Sendable>(
+        _ request: CompletionRequest, streaming: Bool,
+        transform: @escaping @Sendable (CompletionEvent) -> Element?
+    ) -> AsyncThrowingStream<Element, Error> {
+        let (stream, continuation) = AsyncThrowingStream<Element, Error>.makeStream()
+        let task = Task { [self] in
+            do {
+                try await perform(request, streaming: streaming) { event in
+                    if let element = transform(event) { continuation.yield(element) }
+                }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+
+    /// Validates, then runs attempts until one succeeds, a failure may not be retried, or retries run out.
+    private func perform(_ request: CompletionRequest, streaming: Bool,
+                         emit: @escaping @Sendable (CompletionEvent) -> Void) async throws {
+        switch configuration.backend {
+        case .anthropic(let apiKey, let baseURL):
+            let wire = AnthropicWire(apiKey: apiKey, baseURL: baseURL, extraHeaders: configuration.extraHeaders)
+            try await perform(request, streaming: streaming, over: wire, emit: emit)
+        }
+    }
+
+    private func perform<Wire: CompletionWire>(_ request: CompletionRequest, streaming: Bool, over wire: Wire,
+                                               emit: @escaping @Sendable (CompletionEvent) -> Void) async throws {
+        do {
+            try request.settings.validate()
+        } catch {
+            throw APIError(kind: .invalidRequest, message: error.description)
+        }
+        // The prompt's shape is not checked here: PromptFormat.validate is advice, the server decides.
+        let httpRequest: HTTPRequest
+        do {
+            httpRequest = try wire.makeRequest(request, stream: streaming, timeouts: timeouts)
+        } catch {
+            throw error.redacting(wire.secrets)
+        }
+        let progress = DeliveryProgress()
+        let policy = configuration.retryPolicy
+        var retriesTaken = 0
+        while true {
+            let failure: AttemptFailure
+            do {
+                try await attempt(httpRequest, streaming: streaming, over: wire, progress: progress, emit: emit)
+                return
+            } catch {
+                failure = error
+            }
+            if Task.isCancelled { throw APIError.cancelledByCaller }
+            let error = failure.error.redacting(wire.secrets)
+            guard !progress.delivered, retriesTaken < configuration.maxRetries,
+                  policy.shouldRetry(error, headers: failure.headers) else { throw error }
+            let delay = policy.delay(retriesTaken: retriesTaken, headers: failure.headers)
+            retriesTaken += 1
+            emit(.retrying(RetryNotice(attempt: retriesTaken, maxRetries: configuration.maxRetries,
+                                       delay: delay, error: error)))
+            do {
+                try await policy.sleep(delay)
+            } catch {
+                throw APIError.cancelledByCaller
+            }
+            if Task.isCancelled { throw APIError.cancelledByCaller }
+        }
+    }
+
+    /// The transport's limits from the configuration.
+    private var timeouts: HTTPTimeouts {
+        HTTPTimeouts(connect: configuration.connectTimeout, idle: configuration.idleTimeout,
+                     total: configuration.timeout > 0 && configuration.timeout.isFinite ? configuration.timeout : nil)
+    }
+
+    /// One attempt, bounded by the configured total time even if the transport does not enforce it.
+    private func attempt<Wire: CompletionWire>(_ httpRequest: HTTPRequest, streaming: Bool, over wire: Wire,
+                                               progress: DeliveryProgress,
+                                               emit: @escaping @Sendable (CompletionEvent) -> Void) async throws(AttemptFailure) {
+        let limit = timeouts.total
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await self.exchange(httpRequest, streaming: streaming, over: wire, progress: progress, emit: emit)
+                }
+                if let limit {
+                    group.addTask {
+                        try await Task.sleep(nanoseconds: UInt64(min(limit, 1e9) * 1_000_000_000))
+                        let reason = TransportError.totalTimedOut(seconds: limit)
+                        throw AttemptFailure(APIError(kind: .timeout, message: reason.description))
+                    }
+                }
+                _ = try await group.next()
+                group.cancelAll()
+            }
+        } catch let failure as AttemptFailure {
+            throw failure
+        } catch {
+            throw AttemptFailure(Self.apiError(forTransportError: error))
+        }
+    }
+
+    /// Sends the request once and delivers what comes back.
+    private func exchange<Wire: CompletionWire>(_ httpRequest: HTTPRequest, streaming: Bool, over wire: Wire,
+                                                progress: DeliveryProgress,
+                                                emit: @Sendable (CompletionEvent) -> Void) async throws(AttemptFailure) {
+        var head: HTTPResponseHead?
+        var requestID: String?
+        var succeeded = false
+        var decoder = wire.makeStreamDecoder()
+        var body: [UInt8] = []
+        var lastModel: String?
+        var lastID: String?
+        do {
+            for try await part in transport.execute(httpRequest) {
+                switch part {
+                case .head(let received):
+                    head = received
+                    requestID = wire.requestID(in: received.headers)
+                    succeeded = (200..<300).contains(received.status)
+                    if succeeded { emit(.responseStarted(ResponseInfo(status: received.status, requestID: requestID))) }
+                case .body(let bytes):
+                    guard let head else {
+                        throw AttemptFailure(APIError(kind: .malformedResponse, message: "body bytes arrived before the response head"))
+                    }
+                    guard succeeded && streaming else {
+                        if succeeded || body.count < Self.maxErrorBodyBytes { body.append(contentsOf: bytes) }
+                        continue
+                    }
+                    let batch = decoder.feed(bytes)
+                    if var piece = batch.piece {
+                        lastModel = piece.model ?? lastModel
+                        lastID = piece.id ?? lastID
+                        if !piece.completion.isEmpty || piece.stopReason != nil {
+                            piece.model = lastModel
+                            piece.id = lastID
+                            progress.markDelivered()
+                            emit(.completion(piece))
+                        }
+                    }
+                    if var error = batch.error {
+                        error.requestID = error.requestID ?? requestID
+                        throw AttemptFailure(error, headers: head.headers)
+                    }
+                }
+            }
+        } catch let failure as AttemptFailure {
+            throw failure
+        } catch {
+            throw AttemptFailure(Self.apiError(forTransportError: error))
+        }
+        // A transport stream cut short by cancellation simply ends; that is not the server's doing.
+        if Task.isCancelled { throw AttemptFailure(APIError.cancelledByCaller) }
+        guard let head else {
+            throw AttemptFailure(APIError(kind: .connection, message: "the connection closed before a response arrived"))
+        }
+        guard succeeded else {
+            throw AttemptFailure(wire.decodeError(status: head.status, headers: head.headers, body: body), headers: head.headers)
+        }
+        if streaming {
+            if var error = decoder.finish() {
+                error.requestID = error.requestID ?? requestID
+                throw AttemptFailure(error, headers: head.headers)
+            }
+        } else {
+            do throws(APIError) {
+                let completion = try wire.decodeCompletion(body)
+                progress.markDelivered()
+                emit(.completion(completion))
+            } catch {
+                var error = error
+                error.requestID = error.requestID ?? requestID
+                throw AttemptFailure(error, headers: head.headers)
+            }
+        }
+    }
+
+    /// Error bodies are read up to this size; the message needs only the start.
+    static let maxErrorBodyBytes = 1 << 20
+
+    /// The `APIError` for a failure below HTTP: timeouts, connection failures, or cancellation.
+    static func apiError(forTransportError error: any Error) -> APIError {
+        if let error = error as? APIError { return error }
+        if let error = error as? TransportError {
+            if error == .cancelled { return .cancelledByCaller }
+            return APIError(kind: error.isTimeout ? .timeout : .connection, message: error.description)
+        }
+        if error is CancellationError { return .cancelledByCaller }
+        return APIError(kind: .connection, message: String(describing: error))
+    }
+}
+
+// MARK: - Helpers
+
+/// A failed attempt: the error, and the response headers that say whether and when to retry.
+struct AttemptFailure: Error {
+    var error: APIError
+    var headers: [HTTPHeader]
+
+    init(_ error: APIError, headers: [HTTPHeader] = []) {
+        self.error = error
+        self.headers = headers
+    }
+}
+
+/// Whether any completion reached the consumer; set inside an attempt's task, read by the retry loop.
+final class DeliveryProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var deliveredAny = false
+
+    /// True once a completion was delivered: from then on nothing is retried.
+    var delivered: Bool { lock.withLock { deliveredAny } }
+
+    func markDelivered() { lock.withLock { deliveredAny = true } }
+}
+
+extension APIError {
+    /// The error for a request its caller cancelled.
+    static let cancelledByCaller = APIError(kind: .cancelled, message: "the request was cancelled")
+
+    /// Secrets shorter than this are not masked: masking a short string would garble ordinary words.
+    static let minimumMaskedSecretLength = 8
+
+    /// The error with every secret replaced by `[redacted]` in all of its texts.
+    func redacting(_ secrets: [String]) -> APIError {
+        var copy = self
+        for secret in secrets where secret.count >= Self.minimumMaskedSecretLength {
+            copy.message = copy.message.replacingOccurrences(of: secret, with: "[redacted]")
+            copy.errorType = copy.errorType?.replacingOccurrences(of: secret, with: "[redacted]")
+            copy.requestID = copy.requestID?.replacingOccurrences(of: secret, with: "[redacted]")
+        }
+        return copy
     }
 }

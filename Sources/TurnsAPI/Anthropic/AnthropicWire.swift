@@ -1,0 +1,118 @@
+import TurnsCore
+import TurnsHTTP
+
+/// Anthropic's `POST {baseURL}/v1/complete` wire (PROTOCOL.md A): the request with its headers and JSON
+/// body, the JSON answer, and the error bodies.
+public struct AnthropicWire: Sendable {
+    /// The API key sent as `x-api-key`; nil or empty when none is configured.
+    public var apiKey: String?
+    /// The base URL, e.g. `https://api.anthropic.com` (a trailing slash is allowed).
+    public var baseURL: String
+    /// Extra headers; one with the name of a standard header replaces it.
+    public var extraHeaders: [HTTPHeader]
+
+    /// The only API version this client speaks (its streaming format is what the decoder reads).
+    public static let apiVersion = "2023-06-01"
+
+    /// Creates the wire for a key and base URL.
+    public init(apiKey: String?, baseURL: String, extraHeaders: [HTTPHeader] = []) {
+        self.apiKey = apiKey
+        self.baseURL = baseURL
+        self.extraHeaders = extraHeaders
+    }
+
+    /// The endpoint: the base URL without trailing slashes, then `/v1/complete`.
+    public var url: String {
+        var base = Substring(baseURL)
+        while base.hasSuffix("/") { base = base.dropLast() }
+        return base + "/v1/complete"
+    }
+
+    /// The HTTP request for `request`: with `"stream": true` in the body when `stream` is set.
+    ///
+    /// - Throws: `APIError` of kind `.authentication` when no API key is configured.
+    public func makeRequest(_ request: CompletionRequest, stream: Bool,
+                            timeouts: HTTPTimeouts = HTTPTimeouts()) throws(APIError) -> HTTPRequest {
+        guard let apiKey, !apiKey.isEmpty else {
+            throw APIError(kind: .authentication,
+                           message: "no API key: set ANTHROPIC_API_KEY (or api_key in the config file)")
+        }
+        var headers = [
+            HTTPHeader("x-api-key", apiKey),
+            HTTPHeader("anthropic-version", Self.apiVersion),
+            HTTPHeader("content-type", "application/json"),
+            HTTPHeader("accept", "application/json"),
+        ]
+        for extra in extraHeaders {
+            let name = extra.name.lowercased()
+            if let index = headers.firstIndex(where: { $0.name.lowercased() == name }) {
+                headers[index] = extra
+            } else {
+                headers.append(extra)
+            }
+        }
+        return HTTPRequest(method: "POST", url: url, headers: headers,
+                           body: Array(Self.body(request, stream: stream).utf8), timeouts: timeouts)
+    }
+
+    /// The JSON body: `model`, `prompt`, `max_tokens_to_sample`, then only the optional fields that are set,
+    /// then `"stream": true` when streaming.
+    public static func body(_ request: CompletionRequest, stream: Bool) -> String {
+        var fields: [(String, JSONValue)] = [
+            ("model", .string(request.model)),
+            ("prompt", .string(request.prompt)),
+            ("max_tokens_to_sample", .number(Double(request.maxTokensToSample))),
+        ]
+        if let stops = request.stopSequences { fields.append(("stop_sequences", .array(stops.map { .string($0) }))) }
+        if let value = request.temperature { fields.append(("temperature", .number(value))) }
+        if let value = request.topK { fields.append(("top_k", .number(Double(value)))) }
+        if let value = request.topP { fields.append(("top_p", .number(value))) }
+        if let user = request.userID { fields.append(("metadata", .object([("user_id", .string(user))]))) }
+        if stream { fields.append(("stream", .bool(true))) }
+        return JSONValue.object(fields).jsonText
+    }
+
+    /// The completion in a whole 2xx response body; unknown keys are ignored.
+    ///
+    /// - Throws: `APIError` of kind `.malformedResponse` when the body is not a completion object.
+    public func decodeCompletion(_ body: [UInt8]) throws(APIError) -> Completion {
+        do throws(WireDecodingError) {
+            return try CompletionJSON.decode(body)
+        } catch {
+            throw APIError(kind: .malformedResponse, status: 200,
+                           message: "the response could not be read as a completion: \(error.description)")
+        }
+    }
+
+    /// The error a non-2xx response stands for: the kind from the status (as the SDK maps it), the
+    /// `request-id` header, and `error.type` / `error.message` from the JSON body, or else the body's
+    /// text, tidied (413s come from a proxy and may be HTML).
+    public func decodeError(status: Int, headers: [HTTPHeader], body: [UInt8]) -> APIError {
+        let details = ErrorBody(body)
+        return APIError(kind: APIError.kind(forStatus: status), status: status,
+                        requestID: requestID(in: headers), errorType: details.type, message: details.message)
+    }
+
+    /// The `request-id` header.
+    public func requestID(in headers: [HTTPHeader]) -> String? {
+        headers.value(for: "request-id")
+    }
+}
+
+extension AnthropicWire: CompletionWire {
+    func makeStreamDecoder() -> CompletionStreamParser { CompletionStreamParser() }
+
+    var secrets: [String] { apiKey.map { [$0] } ?? [] }
+}
+
+extension AnthropicWire: CustomStringConvertible, CustomReflectable {
+    /// The wire with its key masked.
+    public var description: String {
+        "AnthropicWire(apiKey: \(SecretMask.mask(apiKey)), baseURL: \(baseURL), extraHeaders: \(extraHeaders.count))"
+    }
+
+    /// A mirror with the key masked, so `dump` and reflection never show it.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["apiKey": SecretMask.mask(apiKey), "baseURL": baseURL, "extraHeaders": extraHeaders])
+    }
+}

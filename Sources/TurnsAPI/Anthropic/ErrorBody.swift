@@ -1,0 +1,57 @@
+import Foundation
+import TurnsCore
+
+/// The `type` and `message` of an error body: `{"type":"error","error":{"type":…,"message":…}}` or the
+/// older `{"error":{…}}`. When the body is not that JSON, its text (tidied) is the message.
+struct ErrorBody {
+    /// `error.type`, when present.
+    var type: String?
+    /// `error.message`, or the tidied body text.
+    var message: String
+
+    /// The longest message kept from a body that is not the documented JSON.
+    static let maxRawMessageLength = 300
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if let value = try? JSONValue.parse(bytes: bytes), let error = value["error"] {
+            type = error["type"]?.stringValue
+            if let message = error["message"]?.stringValue {
+                self.message = message
+                return
+            }
+        }
+        message = Self.tidy(String(decoding: bytes, as: UTF8.self))
+    }
+
+    init(_ bytes: [UInt8]) {
+        self = bytes.withUnsafeBufferPointer { ErrorBody($0) }
+    }
+
+    /// A readable one-line message from arbitrary body text: an HTML page's title when it has one,
+    /// otherwise the text without tags, white space collapsed, cut to a sane length.
+    static func tidy(_ text: String) -> String {
+        var source = Substring(text)
+        let looksLikeHTML = text.first(where: { !$0.isWhitespace }) == "<"
+        if looksLikeHTML, let open = text.range(of: "<title>", options: [.caseInsensitive]),
+           let close = text.range(of: "</title>", options: [.caseInsensitive], range: open.upperBound..<text.endIndex) {
+            source = text[open.upperBound..<close.lowerBound]
+        }
+        var out = ""
+        var kept = 0
+        var inTag = false
+        var pendingSpace = false
+        for character in source {
+            if looksLikeHTML {
+                if character == "<" { inTag = true; continue }
+                if inTag { if character == ">" { inTag = false; pendingSpace = true }; continue }
+            }
+            if character.isWhitespace { pendingSpace = true; continue }
+            if pendingSpace && !out.isEmpty { out.append(" "); kept += 1 }
+            pendingSpace = false
+            if kept >= maxRawMessageLength { return out + "…" }
+            out.append(character)
+            kept += 1
+        }
+        return out
+    }
+}

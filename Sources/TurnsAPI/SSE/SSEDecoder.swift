@@ -1,0 +1,215 @@
+/// An incremental decoder of server-sent events (the `text/event-stream` format), fed raw network bytes.
+///
+/// It follows the WHATWG event-stream interpretation the official SDK uses (PROTOCOL.md B.5):
+/// - lines end at LF, CR or CRLF (a CR at the end of one read and an LF at the start of the next are one
+///   line ending); nothing else, not U+2028, ends a line;
+/// - `:` starts a comment; `event`, `data` (several lines joined with LF), `id` (ignored when it holds NUL,
+///   and kept from event to event) and `retry` (ASCII digits only) are fields; other fields are ignored;
+/// - a blank line dispatches the event, unless it has no name, no data line, no last event id and no retry;
+/// - an event without its closing blank line at the end of the stream is not dispatched.
+///
+/// It works on bytes, so a UTF-8 character, a CRLF pair or an event may be split across reads at any point.
+/// Its buffers are reused, so steady streaming does not allocate per event with `feed(_:onEvent:)`.
+public struct SSEDecoder: Sendable {
+    /// Bytes of a line whose end has not arrived yet.
+    private var partialLine: [UInt8] = []
+    /// The previous read ended with CR, so an LF at the start of the next read belongs to it.
+    private var skipLeadingLF = false
+    /// The `event` field of the event being built (empty: none).
+    private var eventName: [UInt8] = []
+    /// The `data` lines of the event being built, joined with LF.
+    private var data: [UInt8] = []
+    /// How many `data` lines the event being built has.
+    private var dataLineCount = 0
+    /// The last `id` seen; per the specification it is not reset between events.
+    private var lastEventID: [UInt8]?
+    /// The `retry` field of the event being built.
+    private var retry: Int?
+
+    /// Creates a decoder at the start of a stream.
+    public init() {}
+
+    /// Decodes the next bytes of the stream, calling `onEvent` for each event they complete, in order.
+    ///
+    /// The event passed to `onEvent` borrows the decoder's buffers: use or copy it inside the call.
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer,
+                              onEvent: (SSEEventBytes) throws -> Void) rethrows {
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 0 else { return }
+        let count = bytes.count
+        var start = 0
+        if skipLeadingLF {
+            skipLeadingLF = false
+            if base[0] == .lineFeed { start = 1 }
+        }
+        var index = start
+        while index < count {
+            let byte = base[index]
+            guard byte == .lineFeed || byte == .carriageReturn else { index += 1; continue }
+            let line = UnsafeBufferPointer(start: base + start, count: index - start)
+            if partialLine.isEmpty {
+                try processLine(line, onEvent: onEvent)
+            } else {
+                // Swap the carried bytes out so processing the line may change the decoder.
+                var carried: [UInt8] = []
+                swap(&carried, &partialLine)
+                carried.append(contentsOf: line)
+                try carried.withUnsafeBufferPointer { try processLine($0, onEvent: onEvent) }
+                carried.removeAll(keepingCapacity: true)
+                partialLine = carried
+            }
+            if byte == .carriageReturn {
+                if index + 1 < count {
+                    if base[index + 1] == .lineFeed { index += 1 }
+                } else {
+                    skipLeadingLF = true
+                }
+            }
+            index += 1
+            start = index
+        }
+        if start < count {
+            partialLine.append(contentsOf: UnsafeBufferPointer(start: base + start, count: count - start))
+        }
+    }
+
+    /// Decodes the next bytes of the stream and returns the events they complete, in order.
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer) -> [ServerSentEvent] {
+        var events: [ServerSentEvent] = []
+        feed(bytes) { events.append(ServerSentEvent($0)) }
+        return events
+    }
+
+    /// Decodes the next bytes of the stream and returns the events they complete, in order.
+    public mutating func feed(_ bytes: [UInt8]) -> [ServerSentEvent] {
+        bytes.withUnsafeBytes { feed($0) }
+    }
+
+    /// Ends the stream. An event still missing its closing blank line is dropped, as the specification says.
+    ///
+    /// - Returns: true when something was dropped (a partial line or an undispatched event).
+    @discardableResult
+    public mutating func finish() -> Bool {
+        let dropped = !partialLine.isEmpty || !eventName.isEmpty || dataLineCount > 0 || retry != nil
+        partialLine.removeAll(keepingCapacity: true)
+        skipLeadingLF = false
+        resetEvent()
+        return dropped
+    }
+
+    // MARK: - Lines and fields
+
+    private mutating func processLine(_ line: UnsafeBufferPointer<UInt8>,
+                                      onEvent: (SSEEventBytes) throws -> Void) rethrows {
+        if line.isEmpty { try dispatch(onEvent); return }
+        if line[0] == .colon { return }
+        var nameEnd = 0
+        while nameEnd < line.count && line[nameEnd] != .colon { nameEnd += 1 }
+        var valueStart = Swift.min(nameEnd + 1, line.count)
+        if valueStart < line.count && line[valueStart] == .space { valueStart += 1 }
+        let name = UnsafeBufferPointer(rebasing: line[0..<nameEnd])
+        let value = UnsafeBufferPointer(rebasing: line[valueStart..<line.count])
+        if name.elementsEqual("data".utf8) {
+            if dataLineCount > 0 { data.append(.lineFeed) }
+            data.append(contentsOf: value)
+            dataLineCount += 1
+        } else if name.elementsEqual("event".utf8) {
+            eventName.removeAll(keepingCapacity: true)
+            eventName.append(contentsOf: value)
+        } else if name.elementsEqual("id".utf8) {
+            if !value.contains(0) { lastEventID = Array(value) }
+        } else if name.elementsEqual("retry".utf8) {
+            if let milliseconds = Self.parseDigits(value) { retry = milliseconds }
+        }
+    }
+
+    private mutating func dispatch(_ onEvent: (SSEEventBytes) throws -> Void) rethrows {
+        // The SDK's rule: an event with nothing in it at all is not dispatched.
+        let hasID = !(lastEventID?.isEmpty ?? true)
+        guard !eventName.isEmpty || dataLineCount > 0 || hasID || retry != nil else { return }
+        defer { resetEvent() }
+        try eventName.withUnsafeBufferPointer { name in
+            try data.withUnsafeBufferPointer { data in
+                if let lastEventID {
+                    try lastEventID.withUnsafeBufferPointer { id in
+                        try onEvent(SSEEventBytes(name: name, data: data, id: id, retry: retry))
+                    }
+                } else {
+                    try onEvent(SSEEventBytes(name: name, data: data, id: nil, retry: retry))
+                }
+            }
+        }
+    }
+
+    private mutating func resetEvent() {
+        eventName.removeAll(keepingCapacity: true)
+        data.removeAll(keepingCapacity: true)
+        dataLineCount = 0
+        retry = nil
+    }
+
+    /// A non-negative decimal integer of ASCII digits only, or nil (also on overflow).
+    private static func parseDigits(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard !bytes.isEmpty else { return nil }
+        var result = 0
+        for byte in bytes {
+            guard byte >= 0x30 && byte <= 0x39 else { return nil }
+            let (times10, overflow1) = result.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times10.addingReportingOverflow(Int(byte - 0x30))
+            if overflow1 || overflow2 { return nil }
+            result = sum
+        }
+        return result
+    }
+}
+
+/// A dispatched event as bytes borrowed from the decoder: valid only during the `onEvent` call.
+public struct SSEEventBytes {
+    /// The `event` field's UTF-8 bytes; empty when the event had none.
+    public let name: UnsafeBufferPointer<UInt8>
+    /// The `data` lines' UTF-8 bytes, joined with LF.
+    public let data: UnsafeBufferPointer<UInt8>
+    /// The last event id's UTF-8 bytes, when one has been seen in the stream.
+    public let id: UnsafeBufferPointer<UInt8>?
+    /// The `retry` field in milliseconds, when the event had a valid one.
+    public let retry: Int?
+
+    /// True when the event's name is exactly `expected`.
+    public func isNamed(_ expected: StaticString) -> Bool {
+        name.elementsEqual(UnsafeBufferPointer(start: expected.utf8Start, count: expected.utf8CodeUnitCount))
+    }
+}
+
+/// A server-sent event as values: what `SSEDecoder.feed(_:)` returns.
+public struct ServerSentEvent: Sendable, Hashable {
+    /// The `event` field, or nil when the event had none (or an empty one).
+    public var event: String?
+    /// The `data` lines joined with LF (empty when there were none).
+    public var data: String
+    /// The last event id seen in the stream, if any.
+    public var id: String?
+    /// The `retry` field in milliseconds, if the event had a valid one.
+    public var retry: Int?
+
+    /// Creates an event.
+    public init(event: String? = nil, data: String = "", id: String? = nil, retry: Int? = nil) {
+        self.event = event
+        self.data = data
+        self.id = id
+        self.retry = retry
+    }
+
+    /// Copies a borrowed event into values (invalid UTF-8 becomes U+FFFD).
+    public init(_ bytes: SSEEventBytes) {
+        self.event = bytes.name.isEmpty ? nil : String(decoding: bytes.name, as: UTF8.self)
+        self.data = String(decoding: bytes.data, as: UTF8.self)
+        self.id = bytes.id.map { String(decoding: $0, as: UTF8.self) }
+        self.retry = bytes.retry
+    }
+}
+
+extension UInt8 {
+    static let lineFeed: UInt8 = 0x0A
+    static let carriageReturn: UInt8 = 0x0D
+    static let colon: UInt8 = 0x3A
+    static let space: UInt8 = 0x20
+}

@@ -1,0 +1,170 @@
+import TurnsAPI
+import TurnsCore
+import XCTest
+
+final class CompletionStreamParserTests: XCTestCase {
+    /// What a whole stream decodes to.
+    private struct Outcome: Equatable {
+        var text = ""
+        var pieces = 0
+        var stopReason: String?
+        var model: String?
+        var id: String?
+        var error: APIError?
+    }
+
+    private func parse(_ reads: [[UInt8]]) -> Outcome {
+        var parser = CompletionStreamParser()
+        var outcome = Outcome()
+        for read in reads {
+            let batch = parser.feed(read)
+            if let piece = batch.piece {
+                outcome.pieces += 1
+                outcome.text += piece.completion
+                outcome.stopReason = piece.stopReason ?? outcome.stopReason
+                outcome.model = piece.model ?? outcome.model
+                outcome.id = piece.id ?? outcome.id
+            }
+            if let error = batch.error {
+                XCTAssertNil(outcome.error, "a second error was reported")
+                outcome.error = error
+            }
+        }
+        if let error = parser.finish() {
+            XCTAssertNil(outcome.error, "finish reported an error after the stream's own")
+            outcome.error = error
+        }
+        return outcome
+    }
+
+    private func parse(_ reads: String...) -> Outcome { parse(reads.map { Array($0.utf8) }) }
+
+    // MARK: - Shared vectors
+
+    func testEveryCompletionStreamVectorPassesInGivenChunksAndAtEverySplit() throws {
+        let cases = try VectorCase.load("sse/completion_streams.json", expectedKey: "expect_completion")
+        XCTAssertFalse(cases.isEmpty)
+        for vector in cases {
+            let expected = vector.expected
+            for reading in vector.readings {
+                let outcome = parse(reading.reads)
+                let label = "\(vector.name), \(reading.label)"
+                XCTAssertEqual(outcome.text, expected["text"]?.stringValue, label)
+                if let errorType = expected["error_type"]?.stringValue {
+                    XCTAssertEqual(outcome.error?.errorType, errorType, label)
+                    XCTAssertEqual(outcome.error?.message, expected["error_message"]?.stringValue, label)
+                    XCTAssertEqual(outcome.error?.status, 200, label)
+                    XCTAssertEqual(outcome.error?.kind, APIError.kind(forErrorType: errorType), label)
+                } else {
+                    XCTAssertNil(outcome.error, label)
+                    XCTAssertEqual(outcome.stopReason, expected["stop_reason"]?.stringValue, label)
+                    XCTAssertEqual(outcome.model, expected["model"]?.stringValue, label)
+                }
+            }
+        }
+    }
+
+    // MARK: - Pieces
+
+    func testAllPiecesOfOneReadAreMergedIntoOneWithTheLastStopReasonModelAndID() {
+        var parser = CompletionStreamParser()
+        let batch = parser.feed(Array("""
+            event: completion
+            data: {"completion":" Hel","stop_reason":null,"model":"m1","id":"c1"}
+
+            event: ping
+            data: {"type": "ping"}
+
+            event: completion
+            data: {"type":"completion","completion":"lo","stop_reason":"max_tokens","stop":null,"model":"m2","log_id":"x"}
+
+
+            """.utf8))
+        XCTAssertNil(batch.error)
+        XCTAssertEqual(batch.piece, Completion(id: "c1", completion: " Hello", stopReason: "max_tokens", stop: nil, model: "m2"))
+        XCTAssertEqual(parser.stopReason, "max_tokens")
+        XCTAssertNil(parser.finish())
+    }
+
+    func testAReadThatCompletesNoEventGivesNoPiece() {
+        var parser = CompletionStreamParser()
+        XCTAssertEqual(parser.feed(Array("event: completion\ndata: {\"completion\":".utf8)), CompletionStreamBatch())
+        XCTAssertEqual(parser.feed(Array("\"x\",\"stop_reason\":\"stop_sequence\",\"stop\":\"END\"}\n\n".utf8)).piece,
+                       Completion(completion: "x", stopReason: "stop_sequence", stop: "END"))
+    }
+
+    func testEscapesAndUnicodeInTheTextAreDecodedAndUnknownNestedValuesSkipped() {
+        let outcome = parse(#"""
+            event: completion
+            data: {"extra":{"a":[1,2.5e3,{"b":"\"}"}],"c":true},"completion":"line\n\"q\" \u00e9\ud83d\ude00 界","stop_reason":"stop_sequence"}
+
+
+            """#)
+        XCTAssertNil(outcome.error)
+        XCTAssertEqual(outcome.text, "line\n\"q\" é😀 界")
+        XCTAssertEqual(outcome.stopReason, "stop_sequence")
+    }
+
+    func testPingAndUnknownEventsAndEventsWithoutANameAreIgnored() {
+        let outcome = parse("event: ping\ndata: {}\n\nevent: ping\n\ndata: {\"completion\":\"no\"}\n\n",
+                            "event: content_block_delta\ndata: {\"completion\":\"no\"}\n\n",
+                            "event: completion\ndata: {\"completion\":\"yes\",\"stop_reason\":\"max_tokens\"}\n\n")
+        XCTAssertEqual(outcome, Outcome(text: "yes", pieces: 1, stopReason: "max_tokens"))
+    }
+
+    // MARK: - Failures
+
+    func testMalformedJSONInACompletionEventIsAMalformedResponseAfterTheEarlierText() {
+        let outcome = parse("event: completion\ndata: {\"completion\":\"ok\"}\n\n",
+                            "event: completion\ndata: {\"completion\": \"cut\n\n")
+        XCTAssertEqual(outcome.text, "ok")
+        XCTAssertEqual(outcome.error?.kind, .malformedResponse)
+        XCTAssertEqual(outcome.error?.status, 200)
+        XCTAssertTrue(outcome.error?.message.hasPrefix("a completion event could not be read: invalid JSON at byte") ?? false,
+                      outcome.error?.message ?? "")
+    }
+
+    func testTrailingTextAfterTheCompletionObjectIsMalformed() {
+        XCTAssertEqual(parse("event: completion\ndata: {\"completion\":\"a\"} x\n\n").error?.kind, .malformedResponse)
+    }
+
+    func testACompletionFieldThatIsNotAStringIsMalformed() {
+        XCTAssertEqual(parse("event: completion\ndata: {\"completion\":5}\n\n").error?.kind, .malformedResponse)
+    }
+
+    func testAnErrorEventInTheSameReadAsTextKeepsTheTextAndStopsDecoding() {
+        var parser = CompletionStreamParser()
+        let batch = parser.feed(Array("""
+            event: completion
+            data: {"completion":"partial"}
+
+            event: error
+            data: {"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}
+
+            event: completion
+            data: {"completion":"ignored","stop_reason":"max_tokens"}
+
+
+            """.utf8))
+        XCTAssertEqual(batch.piece?.completion, "partial")
+        XCTAssertEqual(batch.error, APIError(kind: .rateLimit, status: 200, errorType: "rate_limit_error", message: "slow down"))
+        XCTAssertEqual(parser.feed(Array("event: completion\ndata: {\"completion\":\"more\"}\n\n".utf8)), CompletionStreamBatch())
+        XCTAssertNil(parser.finish(), "the error was already reported")
+    }
+
+    func testAnErrorEventWhoseDataIsNotJSONBecomesAnAPIStatusErrorWithTheTextAsMessage() {
+        let outcome = parse("event: error\ndata: upstream   exploded\n\n")
+        XCTAssertEqual(outcome.error, APIError(kind: .apiStatus, status: 200, message: "upstream exploded"))
+    }
+
+    func testAnErrorEventOfAnUnknownTypeIsAnAPIStatusErrorKeepingTheType() {
+        let outcome = parse("event: error\ndata: {\"error\":{\"type\":\"billing_error\",\"message\":\"pay up\"}}\n\n")
+        XCTAssertEqual(outcome.error, APIError(kind: .apiStatus, status: 200, errorType: "billing_error", message: "pay up"))
+    }
+
+    func testAStreamEndingWithoutAStopReasonIsAnIncompleteAnswer() {
+        let outcome = parse("event: completion\ndata: {\"completion\":\"half\",\"stop_reason\":null}\n\n")
+        XCTAssertEqual(outcome.text, "half")
+        XCTAssertEqual(outcome.error, APIError(kind: .connection, message: "the stream ended before the answer was complete"))
+    }
+}

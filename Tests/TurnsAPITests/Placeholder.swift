@@ -1,2 +1,0 @@
-import XCTest
-final class TurnsAPITestsPlaceholder: XCTestCase { func testPlaceholder() {} }
