@@ -65,7 +65,7 @@ final class CompletionsClientTests: XCTestCase {
     }
 
     private func text(of events: [CompletionEvent]) -> String {
-        events.map { if case .completion(let piece) = $0 { return piece.completion } else { return "" } }.joined()
+        events.map { if case .completion(let piece, _) = $0 { return piece.completion } else { return "" } }.joined()
     }
 
     /// Runs `body` but gives up after `seconds`; returns false when it did not finish in time.
@@ -87,9 +87,9 @@ final class CompletionsClientTests: XCTestCase {
         XCTAssertNil(error)
         XCTAssertEqual(events, [
             .responseStarted(ResponseInfo(status: 200, requestID: "req_ok")),
-            .completion(Completion(completion: " Hello", model: "claude-2.1")),
-            .completion(Completion(completion: "!", model: "claude-2.1")),
-            .completion(Completion(completion: "", stopReason: "stop_sequence", model: "claude-2.1")),
+            .completion(Completion(completion: " Hello", model: "claude-2.1"), pieces: 1),
+            .completion(Completion(completion: "!", model: "claude-2.1"), pieces: 1),
+            .completion(Completion(completion: "", stopReason: "stop_sequence", model: "claude-2.1"), pieces: 1),
         ])
         XCTAssertEqual(transport.requests.count, 1)
         XCTAssertEqual(transport.requests.first?.url, "http://127.0.0.1:9/v1/complete")

@@ -1,6 +1,7 @@
 import TurnsAPI
 import TurnsCore
 import XCTest
+import TurnsTestSupport
 
 final class SSEDecoderTests: XCTestCase {
     /// Feeds the reads in order, then ends the stream, and returns every event dispatched.
@@ -124,7 +125,7 @@ final class SSEDecoderTests: XCTestCase {
     // MARK: - Property: any stream, any split
 
     func testGeneratedEventStreamsSplitAtRandomPointsDecodeToTheSameEvents() {
-        var rng = SplitMix64(seed: 0x7475726E73)
+        var rng = SeededGenerator(seed: 0x7475726E73)
         let alphabet: [String] = ["a", "Z", " ", "0", ":", "é", "ж", "界", "😀", "\u{2028}", "\u{301}", "{", "\"", "\\"]
         let endings = ["\n", "\r\n", "\r"]
         for round in 0..<300 {
@@ -153,18 +154,5 @@ final class SSEDecoderTests: XCTestCase {
             }
             XCTAssertEqual(decode(reads), expected, "round \(round): \(wire.debugDescription) cut at \(cuts)")
         }
-    }
-}
-
-/// A small seeded generator, so property tests are repeatable.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

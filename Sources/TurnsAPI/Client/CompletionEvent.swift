@@ -4,8 +4,9 @@ public enum CompletionEvent: Sendable, Hashable {
     case responseStarted(ResponseInfo)
     /// An attempt failed and will be retried after `delay` seconds.
     case retrying(RetryNotice)
-    /// A piece of the completion (the last one carries the stop reason).
-    case completion(Completion)
+    /// A piece of the completion (the last one carries the stop reason). Pieces decoded from one network read
+    /// arrive merged; `pieces` says how many server events (about one per token) the element holds.
+    case completion(Completion, pieces: Int)
 }
 
 /// What the response head said.

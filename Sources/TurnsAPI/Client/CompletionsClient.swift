@@ -25,7 +25,7 @@ public final class CompletionsClient: Sendable {
     public func create(_ request: CompletionRequest) async throws -> Completion {
         var result: Completion?
         for try await event in events(request, stream: false) {
-            if case .completion(let completion) = event { result = completion }
+            if case .completion(let completion, _) = event { result = completion }
         }
         guard let result else { throw APIError.cancelledByCaller }
         return result
@@ -38,7 +38,7 @@ public final class CompletionsClient: Sendable {
     /// Empty pieces that say nothing are not delivered. A failure after some pieces is thrown after them.
     public func stream(_ request: CompletionRequest) -> AsyncThrowingStream<Completion, Error> {
         makeStream(request, streaming: true) { event in
-            if case .completion(let piece) = event { return piece }
+            if case .completion(let piece, _) = event { return piece }
             return nil
         }
     }
@@ -194,7 +194,7 @@ public final class CompletionsClient: Sendable {
                             piece.model = lastModel
                             piece.id = lastID
                             progress.markDelivered()
-                            emit(.completion(piece))
+                            emit(.completion(piece, pieces: batch.pieceCount))
                         }
                     }
                     if var error = batch.error {
@@ -225,7 +225,7 @@ public final class CompletionsClient: Sendable {
             do throws(APIError) {
                 let completion = try wire.decodeCompletion(body)
                 progress.markDelivered()
-                emit(.completion(completion))
+                emit(.completion(completion, pieces: 1))
             } catch {
                 var error = error
                 error.requestID = error.requestID ?? requestID

@@ -8,11 +8,14 @@ public struct CompletionStreamBatch: Sendable, Hashable {
     /// The failure the stream reported in this read (an `error` event or an unreadable `completion`
     /// event). Pieces before it are in `piece`; nothing after it is decoded.
     public var error: APIError?
+    /// How many `completion` events were merged into `piece` (a streaming rate counts these).
+    public var pieceCount: Int
 
     /// Creates a batch.
-    public init(piece: Completion? = nil, error: APIError? = nil) {
+    public init(piece: Completion? = nil, error: APIError? = nil, pieceCount: Int? = nil) {
         self.piece = piece
         self.error = error
+        self.pieceCount = pieceCount ?? (piece == nil ? 0 : 1)
     }
 }
 
@@ -35,6 +38,7 @@ public struct CompletionStreamParser: Sendable {
     public mutating func feed(_ bytes: UnsafeRawBufferPointer) -> CompletionStreamBatch {
         guard !failed else { return CompletionStreamBatch() }
         var merged: Completion?
+        var count = 0
         var failure: APIError?
         decoder.feed(bytes) { event in
             guard failure == nil else { return }
@@ -42,6 +46,7 @@ public struct CompletionStreamParser: Sendable {
                 do throws(WireDecodingError) {
                     let piece = try CompletionJSON.decode(event.data)
                     if merged == nil { merged = piece } else { merged!.append(piece) }
+                    count += 1
                 } catch {
                     failure = APIError(kind: .malformedResponse, status: 200,
                                        message: "a completion event could not be read: \(error.description)")
@@ -53,7 +58,7 @@ public struct CompletionStreamParser: Sendable {
         }
         if let reason = merged?.stopReason { stopReason = reason }
         if failure != nil { failed = true }
-        return CompletionStreamBatch(piece: merged, error: failure)
+        return CompletionStreamBatch(piece: merged, error: failure, pieceCount: count)
     }
 
     /// Decodes the next bytes of the body.

@@ -85,13 +85,13 @@ struct PrintMode {
                         Terminal.note(String(format: "retrying in %.1f s (attempt %d/%d): ", notice.delay, notice.attempt,
                                              notice.maxRetries) + notice.error.description)
                     }
-                case .completion(let piece):
+                case .completion(let piece, let count):
                     if !piece.completion.isEmpty {
                         if firstText == nil { firstText = clock.now }
                         Terminal.out(piece.completion)
                         wroteText = true
-                        pieces += 1
                     }
+                    pieces += count
                     if let reason = piece.stopReason { stopReason = reason }
                 }
             }
