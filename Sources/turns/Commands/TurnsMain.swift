@@ -44,6 +44,8 @@ enum TurnsMain {
             SUBCOMMANDS:
               serve                   Serve /v1/complete on loopback with the offline local model.
                                       See 'turns serve --help'.
+              export IN OUT           Convert a transcript between .txt, .md and .json.
+              sessions                List saved chat sessions (reopen one with turns --resume ID).
             """
     }
 }
