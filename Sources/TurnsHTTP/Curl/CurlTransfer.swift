@@ -1,0 +1,227 @@
+import CCurl
+
+/// One request in flight: its libcurl easy handle, the stream it feeds, and its idle clock.
+///
+/// Thread confinement (why `@unchecked Sendable` is sound): the caller creates it and hands it to the worker
+/// through the worker's locked inbox; from then on only the worker thread touches it, and libcurl's callbacks run
+/// on that thread too. The continuation is the only thing other threads reach, and it is itself thread-safe.
+final class CurlTransfer: @unchecked Sendable {
+    /// The worker's key for this transfer (the stream's `onTermination` cancels by id).
+    let id: Int
+    /// What to send.
+    let request: HTTPRequest
+    /// Where diagnostic lines go (never header values).
+    let log: CurlTransport.Log?
+    /// When `execute` was called.
+    let startedAt = ContinuousClock.now
+
+    private let continuation: AsyncThrowingStream<HTTPResponsePart, Error>.Continuation
+    /// The libcurl easy handle (`CURL *`), nil before `prepare` and after `release`.
+    private(set) var easy: UnsafeMutableRawPointer?
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
+    private var parser = ResponseHeadParser()
+    private(set) var headDelivered = false
+    /// True once the stream's consumer has gone; callbacks then ask libcurl to stop.
+    private(set) var consumerGone = false
+    /// True once the request went out (connection and TLS established); the idle clock runs from then on.
+    private(set) var connected = false
+    private var lastActivity = ContinuousClock.now
+    private(set) var bodyBytes = 0
+
+    init(id: Int, request: HTTPRequest, log: CurlTransport.Log?,
+         continuation: AsyncThrowingStream<HTTPResponsePart, Error>.Continuation) {
+        self.id = id
+        self.request = request
+        self.log = log
+        self.continuation = continuation
+        errorBuffer[0] = 0
+    }
+
+    deinit {
+        release()
+        errorBuffer.deallocate()
+    }
+
+    // MARK: - Setting up
+
+    /// Creates the easy handle with every option set; throws when the request cannot be sent as given.
+    func prepare() throws(TransportError) {
+        let lines = try RequestHeaderLines.make(method: request.method, headers: request.headers)
+        guard let easy = curl_easy_init() else { throw .other("libcurl could not create a transfer") }
+        self.easy = easy
+        for line in lines {
+            guard let appended = curl_slist_append(headerList, line) else {
+                throw .other("libcurl could not store the request headers")
+            }
+            headerList = appended
+        }
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        let timeouts = request.timeouts
+        try set(turns_curl_setopt_string(easy, CURLOPT_URL, request.url), "the URL")
+        try set(turns_curl_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"), "the protocols")
+        try set(turns_curl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0), "redirects")
+        try set(turns_curl_setopt_long(easy, CURLOPT_NOSIGNAL, 1), "no signals")
+        // Verification is never optional (VERIFYHOST 2 is libcurl's documented "check the name" value).
+        try set(turns_curl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1), "TLS peer verification")
+        try set(turns_curl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2), "TLS host verification")
+        try set(turns_curl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(timeouts.connect)),
+                "the connect timeout")
+        if let total = timeouts.total {
+            try set(turns_curl_setopt_long(easy, CURLOPT_TIMEOUT_MS, Self.milliseconds(total)), "the total timeout")
+        }
+        if LoopbackURL.isLoopback(request.url) {
+            // Proxies otherwise come from the environment untouched; see `LoopbackURL` for this one exception.
+            try set(turns_curl_setopt_string(easy, CURLOPT_NOPROXY, "*"), "the proxy bypass")
+        }
+        // A proxy's CONNECT reply must not be mistaken for the server's head.
+        try set(turns_curl_setopt_long(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1), "proxy headers")
+        // Without this, removing a transfer that is still resolving a name waits for the resolver thread,
+        // which would stall cancellation (and every other transfer on the worker) for seconds.
+        try set(turns_curl_setopt_long(easy, CURLOPT_QUICK_EXIT, 1), "quick exit")
+        try set(turns_curl_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList), "the headers")
+        try set(turns_curl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer), "the error buffer")
+        try set(turns_curl_setopt_datafunc(easy, CURLOPT_WRITEFUNCTION, curlWriteCallback), "the body callback")
+        try set(turns_curl_setopt_pointer(easy, CURLOPT_WRITEDATA, me), "the body callback")
+        try set(turns_curl_setopt_datafunc(easy, CURLOPT_HEADERFUNCTION, curlHeaderCallback), "the header callback")
+        try set(turns_curl_setopt_pointer(easy, CURLOPT_HEADERDATA, me), "the header callback")
+        try setMethodAndBody(easy)
+    }
+
+    private func setMethodAndBody(_ easy: UnsafeMutableRawPointer) throws(TransportError) {
+        switch request.method {
+        case "GET" where request.body.isEmpty:
+            try set(turns_curl_setopt_long(easy, CURLOPT_HTTPGET, 1), "the method")
+        case "HEAD":
+            try set(turns_curl_setopt_long(easy, CURLOPT_NOBODY, 1), "the method")
+        default:
+            try set(turns_curl_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)),
+                    "the body size")
+            // COPYPOSTFIELDS copies the bytes, so nothing here has to outlive this call.
+            let code = request.body.isEmpty
+                ? "".withCString {
+                    turns_curl_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0))
+                }
+                : request.body.withUnsafeBytes {
+                    turns_curl_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS,
+                                              UnsafeMutableRawPointer(mutating: $0.baseAddress!))
+                }
+            try set(code, "the body")
+            if request.method != "POST" {
+                try set(turns_curl_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method), "the method")
+            }
+        }
+    }
+
+    private func set(_ code: CURLcode, _ what: String) throws(TransportError) {
+        guard code == CURLE_OK else {
+            throw .other("libcurl refused \(what): \(String(cString: curl_easy_strerror(code)))")
+        }
+    }
+
+    private static func milliseconds(_ seconds: Double) -> Int {
+        max(1, Int((seconds * 1000).rounded(.up)))
+    }
+
+    // MARK: - Callbacks (worker thread)
+
+    /// Takes one header line from libcurl; returns the bytes taken (fewer aborts the transfer).
+    fileprivate func receiveHeaderLine(_ line: UnsafeRawBufferPointer) -> Int {
+        lastActivity = .now
+        if let head = parser.feed(line) {
+            headDelivered = true
+            log?("← \(head.status) after \(elapsedMilliseconds) ms")
+            if case .terminated = continuation.yield(.head(head)) {
+                consumerGone = true
+                return 0
+            }
+        }
+        return line.count
+    }
+
+    /// Takes body bytes from libcurl; returns the bytes taken (fewer aborts the transfer).
+    fileprivate func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Int {
+        lastActivity = .now
+        if !headDelivered {
+            // libcurl always reports the head first; this only guards the promise that `.head` comes first.
+            var status = 0
+            if let easy { _ = turns_curl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status) }
+            headDelivered = true
+            continuation.yield(.head(HTTPResponseHead(status: status, headers: parser.headers)))
+        }
+        bodyBytes += bytes.count
+        if case .terminated = continuation.yield(.body(Array(bytes))) {
+            consumerGone = true
+            return 0
+        }
+        return bytes.count
+    }
+
+    // MARK: - Idle clock (worker thread)
+
+    /// When the idle limit runs out, or nil while still connecting (the connect timeout covers that phase).
+    func idleDeadline() -> ContinuousClock.Instant? {
+        if !connected, let easy {
+            var pretransfer: curl_off_t = 0
+            _ = turns_curl_getinfo_off(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer)
+            if pretransfer > 0 || headDelivered {
+                connected = true
+                lastActivity = max(lastActivity, .now)
+            }
+        }
+        guard connected else { return nil }
+        return lastActivity + .nanoseconds(Int64((request.timeouts.idle * 1e9).rounded()))
+    }
+
+    // MARK: - Ending (worker thread)
+
+    /// The error for a transfer libcurl finished with `code`, or nil when it succeeded.
+    func outcome(of code: CURLcode) -> TransportError? {
+        if code == CURLE_OK {
+            return headDelivered ? nil : .connectionLost("the server closed the connection without a complete response")
+        }
+        if !connected, let easy {
+            var pretransfer: curl_off_t = 0
+            _ = turns_curl_getinfo_off(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer)
+            connected = pretransfer > 0
+        }
+        let context = CurlErrorMapping.Context(connected: connected, consumerGone: consumerGone,
+                                               timeouts: request.timeouts)
+        return CurlErrorMapping.error(for: code, detail: String(cString: errorBuffer), context: context)
+    }
+
+    /// Frees the easy handle and header list. The worker removes the handle from its multi handle first.
+    func release() {
+        if let easy { curl_easy_cleanup(easy) }
+        easy = nil
+        if let headerList { curl_slist_free_all(headerList) }
+        headerList = nil
+    }
+
+    /// Ends the stream. Called only after `release`, so no libcurl callback can run afterwards.
+    func finish(throwing error: TransportError?) {
+        if let error {
+            log?("✗ \(error) after \(elapsedMilliseconds) ms (\(bodyBytes) body bytes)")
+            continuation.finish(throwing: error)
+        } else {
+            log?("✓ done after \(elapsedMilliseconds) ms (\(bodyBytes) body bytes)")
+            continuation.finish()
+        }
+    }
+
+    /// Milliseconds since `execute`, for the log.
+    var elapsedMilliseconds: Int64 {
+        let elapsed = (ContinuousClock.now - startedAt).components
+        return elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
+    }
+}
+
+private let curlWriteCallback: turns_curl_data_callback = { data, size, count, context in
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
+    return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
+}
+
+private let curlHeaderCallback: turns_curl_data_callback = { data, size, count, context in
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
+    return transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
+}

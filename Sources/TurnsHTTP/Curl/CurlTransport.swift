@@ -1,0 +1,56 @@
+import CCurl
+import Foundation
+
+/// `HTTPTransport` over libcurl: streams response bodies as they arrive, cancels within milliseconds.
+///
+/// - All transfers run on one shared worker thread (`CurlWorker`) through a libcurl multi handle, so
+///   connections to the same host are reused across requests.
+/// - Timeouts: `HTTPTimeouts.connect` covers TCP, TLS and any proxy CONNECT; `idle` is measured here, from the
+///   moment the request is sent until the last byte received (sub-second values work); `total` is libcurl's.
+/// - TLS certificates and host names are always verified. Proxies come from the environment (`https_proxy`,
+///   `no_proxy`, …) as libcurl reads them, except that loopback URLs never use a proxy. Redirects are not followed: a 3xx is delivered like any response.
+/// - Only `Host` and `Content-Length` are added to the caller's headers.
+/// - Cancellation: when the consumer drops the stream (leaving a `for try await` over `execute(…)` drops it;
+///   a stream still held in a variable stays alive) or its task is cancelled, the stream's termination
+///   wakes the worker, which tears the transfer down at once. A cancelled task's loop ends either quietly or
+///   with `TransportError.cancelled` (whichever finishes the stream first), so callers check `Task.isCancelled`.
+/// - Backpressure: none yet. The stream buffers without bound, which is fine for completion streams
+///   (kilobytes); a slow consumer of a large download would hold it all in memory.
+public struct CurlTransport: HTTPTransport {
+    /// A sink for diagnostic lines: method, URL without credentials or query, header names, status, sizes,
+    /// timings, errors. Never header values or bodies.
+    public typealias Log = @Sendable (String) -> Void
+
+    private let log: Log?
+
+    /// A quiet transport.
+    public init() {
+        log = nil
+    }
+
+    /// A transport that, when `verbose`, writes one diagnostic line per event to stderr (never header values).
+    public init(verbose: Bool) {
+        log = verbose ? Self.writeToStandardError : nil
+    }
+
+    /// A transport that sends its diagnostic lines to `log` (never header values).
+    public init(log: @escaping Log) {
+        self.log = log
+    }
+
+    @Sendable private static func writeToStandardError(_ line: String) {
+        FileHandle.standardError.write(Data("turns-http: \(line)\n".utf8))
+    }
+
+    /// Starts `request` on the worker thread and returns its response as `.head` then `.body` pieces.
+    public func execute(_ request: HTTPRequest) -> AsyncThrowingStream<HTTPResponsePart, Error> {
+        let worker = CurlWorker.shared
+        let (stream, continuation) = AsyncThrowingStream.makeStream(
+            of: HTTPResponsePart.self, throwing: Error.self, bufferingPolicy: .unbounded)
+        let id = worker.makeID()
+        // Also runs when the worker itself finishes the stream; cancelling an ended transfer is a no-op.
+        continuation.onTermination = { _ in worker.cancel(id: id) }
+        worker.start(CurlTransfer(id: id, request: request, log: log, continuation: continuation))
+        return stream
+    }
+}

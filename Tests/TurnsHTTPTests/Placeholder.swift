@@ -1,2 +1,0 @@
-import XCTest
-final class TurnsHTTPTestsPlaceholder: XCTestCase { func testPlaceholder() {} }
