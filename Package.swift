@@ -61,6 +61,6 @@ let package = Package(
         .testTarget(name: "TurnsHTTPTests", dependencies: ["TurnsHTTP", "TurnsTestSupport"]),
         .testTarget(name: "TurnsLocalTests", dependencies: ["TurnsLocal", "TurnsServe", "TurnsAPI", "TurnsTestSupport"]),
         .testTarget(name: "TurnsUITests", dependencies: ["TurnsUI", "TurnsTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TurnsTestSupport", "TurnsCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TurnsTestSupport", "TurnsCore", "TurnsHTTP"]),
     ]
 )
