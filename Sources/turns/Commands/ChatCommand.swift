@@ -18,14 +18,17 @@ struct ChatCommand: AsyncParsableCommand {
     @Flag(help: "With --print: report stop reason, request id, time to first token and tokens/s on stderr.")
     var verbose = false
 
+    @Option(help: "With --print: save the exchange as a transcript (.json, .txt or .md).")
+    var save: String?
+
     @OptionGroup var options: SamplingOptions
 
     @Argument(help: "With --print: the prompt (words are joined with spaces).")
     var prompt: [String] = []
 
     func validate() throws {
-        if !printMode && (!prompt.isEmpty || raw || verbose) {
-            throw ValidationError("a prompt, --raw and --verbose go with --print")
+        if !printMode && (!prompt.isEmpty || raw || verbose || save != nil) {
+            throw ValidationError("a prompt, --raw, --verbose and --save go with --print")
         }
         if raw && !prompt.isEmpty {
             throw ValidationError("--raw reads the prompt from stdin; give no prompt arguments")
@@ -35,7 +38,7 @@ struct ChatCommand: AsyncParsableCommand {
     func run() async throws {
         let config = try ConfigurationLoader.load(flags: options.layer)
         if printMode {
-            let status = await PrintMode(config: config, verbose: verbose).run(promptArguments: prompt, raw: raw)
+            let status = await PrintMode(config: config, verbose: verbose, savePath: save).run(promptArguments: prompt, raw: raw)
             throw ProcessExit(status: status)
         }
         Terminal.error("the chat is not available in this build yet; use --print")

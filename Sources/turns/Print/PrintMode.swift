@@ -8,12 +8,15 @@ struct PrintMode {
     let config: ResolvedConfiguration
     /// Whether to report the stop reason, request id and timings on stderr.
     let verbose: Bool
+    /// Where to save the exchange as a transcript, if anywhere.
+    var savePath: String?
 
     /// Runs one request and returns the exit status.
     func run(promptArguments: [String], raw: Bool) async -> Int32 {
+        let transcript: Transcript
         let prompt: String
         switch readPrompt(arguments: promptArguments, raw: raw) {
-        case .success(let text): prompt = text
+        case .success(let input): (transcript, prompt) = input
         case .failure(let failure):
             Terminal.error(failure.message)
             return ExitStatus.usage
@@ -38,12 +41,25 @@ struct PrintMode {
             task.cancel()
         }
         defer { watcher.cancel() }
-        let status = await task.value
-        return interrupted.isSet ? ExitStatus.interrupted : status
+        var outcome = await task.value
+        if interrupted.isSet { outcome.interrupted = true; outcome.status = ExitStatus.interrupted }
+        if let savePath {
+            var saved = transcript
+            saved.turns.append(outcome.answerTurn(backend: connection.backend.rawValue, settings: config.settings))
+            do {
+                try TranscriptFiles.save(saved, to: savePath, context: .init(backend: connection.backend.rawValue,
+                                                                              settings: config.settings))
+            } catch {
+                Terminal.error(error.description)
+                if outcome.status == ExitStatus.success { outcome.status = ExitStatus.other }
+            }
+        }
+        return outcome.status
     }
 
-    /// The prompt to send: the arguments as one Human turn, or stdin (as a Human turn, or whole with `--raw`).
-    private func readPrompt(arguments: [String], raw: Bool) -> Result<String, PromptInputError> {
+    /// The conversation and the exact prompt to send: the arguments (or stdin) as one Human turn, or with
+    /// `--raw` stdin sent byte for byte as the whole prompt, validated as the API would.
+    private func readPrompt(arguments: [String], raw: Bool) -> Result<(Transcript, String), PromptInputError> {
         var text = arguments.joined(separator: " ")
         if arguments.isEmpty {
             let data = FileHandle.standardInput.readDataToEndOfFile()
@@ -56,30 +72,35 @@ struct PrintMode {
             if let problem = PromptFormat.validate(text) {
                 return .failure(PromptInputError(message: "invalid prompt: " + EscapedText.escape(problem.description)))
             }
-            return .success(text)
+            return .success((TranscriptFiles.fromPromptText(text), text))
         }
         while let last = text.last, last.isWhitespace { text.removeLast() }
         guard !text.isEmpty else {
             return .failure(PromptInputError(message: "nothing to send: give a prompt, or pipe one on stdin"))
         }
         let transcript = Transcript(system: config.system, turns: [Turn(role: .human, text: text)])
-        return .success(transcript.prompt())
+        return .success((transcript, transcript.prompt()))
     }
 
-    /// Streams the answer to stdout; returns the exit status.
-    private func stream(_ request: CompletionRequest, client: CompletionsClient) async -> Int32 {
+    /// Streams the answer to stdout.
+    private func stream(_ request: CompletionRequest, client: CompletionsClient) async -> PrintOutcome {
+        var outcome = PrintOutcome(started: Date())
         let clock = ContinuousClock()
         let start = clock.now
         var firstText: ContinuousClock.Instant?
         var pieces = 0
-        var stopReason: String?
-        var requestID: String?
-        var wroteText = false
+        defer {
+            if let firstText {
+                outcome.timeToFirstToken = (firstText - start).seconds
+                let streaming = (clock.now - firstText).seconds
+                outcome.tokensPerSecond = streaming > 0 ? Double(pieces) / streaming : nil
+            }
+        }
         do {
             for try await event in client.events(request, stream: config.stream) {
                 switch event {
                 case .responseStarted(let info):
-                    requestID = info.requestID
+                    outcome.requestID = info.requestID
                 case .retrying(let notice):
                     if verbose {
                         Terminal.note(String(format: "retrying in %.1f s (attempt %d/%d): ", notice.delay, notice.attempt,
@@ -89,54 +110,86 @@ struct PrintMode {
                     if !piece.completion.isEmpty {
                         if firstText == nil { firstText = clock.now }
                         Terminal.out(piece.completion)
-                        wroteText = true
+                        outcome.text += piece.completion
                     }
                     pieces += count
-                    if let reason = piece.stopReason { stopReason = reason }
+                    if let model = piece.model { outcome.model = model }
+                    if let reason = piece.stopReason { outcome.stopReason = reason }
                 }
             }
-            if Task.isCancelled {
-                if wroteText { Terminal.out("\n") }
-                Terminal.error("interrupted")
-                return ExitStatus.interrupted
-            }
+            if Task.isCancelled { return finishInterrupted(outcome) }
             Terminal.out("\n")
-            if verbose { report(stopReason: stopReason, requestID: requestID, start: start, firstText: firstText, pieces: pieces) }
-            return ExitStatus.success
+            outcome.status = ExitStatus.success
         } catch let error as APIError {
-            if wroteText { Terminal.out("\n") }
-            if error.kind == .cancelled {
-                Terminal.error("interrupted")
-                return ExitStatus.interrupted
-            }
+            if error.kind == .cancelled { return finishInterrupted(outcome) }
+            if !outcome.text.isEmpty { Terminal.out("\n") }
             Terminal.error(error.description)
-            if verbose { report(stopReason: stopReason, requestID: error.requestID ?? requestID, start: start,
-                                firstText: firstText, pieces: pieces) }
-            return error.exitCode
+            outcome.requestID = error.requestID ?? outcome.requestID
+            outcome.error = error.description
+            outcome.status = error.exitCode
         } catch is CancellationError {
-            if wroteText { Terminal.out("\n") }
-            Terminal.error("interrupted")
-            return ExitStatus.interrupted
+            return finishInterrupted(outcome)
         } catch {
-            if wroteText { Terminal.out("\n") }
+            if !outcome.text.isEmpty { Terminal.out("\n") }
             Terminal.error("\(error)")
-            return ExitStatus.other
+            outcome.error = "\(error)"
+            outcome.status = ExitStatus.other
         }
+        if verbose { report(outcome, firstText: firstText, start: start, pieces: pieces) }
+        return outcome
     }
 
-    private func report(stopReason: String?, requestID: String?, start: ContinuousClock.Instant,
-                        firstText: ContinuousClock.Instant?, pieces: Int) {
-        let clock = ContinuousClock()
-        let end = clock.now
-        Terminal.note("stop_reason: \(stopReason ?? "none")")
-        Terminal.note("request_id: \(requestID ?? "none")")
-        if let firstText {
-            let ttft = (firstText - start).seconds
-            Terminal.note(String(format: "time to first token: %.3f s", ttft))
-            let streaming = (end - firstText).seconds
-            let rate = streaming > 0 ? Double(pieces) / streaming : 0
-            Terminal.note(String(format: "tokens/s: %.1f", rate))
-        }
+    private func finishInterrupted(_ partial: PrintOutcome) -> PrintOutcome {
+        var outcome = partial
+        if !outcome.text.isEmpty { Terminal.out("\n") }
+        Terminal.error("interrupted")
+        outcome.interrupted = true
+        outcome.status = ExitStatus.interrupted
+        return outcome
+    }
+
+    private func report(_ outcome: PrintOutcome, firstText: ContinuousClock.Instant?, start: ContinuousClock.Instant,
+                        pieces: Int) {
+        Terminal.note("stop_reason: \(outcome.stopReason ?? "none")")
+        Terminal.note("request_id: \(outcome.requestID ?? "none")")
+        guard let firstText else { return }
+        let now = ContinuousClock().now
+        Terminal.note(String(format: "time to first token: %.3f s", (firstText - start).seconds))
+        let streaming = (now - firstText).seconds
+        Terminal.note(String(format: "tokens/s: %.1f", streaming > 0 ? Double(pieces) / streaming : 0))
+    }
+}
+
+/// How one printed answer went.
+struct PrintOutcome {
+    /// When the request was sent.
+    var started: Date
+    /// The exit status.
+    var status: Int32 = ExitStatus.other
+    /// The answer's text so far.
+    var text = ""
+    /// The model the server named.
+    var model: String?
+    /// Why the answer stopped.
+    var stopReason: String?
+    /// The server's request id.
+    var requestID: String?
+    /// The error that ended the answer, if any.
+    var error: String?
+    /// Whether the user interrupted it.
+    var interrupted = false
+    /// Seconds to the first text.
+    var timeToFirstToken: Double?
+    /// Streamed pieces per second.
+    var tokensPerSecond: Double?
+
+    /// The answer as an Assistant turn with its details (its text without the model's leading space).
+    func answerTurn(backend: String, settings: SamplingSettings) -> Turn {
+        let body = text.hasPrefix(" ") ? String(text.dropFirst()) : text
+        return Turn(role: .assistant, text: body, createdAt: started, reply: ReplyInfo(
+            backend: backend, model: model ?? settings.model, settings: settings, stopReason: stopReason,
+            interrupted: interrupted, error: error, requestID: requestID, timeToFirstToken: timeToFirstToken,
+            tokensPerSecond: tokensPerSecond))
     }
 }
 
