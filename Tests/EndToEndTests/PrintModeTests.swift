@@ -105,6 +105,33 @@ final class PrintModeTests: XCTestCase {
         XCTAssertTrue(help.stdout.contains("--print"), help.stdout)
     }
 
+    func testSaveKeepsTheExchangeAsAJSONTranscriptThatExportConverts() throws {
+        let path = home + "/saved/answer.json"
+        let result = try turns(["-p", "--tokens-per-second", "0", "--max-tokens", "12", "--save", path, "Hello there"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let json = try String(contentsOfFile: path, encoding: .utf8)
+        XCTAssertTrue(json.contains("\"format\": \"turns-transcript\""), json)
+        XCTAssertTrue(json.contains("\"text\": \"Hello there\""), json)
+        XCTAssertTrue(json.contains("\"stop_reason\": \"max_tokens\""), json)
+        XCTAssertTrue(json.contains("\"backend\": \"local\""), json)
+
+        let txtPath = home + "/saved/answer.txt"
+        let export = try turns(["export", path, txtPath])
+        XCTAssertEqual(export.status, 0, export.stderr)
+        let txt = try String(contentsOfFile: txtPath, encoding: .utf8)
+        let answer = result.stdout.dropFirst().dropLast()
+        XCTAssertEqual(txt, "\n\nHuman: Hello there\n\nAssistant: " + answer)
+    }
+
+    func testExportReportsABadInputFileInOneLine() throws {
+        try "{ not json".write(toFile: home + "/bad.json", atomically: true, encoding: .utf8)
+        let result = try turns(["export", home + "/bad.json", home + "/out.md"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertEqual(result.stderr.filter { $0 == "\n" }.count, 1, result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("turns: \(home)/bad.json: corrupt JSON"), result.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: home + "/out.md"))
+    }
+
     func testAnUnknownFlagIsAUsageError() throws {
         let result = try turns(["--frobnicate"])
         XCTAssertEqual(result.status, 2)
