@@ -38,8 +38,9 @@ final class TranscriptRoundTripTests: XCTestCase {
         for _ in 0..<300 {
             let transcript = ConversationGenerator.make(using: &rng)
             let json = TranscriptJSON.encode(transcript)
-            let loaded = try TranscriptJSON.decode(try JSONValue.parse(json))
+            let loaded = try Array(json.utf8).withUnsafeBufferPointer { try TranscriptJSON.decode(bytes: $0) }
             XCTAssertEqual(TranscriptJSON.encode(loaded), json)
+            XCTAssertEqual(try TranscriptJSON.decode(try JSONValue.parse(json)), loaded)
             XCTAssertEqual(loaded.turns.map(\.text), transcript.turns.map(\.text))
         }
     }

@@ -50,15 +50,19 @@ public enum TranscriptFiles {
         }
         switch chosen {
         case .json:
-            let value: JSONValue
-            do { value = try JSONValue.parse(bytes: bytes) } catch {
-                if bytes.isEmpty { throw TranscriptFileError(path: path, problem: "the file is empty") }
+            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+                throw TranscriptFileError(path: path, problem: "the file is empty")
+            }
+            do {
+                return try bytes.withUnsafeBufferPointer { try TranscriptJSON.decode(bytes: $0) }
+            } catch let error as JSONParseError {
                 let endsEarly = error.reason == "unexpected end of input" || error.reason == "unterminated string"
                 throw TranscriptFileError(path: path, problem: endsEarly
                     ? "the file is truncated (it ends in the middle of the JSON)" : "corrupt JSON: \(error.description)")
-            }
-            do { return try TranscriptJSON.decode(value) } catch {
+            } catch let error as TranscriptDecodingError {
                 throw TranscriptFileError(path: path, problem: error.problem)
+            } catch {
+                throw TranscriptFileError(path: path, problem: "\(error)")
             }
         case .txt, .md:
             guard let text = String(validating: bytes, as: UTF8.self) else {

@@ -97,6 +97,58 @@ public enum TranscriptJSON {
         return transcript
     }
 
+    /// Reads a transcript straight from JSON bytes, one turn at a time, so a large file never exists twice in
+    /// memory as a whole tree. Throws `JSONParseError` for bad JSON and `TranscriptDecodingError` for bad content.
+    public static func decode(bytes: UnsafeBufferPointer<UInt8>) throws -> Transcript {
+        var reader = JSONReader(bytes: bytes)
+        var format: String?
+        var version: Int?
+        var system: String?
+        var turns: [Turn] = []
+        var sawTurns = false
+        try reader.readObjectMembers { reader, key in
+            switch key {
+            case "format": format = try reader.readValue(depth: 1).stringValue
+            case "version": version = try reader.readValue(depth: 1).intValue
+            case "system":
+                switch try reader.readValue(depth: 1) {
+                case .string(let s): system = s
+                case .null: system = nil
+                default: throw TranscriptDecodingError("\"system\" must be a string or null")
+                }
+            case "turns":
+                sawTurns = true
+                // Checked first, so a file of another format or version fails before its turns are read.
+                try check(format: format, version: version, final: false)
+                try reader.readArrayElements { reader in
+                    let value = try reader.readValue(depth: 2)
+                    turns.append(try decodeTurn(value, index: turns.count))
+                }
+            default:
+                try reader.skipValue(depth: 1)
+            }
+        }
+        reader.skipSpace()
+        if reader.index != bytes.count { throw JSONParseError(reason: "unexpected text after the JSON value", offset: reader.index) }
+        try check(format: format, version: version, final: true)
+        guard sawTurns else { throw TranscriptDecodingError("\"turns\" must be an array") }
+        var transcript = Transcript(system: system, turns: [])
+        transcript.turns = turns
+        return transcript
+    }
+
+    private static func check(format: String?, version: Int?, final: Bool) throws(TranscriptDecodingError) {
+        if format != nil || final {
+            guard format == formatName else { throw .init("not a turns transcript (no \"format\": \"\(formatName)\")") }
+        }
+        if version != nil || final {
+            guard let version else { throw .init("the transcript has no version") }
+            guard version == TranscriptJSON.version else {
+                throw .init("unsupported transcript version \(version) (this turns reads version \(TranscriptJSON.version))")
+            }
+        }
+    }
+
     /// Reads one turn.
     public static func decodeTurn(_ value: JSONValue, index: Int) throws(TranscriptDecodingError) -> Turn {
         let at = "turn \(index + 1)"

@@ -295,6 +295,49 @@ public struct JSONReader {
         out.append(contentsOf: String(Character(scalar)).utf8)
     }
 
+    /// Reads an object member by member: `body` is called with each key, positioned at its value, and must
+    /// read (or skip) that value. Lets a large document be decoded without building the whole tree.
+    public mutating func readObjectMembers(_ body: (inout JSONReader, String) throws -> Void) throws {
+        skipSpace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { throw error("expected an object") }
+        index += 1
+        skipSpace()
+        if index < bytes.count && bytes[index] == UInt8(ascii: "}") { index += 1; return }
+        while true {
+            skipSpace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+            let key = try readString()
+            skipSpace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
+            index += 1
+            skipSpace()
+            try body(&self, key)
+            skipSpace()
+            guard index < bytes.count else { throw error("unexpected end of input") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "}") { index += 1; return }
+            throw error("expected ',' or '}'")
+        }
+    }
+
+    /// Reads an array element by element: `body` is called positioned at each element and must read it.
+    public mutating func readArrayElements(_ body: (inout JSONReader) throws -> Void) throws {
+        skipSpace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { throw error("expected an array") }
+        index += 1
+        skipSpace()
+        if index < bytes.count && bytes[index] == UInt8(ascii: "]") { index += 1; return }
+        while true {
+            skipSpace()
+            try body(&self)
+            skipSpace()
+            guard index < bytes.count else { throw error("unexpected end of input") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "]") { index += 1; return }
+            throw error("expected ',' or ']'")
+        }
+    }
+
     /// Skips one value of any kind without building it.
     public mutating func skipValue(depth: Int = 0) throws(JSONParseError) {
         _ = try readValue(depth: depth)
