@@ -1,2 +1,0 @@
-/// The loopback server (placeholder until it is written).
-public enum TurnsServePlaceholder {}
