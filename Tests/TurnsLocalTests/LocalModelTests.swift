@@ -221,3 +221,27 @@ final class LocalModelTests: XCTestCase {
         XCTAssertEqual(result.stop, LocalStop(reason: .stopSequence, sequence: "\n\nHuman:"))
     }
 }
+
+final class CorpusFileTests: XCTestCase {
+    func testACorpusFileIsLearned() throws {
+        let path = NSTemporaryDirectory() + "turns-corpus-\(UInt64.random(in: 0...UInt64.max)).txt"
+        try "The cat sat on the mat.".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var generation = try LocalModel(corpusFile: path).generate(
+            prompt: "\n\nHuman: the cat\n\nAssistant:", parameters: SamplingSettings(maxTokensToSample: 20, temperature: 0))
+        XCTAssertEqual(generation.collect().text, " sat on the mat.")
+    }
+
+    func testAMissingOrEmptyCorpusFileIsAClearError() throws {
+        let missing = "/nonexistent/turns-corpus.txt"
+        XCTAssertThrowsError(try LocalModel(corpusFile: missing)) { error in
+            XCTAssertTrue(String(describing: error).hasPrefix("cannot read corpus file \(missing): "))
+        }
+        let path = NSTemporaryDirectory() + "turns-empty-\(UInt64.random(in: 0...UInt64.max)).txt"
+        try " \n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        XCTAssertThrowsError(try LocalModel(corpusFile: path)) { error in
+            XCTAssertEqual(error as? CorpusFileError, .empty(path: path))
+        }
+    }
+}

@@ -5,23 +5,23 @@ import Darwin
 #endif
 
 /// How the next token is drawn: the sampling settings of one request, checked and with defaults applied.
-public struct SamplingRule: Sendable, Equatable {
+struct SamplingRule: Sendable, Equatable {
     /// 0 means greedy; otherwise probabilities are raised to the power 1 / temperature (p^(1/t)).
-    public var temperature: Double
+    var temperature: Double
     /// Keep only the K likeliest candidates (nil: all).
-    public var topK: Int?
+    var topK: Int?
     /// Keep the smallest set of likeliest candidates whose probability reaches p (nil: all).
-    public var topP: Double?
+    var topP: Double?
 
     /// Creates a rule; a nil temperature means 1, as in the API.
-    public init(temperature: Double?, topK: Int?, topP: Double?) {
+    init(temperature: Double?, topK: Int?, topP: Double?) {
         self.temperature = max(0, temperature ?? 1)
         self.topK = topK.map { max(1, $0) }
         self.topP = topP.map { min(1, max(0, $0)) }
     }
 
     /// True when the rule always takes the likeliest allowed candidate.
-    public var isGreedy: Bool { temperature == 0 || topK == 1 }
+    var isGreedy: Bool { temperature == 0 || topK == 1 }
 }
 
 /// Draws one token from a sorted successor list under a `SamplingRule`.
