@@ -1,0 +1,198 @@
+import NIOCore
+import NIOHTTP1
+import TurnsLocal
+
+/// Answers one checked `/v1/complete` request from the local model, on the connection's event loop.
+///
+/// - Streamed, paced: NIO scheduled tasks release tokens on a fixed timetable (`tokensPerSecond`), with no
+///   sleeping thread; if the reader falls behind, the timetable waits for the socket rather than buffering.
+/// - Streamed, unpaced: events are encoded in batches of about 32 KB, each written and flushed; the next batch
+///   is produced only while the channel is writable, so a slow reader holds the server to its pace.
+/// - Not streamed: the text is generated in batches (yielding the event loop between them) and sent as one
+///   JSON body. Pacing does not apply: the answer is sent once complete.
+///
+/// A closed connection cancels the work (`cancel()`), which stops the generation at once.
+final class CompletionResponder {
+    private var generation: LocalGeneration
+    private let encoder: CompletionEncoder
+    private let stream: Bool
+    /// Time between tokens; nil when unpaced.
+    private let interval: TimeAmount?
+    private let requestID: String
+    private let keepAlive: Bool
+    /// Called once the response is completely written (or abandoned), so the connection can take the next request.
+    private let onFinished: (ChannelHandlerContext) -> Void
+
+    private var released: [UInt8] = []
+    private var body: ByteBuffer? = nil
+    private var timetableStart = NIODeadline.now()
+    private var tokensSent = 0
+    private var scheduled: Scheduled<Void>? = nil
+    private var waitingForWritability = false
+    private var isOver = false
+
+    /// Bytes of events encoded before a write and flush when unpaced.
+    static let batchBytes = 32 * 1024
+    /// Tokens generated per event-loop turn for a non-streamed answer, and at most per paced tick.
+    static let batchTokens = 4096
+
+    init(generation: LocalGeneration, encoder: CompletionEncoder, stream: Bool, tokensPerSecond: Double,
+         requestID: String, keepAlive: Bool, onFinished: @escaping (ChannelHandlerContext) -> Void) {
+        self.generation = generation
+        self.encoder = encoder
+        self.stream = stream
+        self.interval = tokensPerSecond > 0 ? .nanoseconds(max(1, Int64((1e9 / tokensPerSecond).rounded()))) : nil
+        self.requestID = requestID
+        self.keepAlive = keepAlive
+        self.onFinished = onFinished
+        released.reserveCapacity(256)
+    }
+
+    /// Starts answering: a stream's head and `ping` go out at once; a body is written when the text is complete.
+    func start(context: ChannelHandlerContext) {
+        guard stream else {
+            var buffer = context.channel.allocator.buffer(capacity: 1024)
+            encoder.writeBodyStart(into: &buffer)
+            body = buffer
+            generateBody(context: context)
+            return
+        }
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "text/event-stream; charset=utf-8")
+        headers.add(name: "cache-control", value: "no-cache")
+        headers.add(name: "request-id", value: requestID)
+        headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
+        context.write(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))),
+                      promise: nil)
+        var buffer = context.channel.allocator.buffer(capacity: 64)
+        CompletionEncoder.writePing(into: &buffer)
+        context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
+        timetableStart = .now()
+        continueStream(context: context)
+    }
+
+    /// The channel became writable again: resume a stream that was waiting for the reader.
+    func channelWritable(context: ChannelHandlerContext) {
+        guard waitingForWritability, !isOver else { return }
+        waitingForWritability = false
+        continueStream(context: context)
+    }
+
+    /// The connection is gone: stop generating and drop any scheduled work.
+    func cancel() {
+        isOver = true
+        scheduled?.cancel()
+        scheduled = nil
+    }
+
+    // MARK: - Streaming
+
+    private func continueStream(context: ChannelHandlerContext) {
+        if interval != nil { tick(context: context) } else { pump(context: context) }
+    }
+
+    /// Unpaced: one batch, then the next on a later event-loop turn while the reader keeps up.
+    private func pump(context: ChannelHandlerContext) {
+        guard !isOver else { return }
+        var buffer = context.channel.allocator.buffer(capacity: CompletionResponder.batchBytes + 1024)
+        var finished = false
+        while !finished && buffer.readableBytes < CompletionResponder.batchBytes {
+            finished = emitToken(into: &buffer)
+        }
+        context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
+        if finished { return end(context: context) }
+        context.flush()
+        scheduleNext(context: context) { $0.pump(context: context) }
+    }
+
+    /// Paced: release the tokens that are due by now, then wait for the next one's time.
+    private func tick(context: ChannelHandlerContext) {
+        guard !isOver, let interval else { return }
+        let elapsed = NIODeadline.now() - timetableStart
+        let due = Int(elapsed.nanoseconds / interval.nanoseconds) + 1
+        var buffer = context.channel.allocator.buffer(capacity: 256)
+        var finished = false
+        var count = 0
+        while !finished && tokensSent < due && count < CompletionResponder.batchTokens {
+            finished = emitToken(into: &buffer)
+            count += 1
+        }
+        if buffer.readableBytes > 0 {
+            context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
+        }
+        if finished { return end(context: context) }
+        context.flush()
+        guard context.channel.isWritable else {
+            waitingForWritability = true
+            return
+        }
+        let next = timetableStart + .nanoseconds(interval.nanoseconds * Int64(tokensSent))
+        scheduled = context.eventLoop.assumeIsolated().scheduleTask(deadline: next) { [self] in
+            self.scheduled = nil
+            self.tick(context: context)
+        }
+    }
+
+    /// Runs `work` on a later event-loop turn if the channel can take more, or waits for writability.
+    private func scheduleNext(context: ChannelHandlerContext, _ work: @escaping (CompletionResponder) -> Void) {
+        guard context.channel.isWritable else {
+            waitingForWritability = true
+            return
+        }
+        context.eventLoop.assumeIsolated().execute { [self] in work(self) }
+    }
+
+    /// Generates one token and encodes what it releases; on the last token, also the final event.
+    /// Returns true when the generation is over.
+    private func emitToken(into buffer: inout ByteBuffer) -> Bool {
+        released.removeAll(keepingCapacity: true)
+        let stop = generation.step(into: &released)
+        tokensSent += 1
+        if !released.isEmpty { encoder.writeTextEvent(released, into: &buffer) }
+        guard let stop else { return false }
+        encoder.writeFinalEvent(stop, into: &buffer)
+        return true
+    }
+
+    // MARK: - One JSON body
+
+    private func generateBody(context: ChannelHandlerContext) {
+        guard !isOver, var buffer = body else { return }
+        body = nil
+        var stop: LocalStop? = nil
+        var count = 0
+        while stop == nil && count < CompletionResponder.batchTokens {
+            released.removeAll(keepingCapacity: true)
+            stop = generation.step(into: &released)
+            if !released.isEmpty { JSONBytes.writeEscaped(released, into: &buffer) }
+            count += 1
+        }
+        guard let stop else {
+            body = buffer
+            context.eventLoop.assumeIsolated().execute { [self] in self.generateBody(context: context) }
+            return
+        }
+        encoder.writeBodyEnd(stop, into: &buffer)
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "content-length", value: String(buffer.readableBytes))
+        headers.add(name: "request-id", value: requestID)
+        headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
+        context.write(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))),
+                      promise: nil)
+        context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
+        end(context: context)
+    }
+
+    // MARK: - The end
+
+    private func end(context: ChannelHandlerContext) {
+        isOver = true
+        let written = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: written)
+        if !keepAlive {
+            written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        }
+        onFinished(context)
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class TurnsLocalTestsPlaceholder: XCTestCase { func testPlaceholder() {} }
