@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TurnsLocal
 import TurnsServe
 
 /// `turns serve`: a loopback server that speaks the Text Completions API with the local model behind it.
@@ -24,28 +25,31 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "A text file the local model learns from instead of its built-in text.")
     var corpus: String?
 
+    @Option(help: "Seed the local model's sampling so answers at temperature > 0 repeat.")
+    var seed: UInt64?
+
+    @Flag(help: "Generate until max_tokens_to_sample instead of ending answers naturally (for benchmarks).")
+    var continuous = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard tokensPerSecond >= 0 else { throw ValidationError("--tokens-per-second must be >= 0") }
     }
 
     func run() async throws {
-        var options = CompletionServer.Options()
-        options.host = host
-        options.port = port
-        options.apiKey = apiKey
-        options.tokensPerSecond = tokensPerSecond
+        let model: LocalModel
         if let corpus {
-            guard let data = FileManager.default.contents(atPath: corpus), let text = String(data: data, encoding: .utf8) else {
-                Terminal.error("cannot read the corpus file \(corpus) as UTF-8 text")
+            do { model = try LocalModel(corpusFile: corpus) } catch {
+                Terminal.error(error.description)
                 throw ProcessExit(status: ExitStatus.usage)
             }
-            options.corpus = text
+        } else {
+            model = .shared
         }
-        let server: CompletionServer
+        let server = CompletionServer(options: .init(host: host, port: port, apiKey: apiKey, tokensPerSecond: tokensPerSecond,
+                                                     model: model, seed: seed, endsAnswers: !continuous))
         let boundPort: Int
         do {
-            server = try CompletionServer(options: options)
             boundPort = try server.start()
         } catch {
             Terminal.error("cannot listen on \(host):\(port): \(error)")

@@ -2,6 +2,7 @@ import Foundation
 import TurnsAPI
 import TurnsCore
 import TurnsHTTP
+import TurnsLocal
 import TurnsServe
 
 /// A ready client for the configured backend. For the local backend it also runs the in-process loopback
@@ -32,31 +33,20 @@ final class BackendConnection {
     static func open(_ config: ResolvedConfiguration) throws(BackendSetupError) -> BackendConnection {
         switch config.backend {
         case .local:
-            let corpus: String?
+            let model: LocalModel
             if let path = config.corpusPath {
-                let expanded = (path as NSString).expandingTildeInPath
-                guard let data = FileManager.default.contents(atPath: expanded) else {
-                    throw BackendSetupError(message: "cannot read the corpus file \(path)")
+                do { model = try LocalModel(corpusFile: (path as NSString).expandingTildeInPath) } catch {
+                    throw BackendSetupError(message: error.description)
                 }
-                guard let text = String(data: data, encoding: .utf8) else {
-                    throw BackendSetupError(message: "the corpus file \(path) is not UTF-8 text")
-                }
-                corpus = text
             } else {
-                corpus = nil
+                model = .shared
             }
             // A fresh key per process: nothing else on this machine can use our loopback port by accident.
             let localKey = "local-" + UUID().uuidString
-            var options = CompletionServer.Options()
-            options.host = "127.0.0.1"
-            options.port = 0
-            options.apiKey = localKey
-            options.tokensPerSecond = config.tokensPerSecond
-            options.corpus = corpus
-            let server: CompletionServer
+            let server = CompletionServer(options: .init(host: "127.0.0.1", port: 0, apiKey: localKey,
+                                                         tokensPerSecond: config.tokensPerSecond, model: model))
             let port: Int
             do {
-                server = try CompletionServer(options: options)
                 port = try server.start()
             } catch {
                 throw BackendSetupError(message: "the local model could not start: \(error)")
