@@ -32,8 +32,7 @@ run: build
 ## Every test: the Swift suites, then the official SDK as a peer of `turns serve` when it can be installed.
 test: test-deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
-	@$(MAKE) --no-print-directory sdk-compat
+	@scripts/run-tests
 
 ## The official Python SDK (anthropic==0.125.0) against `turns serve`, compared with `turns --print`.
 sdk-compat: build
