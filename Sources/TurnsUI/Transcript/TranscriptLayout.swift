@@ -159,6 +159,7 @@ public struct TranscriptLayout: Sendable {
     /// The pane changed size: re-wrapping is lazy, and the top row shown stays on the same text.
     public mutating func resize(width newWidth: Int, height newHeight: Int, _ transcript: Transcript) {
         let newWidth = max(1, newWidth)
+        if newWidth == width && max(0, newHeight) == height { return }
         height = max(0, newHeight)
         guard newWidth != width else {
             settle(transcript)
