@@ -73,7 +73,7 @@ public enum AppView {
 /// Draws the settings panel as a box over the transcript pane.
 public enum SettingsPanelView {
     /// Keys shown at the bottom of the panel.
-    public static let hint = "Up/Down move  Left/Right step (Shift x10)  type+Enter set  Del unset  Esc close"
+    public static let hint = "Up/Down field  Left/Right step (Shift x10)  Del unset  Esc close"
 
     /// Draws the panel; returns the cursor position while a value is typed.
     @discardableResult
