@@ -20,12 +20,11 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         }
         effects = []
     case .loaded(let transcript, let path):
-        _ = state.cancelRequest()
+        effects = state.cancelRequest()
         state.transcript = transcript
         state.layout.reload(transcript)
         state.request = .idle
         state.message = StatusMessage("loaded \(path)", isError: false)
-        effects = []
     case .saved(let path):
         state.message = StatusMessage("saved \(path)", isError: false)
         effects = []
@@ -162,6 +161,7 @@ extension AppState {
         activeRequest = nil
         request = .interrupted
         updateLastReply { $0.interrupted = true }
+        neutralizeAnswer()
         return [.cancel(request: id)]
     }
 
@@ -231,6 +231,7 @@ extension AppState {
             firstTextTime = nil
         case .finished(let stopReason, let model):
             activeRequest = nil
+            neutralizeAnswer()
             request = .done(stopReason: stopReason)
             let rate = rate(at: time)
             updateLastReply {
@@ -240,6 +241,7 @@ extension AppState {
             }
         case .failed(let error):
             activeRequest = nil
+            neutralizeAnswer()
             if error.kind == .cancelled {
                 request = .interrupted
                 updateLastReply { $0.interrupted = true }
@@ -249,6 +251,15 @@ extension AppState {
             }
         }
         return []
+    }
+
+    /// Streamed pieces are appended as they come (neutralizing the growing text on every piece would cost O(n²));
+    /// once the answer ends, a forged turn marker in it is defused so that the turn keeps `Turn`'s invariant.
+    mutating func neutralizeAnswer() {
+        guard let last = transcript.turns.indices.last, transcript.turns[last].role == .assistant,
+              PromptFormat.containsMarker(transcript.turns[last].text) else { return }
+        transcript.turns[last].text = PromptFormat.neutralize(transcript.turns[last].text)
+        layout.turnChanged(last, transcript)
     }
 
     /// Pieces per second since the first text (nil until a fifth of a second has passed).

@@ -42,6 +42,8 @@ public struct InputEditor: Sendable, Equatable {
 
     /// Sets the wrap width and the most rows shown (a third of the screen).
     public mutating func resize(width newWidth: Int, maxHeight newMaxHeight: Int) {
+        // Called after every action: re-wrap only when something changed.
+        if max(1, newWidth) == width && max(1, newMaxHeight) == maxHeight { return }
         width = max(1, newWidth)
         maxHeight = max(1, newMaxHeight)
         refresh()
