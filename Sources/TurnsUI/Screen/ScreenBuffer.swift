@@ -60,8 +60,13 @@ public struct ScreenBuffer: Sendable, Equatable {
     public mutating func fill(_ rect: Rect, style: Style) {
         let clipped = clip(rect)
         guard clipped.width > 0 else { return }
+        let blank = Cell.blank(style)
         for y in clipped.y..<clipped.maxY {
-            for x in clipped.x..<clipped.maxX { put(" ", width: 1, x: x, y: y, style: style) }
+            // Only the edges can split a wide character; the cells between are overwritten directly.
+            put(" ", width: 1, x: clipped.x, y: y, style: style)
+            put(" ", width: 1, x: clipped.maxX - 1, y: y, style: style)
+            let row = y * width
+            for x in clipped.x..<clipped.maxX { cells[row + x] = blank }
         }
     }
 
@@ -76,6 +81,23 @@ public struct ScreenBuffer: Sendable, Equatable {
         let end = min(limit ?? width, width)
         guard y >= 0, y < height else { return x }
         var col = x
+        // Fast path: in ASCII every byte is its own cluster of one cell (controls dropped, tabs expanded).
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            for byte in text.utf8 {
+                if col >= end { break }
+                if byte == 0x09 {
+                    let stop = min(end, col + DisplayWidth.tabAdvance(atColumn: col - x, tabWidth: tabWidth))
+                    while col < stop {
+                        if col >= 0 { put(" ", width: 1, x: col, y: y, style: style) }
+                        col += 1
+                    }
+                } else if byte >= 0x20 && byte < 0x7F {
+                    if col >= 0 { put(String(UnicodeScalar(byte)), width: 1, x: col, y: y, style: style) }
+                    col += 1
+                }
+            }
+            return col
+        }
         var lastCell = -1
         for cluster in text {
             if col >= end { break }

@@ -88,10 +88,13 @@ public enum TextWrapper {
             rows = wrap(text, options: options)
             return
         }
-        var lineFirst = rows.count - 1
-        while lineFirst > 0 && rows[lineFirst].isContinuation { lineFirst -= 1 }
         // A fence is recognised from the first few bytes of its line; until those are settled, redo the whole line.
-        let restart = last.start - rows[lineFirst].start < 8 ? lineFirst : rows.count - 1
+        // The walk back stops within those bytes, so a very long streaming line costs O(1) rows per append.
+        var lineFirst = rows.count - 1
+        while lineFirst > 0 && rows[lineFirst].isContinuation && last.start - rows[lineFirst - 1].start < 8 {
+            lineFirst -= 1
+        }
+        let restart = rows[lineFirst].isContinuation ? rows.count - 1 : lineFirst
         let row = rows[restart]
         let inCode = row.kind == .code || row.kind == .fenceClose
         let kind: RowKind? = row.isContinuation ? row.kind : nil

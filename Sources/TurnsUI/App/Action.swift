@@ -1,0 +1,47 @@
+import TurnsCore
+import TurnsAPI
+
+/// Everything that can change the app's state: input, the stream of the current request, time, and the results
+/// of effects. Only `reduce` applies actions.
+public enum Action: Sendable {
+    /// A key, a paste, the wheel or a resize.
+    case input(InputEvent)
+    /// An event of request `request` (events of a cancelled or older request are ignored), at monotonic `time`.
+    case stream(request: Int, event: StreamEvent, time: Double)
+    /// The clock (monotonic seconds): the run loop ticks about once a second while a request is retrying or streaming.
+    case tick(time: Double)
+    /// A transcript was loaded from `path`.
+    case loaded(Transcript, path: String)
+    /// The transcript was saved to `path`.
+    case saved(path: String)
+    /// Saving or loading failed; the message says why.
+    case fileFailed(String)
+}
+
+/// What the engine reports about a request, translated from `CompletionEvent` and the stream's end.
+public enum StreamEvent: Sendable {
+    /// The server accepted the request.
+    case started(requestID: String?)
+    /// A piece of the answer.
+    case text(String)
+    /// An attempt failed and another will follow.
+    case retrying(RetryNotice)
+    /// The answer is complete.
+    case finished(stopReason: String?, model: String?)
+    /// The request failed for good (a `.cancelled` error marks the answer interrupted).
+    case failed(APIError)
+}
+
+/// Work for the run loop to do; it answers with actions.
+public enum Effect: Sendable, Equatable {
+    /// Send a completion request; answer with `.stream(request: id, …)` actions.
+    case send(request: Int, prompt: String, settings: SamplingSettings, stream: Bool)
+    /// Cancel request `id` at once (its later events are ignored anyway).
+    case cancel(request: Int)
+    /// Save the transcript; answer with `.saved` or `.fileFailed`.
+    case save(Transcript, path: String)
+    /// Load a transcript; answer with `.loaded` or `.fileFailed`.
+    case load(path: String)
+    /// Restore the terminal and exit.
+    case quit
+}

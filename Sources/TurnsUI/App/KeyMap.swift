@@ -1,0 +1,111 @@
+/// What a key does in the chat (outside the settings panel).
+public enum AppCommand: Sendable, Hashable {
+    /// Send the message or run the slash command.
+    case submit
+    /// Insert a newline.
+    case newline
+    /// Cancel the answer; with nothing running, clear the editor, or quit when it is empty.
+    case interrupt
+    /// Quit when nothing runs and the editor is empty; otherwise delete forward.
+    case endOfInput
+    /// Cancel the answer under way.
+    case cancel
+    /// Open the settings panel.
+    case settings
+    /// Show the keys and commands.
+    case help
+    /// Regenerate the last answer.
+    case retry
+    /// Scroll the transcript.
+    case scroll(ScrollAction)
+    /// Home: the start of the line, or the top of the transcript from an empty editor.
+    case home
+    /// End: the end of the line, or the bottom of the transcript from an empty editor.
+    case end
+    /// Editor: one grapheme left.
+    case left
+    /// Editor: one grapheme right.
+    case right
+    /// Editor: row up, or the previous sent message.
+    case up
+    /// Editor: row down, or the next sent message.
+    case down
+    /// Editor: delete before the cursor.
+    case backspace
+    /// Editor: delete after the cursor.
+    case delete
+    /// Editor: start of the line.
+    case lineStart
+    /// Editor: end of the line.
+    case lineEnd
+    /// Editor: word left.
+    case wordLeft
+    /// Editor: word right.
+    case wordRight
+    /// Editor: delete to the end of the line.
+    case killToLineEnd
+    /// Editor: delete to the start of the line.
+    case killToLineStart
+    /// Editor: delete the word before the cursor.
+    case killWord
+    /// Editor: insert the last deleted text.
+    case yank
+}
+
+/// One line of the key map: the keys, what they do, and how /help describes it.
+public struct KeyBinding: Sendable {
+    /// The keys.
+    public var keys: [KeyPress]
+    /// The command.
+    public var command: AppCommand
+    /// The description in /help.
+    public var help: String
+}
+
+/// The chat's keys: one table that both dispatches keys and lists them in /help.
+public enum KeyMap {
+    /// Every binding, in the order /help lists them.
+    public static let bindings: [KeyBinding] = [
+        KeyBinding(keys: [KeyPress(.enter)], command: .submit, help: "send the message or run the /command"),
+        KeyBinding(keys: [KeyPress(.enter, .alt), .ctrl("j")], command: .newline, help: "insert a newline"),
+        KeyBinding(keys: [KeyPress(.escape)], command: .cancel, help: "cancel the answer (the partial text is kept)"),
+        KeyBinding(keys: [.ctrl("c")], command: .interrupt, help: "cancel the answer; clear the editor; quit when empty"),
+        KeyBinding(keys: [.ctrl("d")], command: .endOfInput, help: "quit when nothing runs and the editor is empty"),
+        KeyBinding(keys: [KeyPress(.function(2))], command: .settings, help: "settings panel"),
+        KeyBinding(keys: [KeyPress(.function(1))], command: .help, help: "this help"),
+        KeyBinding(keys: [.ctrl("r")], command: .retry, help: "regenerate the last answer"),
+        KeyBinding(keys: [KeyPress(.pageUp)], command: .scroll(.pageUp), help: "scroll the transcript up a page"),
+        KeyBinding(keys: [KeyPress(.pageDown)], command: .scroll(.pageDown), help: "scroll the transcript down a page"),
+        KeyBinding(keys: [KeyPress(.home, .ctrl)], command: .scroll(.top), help: "start of the conversation"),
+        KeyBinding(keys: [KeyPress(.end, .ctrl)], command: .scroll(.bottom), help: "end of the conversation (follow)"),
+        KeyBinding(keys: [KeyPress(.home)], command: .home, help: "start of line (empty editor: start of conversation)"),
+        KeyBinding(keys: [KeyPress(.end)], command: .end, help: "end of line (empty editor: end of conversation)"),
+        KeyBinding(keys: [KeyPress(.left), .ctrl("b")], command: .left, help: "character left"),
+        KeyBinding(keys: [KeyPress(.right), .ctrl("f")], command: .right, help: "character right"),
+        KeyBinding(keys: [KeyPress(.up)], command: .up, help: "line up; on the first line, the previous message"),
+        KeyBinding(keys: [KeyPress(.down)], command: .down, help: "line down; on the last line, the next message"),
+        KeyBinding(keys: [KeyPress(.backspace)], command: .backspace, help: "delete the character before the cursor"),
+        KeyBinding(keys: [KeyPress(.delete)], command: .delete, help: "delete the character after the cursor"),
+        KeyBinding(keys: [.ctrl("a")], command: .lineStart, help: "start of line"),
+        KeyBinding(keys: [.ctrl("e")], command: .lineEnd, help: "end of line"),
+        KeyBinding(keys: [.alt("b"), KeyPress(.left, .alt)], command: .wordLeft, help: "word left"),
+        KeyBinding(keys: [.alt("f"), KeyPress(.right, .alt)], command: .wordRight, help: "word right"),
+        KeyBinding(keys: [.ctrl("k")], command: .killToLineEnd, help: "delete to the end of the line"),
+        KeyBinding(keys: [.ctrl("u")], command: .killToLineStart, help: "delete to the start of the line"),
+        KeyBinding(keys: [.ctrl("w")], command: .killWord, help: "delete the word before the cursor"),
+        KeyBinding(keys: [.ctrl("y")], command: .yank, help: "insert the last deleted text"),
+    ]
+
+    /// The command bound to `press`, if any.
+    public static func command(for press: KeyPress) -> AppCommand? {
+        table[press]
+    }
+
+    private static let table: [KeyPress: AppCommand] = {
+        var table: [KeyPress: AppCommand] = [:]
+        for binding in bindings {
+            for key in binding.keys where table[key] == nil { table[key] = binding.command }
+        }
+        return table
+    }()
+}

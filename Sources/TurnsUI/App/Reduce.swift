@@ -1,0 +1,280 @@
+import TurnsCore
+import TurnsAPI
+
+/// Applies an action to the state and returns the work for the run loop (Bubble Tea style: the only place the
+/// state changes).
+public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
+    let effects: [Effect]
+    switch action {
+    case .input(let event):
+        effects = state.handle(event)
+    case .stream(let request, let event, let time):
+        state.now = max(state.now, time)
+        guard request == state.activeRequest else { return [] }
+        effects = state.apply(event, at: time)
+    case .tick(let time):
+        state.now = max(state.now, time)
+        if case .retrying(_, let attempt, let maxAttempts) = state.request, let deadline = state.retryDeadline {
+            state.request = .retrying(seconds: max(0, Int((deadline - time).rounded(.up))), attempt: attempt,
+                                      maxAttempts: maxAttempts)
+        }
+        effects = []
+    case .loaded(let transcript, let path):
+        effects = state.cancelRequest()
+        state.transcript = transcript
+        state.layout.reload(transcript)
+        state.request = .idle
+        state.message = StatusMessage("loaded \(path)", isError: false)
+    case .saved(let path):
+        state.message = StatusMessage("saved \(path)", isError: false)
+        effects = []
+    case .fileFailed(let message):
+        state.message = StatusMessage(message, isError: true)
+        effects = []
+    }
+    state.syncSizes()
+    return effects
+}
+
+extension AppState {
+    // MARK: - Input
+
+    mutating func handle(_ event: InputEvent) -> [Effect] {
+        switch event {
+        case .resize(let newWidth, let newHeight):
+            width = max(1, newWidth)
+            height = max(1, newHeight)
+            return []
+        case .wheel(let rows):
+            layout.scroll(.rows(rows), transcript)
+            return []
+        case .paste(let text):
+            if panel == nil { editor.paste(text) }
+            return []
+        case .key(let press):
+            message = nil
+            if showingHelp {
+                showingHelp = false
+                return []
+            }
+            if var open = panel {
+                var values = panelValues
+                let outcome = open.handle(press, values: &values)
+                panel = outcome == .close ? nil : open
+                applyPanelValues(values)
+                return []
+            }
+            return handle(press)
+        }
+    }
+
+    mutating func handle(_ press: KeyPress) -> [Effect] {
+        if let command = KeyMap.command(for: press) { return run(command) }
+        if case .character(let c) = press.key, press.modifiers.subtracting(.shift).isEmpty {
+            editor.insert(String(c))
+        }
+        return []
+    }
+
+    mutating func run(_ command: AppCommand) -> [Effect] {
+        switch command {
+        case .submit: return submit()
+        case .newline: editor.insertNewline()
+        case .interrupt:
+            if request.isBusy { return cancelRequest() }
+            if !editor.isEmpty { editor.setText(""); return [] }
+            return quit()
+        case .endOfInput:
+            if !request.isBusy && editor.isEmpty { return quit() }
+            editor.deleteForward()
+        case .cancel:
+            if request.isBusy { return cancelRequest() }
+        case .settings: panel = SettingsPanel()
+        case .help: showingHelp = true
+        case .retry:
+            do { return try retry() } catch { message = StatusMessage(error.message, isError: true) }
+        case .scroll(let action): layout.scroll(action, transcript)
+        case .home: if editor.isEmpty { layout.scroll(.top, transcript) } else { editor.moveToLineStart() }
+        case .end: if editor.isEmpty { layout.scroll(.bottom, transcript) } else { editor.moveToLineEnd() }
+        case .left: editor.moveLeft()
+        case .right: editor.moveRight()
+        case .up: editor.moveUp()
+        case .down: editor.moveDown()
+        case .backspace: editor.deleteBackward()
+        case .delete: editor.deleteForward()
+        case .lineStart: editor.moveToLineStart()
+        case .lineEnd: editor.moveToLineEnd()
+        case .wordLeft: editor.moveWordLeft()
+        case .wordRight: editor.moveWordRight()
+        case .killToLineEnd: editor.killToLineEnd()
+        case .killToLineStart: editor.killToLineStart()
+        case .killWord: editor.deleteWordBackward()
+        case .yank: editor.yank()
+        }
+        return []
+    }
+
+    /// Enter: runs a slash command, or sends the message (not while an answer is under way).
+    mutating func submit() -> [Effect] {
+        let text = editor.text
+        guard !text.trimmingCharacters().isEmpty else { return [] }
+        if text.hasPrefix("/") && !text.hasPrefix("//") {
+            _ = editor.submit()
+            do {
+                return try SlashCommands.run(text.trimmingCharacters(), on: &self)
+            } catch {
+                message = StatusMessage(error.message, isError: true)
+                return []
+            }
+        }
+        if request.isBusy {
+            message = StatusMessage("an answer is arriving (Esc cancels it)", isError: true)
+            return []
+        }
+        guard let sent = editor.submit() else { return [] }
+        // "//text" sends "/text".
+        let body = sent.hasPrefix("//") ? String(sent.dropFirst()) : sent
+        transcript.turns.append(Turn(role: .human, text: body))
+        return startRequest()
+    }
+
+    /// Appends an empty answer and asks for it.
+    mutating func startRequest() -> [Effect] {
+        let prompt = transcript.prompt()
+        transcript.turns.append(Turn(role: .assistant, text: "",
+                                     reply: ReplyInfo(backend: backend, model: settings.model, settings: settings)))
+        layout.turnsAppended(transcript)
+        layout.scroll(.bottom, transcript)
+        let id = nextRequest
+        nextRequest += 1
+        activeRequest = id
+        request = .waiting
+        pieces = 0
+        firstTextTime = nil
+        retryDeadline = nil
+        return [.send(request: id, prompt: prompt, settings: settings, stream: streaming)]
+    }
+
+    /// Cancels the request under way: the partial answer stays, marked interrupted.
+    mutating func cancelRequest() -> [Effect] {
+        guard let id = activeRequest else { return [] }
+        activeRequest = nil
+        request = .interrupted
+        updateLastReply { $0.interrupted = true }
+        neutralizeAnswer()
+        return [.cancel(request: id)]
+    }
+
+    /// Regenerates the last answer with the current settings, replacing it.
+    mutating func retry() throws(CommandError) -> [Effect] {
+        try requireIdle()
+        guard let last = transcript.turns.last else { throw CommandError("nothing to retry") }
+        if last.role == .assistant { dropTurns(from: transcript.turns.count - 1) }
+        guard transcript.turns.last?.role == .human else { throw CommandError("nothing to retry") }
+        return startRequest()
+    }
+
+    /// Refuses while an answer is arriving.
+    func requireIdle() throws(CommandError) {
+        if request.isBusy { throw CommandError("an answer is arriving (Esc cancels it)") }
+    }
+
+    mutating func dropTurns(from index: Int) {
+        transcript.turns.removeSubrange(index...)
+        layout.turnsRemoved(from: index, transcript)
+    }
+
+    mutating func setSystem(_ system: String?) {
+        transcript.system = system.map(PromptFormat.neutralize)
+        layout.reload(transcript)
+    }
+
+    mutating func quit() -> [Effect] {
+        var effects = cancelRequest()
+        hasQuit = true
+        effects.append(.quit)
+        return effects
+    }
+
+    /// Applies what the settings panel changed.
+    mutating func applyPanelValues(_ values: PanelValues) {
+        settings = values.settings
+        streaming = values.streaming
+        if values.system != transcript.system { setSystem(values.system) }
+    }
+
+    // MARK: - The stream
+
+    mutating func apply(_ event: StreamEvent, at time: Double) -> [Effect] {
+        switch event {
+        case .started(let requestID):
+            if case .waiting = request { request = .streaming(tokensPerSecond: nil) }
+            updateLastReply { $0.requestID = requestID }
+        case .text(let piece):
+            guard let last = transcript.turns.indices.last, transcript.turns[last].role == .assistant else { return [] }
+            transcript.turns[last].text += piece
+            layout.lastTurnGrew(transcript)
+            pieces += 1
+            if firstTextTime == nil { firstTextTime = time }
+            request = .streaming(tokensPerSecond: rate(at: time))
+        case .retrying(let notice):
+            retryDeadline = time + notice.delay
+            request = .retrying(seconds: Int(notice.delay.rounded(.up)), attempt: notice.attempt,
+                                maxAttempts: notice.maxRetries)
+            // A new attempt starts the answer over.
+            if let last = transcript.turns.indices.last, !transcript.turns[last].text.isEmpty,
+               transcript.turns[last].role == .assistant {
+                transcript.turns[last].text = ""
+                layout.turnChanged(last, transcript)
+            }
+            pieces = 0
+            firstTextTime = nil
+        case .finished(let stopReason, let model):
+            activeRequest = nil
+            neutralizeAnswer()
+            request = .done(stopReason: stopReason)
+            let rate = rate(at: time)
+            updateLastReply {
+                $0.stopReason = stopReason
+                if let model { $0.model = model }
+                $0.tokensPerSecond = rate
+            }
+        case .failed(let error):
+            activeRequest = nil
+            neutralizeAnswer()
+            if error.kind == .cancelled {
+                request = .interrupted
+                updateLastReply { $0.interrupted = true }
+            } else {
+                request = .failed(error.description)
+                updateLastReply { $0.error = error.description }
+            }
+        }
+        return []
+    }
+
+    /// Streamed pieces are appended as they come (neutralizing the growing text on every piece would cost O(n²));
+    /// once the answer ends, a forged turn marker in it is defused so that the turn keeps `Turn`'s invariant.
+    mutating func neutralizeAnswer() {
+        guard let last = transcript.turns.indices.last, transcript.turns[last].role == .assistant,
+              PromptFormat.containsMarker(transcript.turns[last].text) else { return }
+        transcript.turns[last].text = PromptFormat.neutralize(transcript.turns[last].text)
+        layout.turnChanged(last, transcript)
+    }
+
+    /// Pieces per second since the first text (nil until a fifth of a second has passed).
+    func rate(at time: Double) -> Double? {
+        guard let first = firstTextTime, time - first >= 0.2 else { return nil }
+        return Double(pieces) / (time - first)
+    }
+
+    /// Changes the last turn's reply information and re-lays it out (its marker may change).
+    mutating func updateLastReply(_ change: (inout ReplyInfo) -> Void) {
+        guard let last = transcript.turns.indices.last, transcript.turns[last].role == .assistant else { return }
+        var reply = transcript.turns[last].reply ?? ReplyInfo(backend: backend, model: settings.model, settings: settings)
+        let before = TranscriptLayout.marker(for: transcript.turns[last])
+        change(&reply)
+        transcript.turns[last].reply = reply
+        if TranscriptLayout.marker(for: transcript.turns[last]) != before { layout.turnChanged(last, transcript) }
+    }
+}

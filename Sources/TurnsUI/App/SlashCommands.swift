@@ -1,0 +1,182 @@
+import TurnsCore
+
+/// A command's refusal: one line for the status bar.
+public struct CommandError: Error, Sendable, Equatable {
+    /// What went wrong and what to type instead.
+    public var message: String
+    /// Creates an error.
+    public init(_ message: String) { self.message = message }
+}
+
+/// A slash command: its name, how to call it, what it does, and the code that does it.
+public struct SlashCommand: Sendable {
+    /// The name without the slash.
+    public let name: String
+    /// The arguments, as /help shows them ("FIELD VALUE").
+    public let arguments: String
+    /// What it does.
+    public let summary: String
+    /// Runs the command with the text after its name.
+    let run: @Sendable (inout AppState, String) throws(CommandError) -> [Effect]
+
+    /// "/set FIELD VALUE"
+    public var usage: String { arguments.isEmpty ? "/" + name : "/\(name) \(arguments)" }
+}
+
+/// Every slash command: one table that both dispatches them and lists them in /help.
+public enum SlashCommands {
+    /// The commands, in the order /help lists them.
+    public static let all: [SlashCommand] = [
+        SlashCommand(name: "set", arguments: "FIELD VALUE",
+                     summary: "set temperature, top_k, top_p or max_tokens (e.g. /set temperature 0.3)") { state, rest throws(CommandError) in
+            let (field, value) = splitFirstWord(rest)
+            guard !field.isEmpty, !value.isEmpty else { throw CommandError("usage: /set FIELD VALUE (temperature, top_k, top_p, max_tokens)") }
+            var settings = state.settings
+            switch field {
+            case "temperature", "top_p":
+                guard let number = Double(value) else { throw CommandError("\(field) must be a number from 0 to 1, not \"\(value)\"") }
+                if field == "temperature" { settings.temperature = number } else { settings.topP = number }
+            case "top_k", "max_tokens", "max_tokens_to_sample":
+                guard let number = Int(value) else { throw CommandError("\(field) must be a whole number, not \"\(value)\"") }
+                if field == "top_k" { settings.topK = number } else { settings.maxTokensToSample = number }
+            default:
+                throw CommandError("unknown setting \"\(field)\": use temperature, top_k, top_p or max_tokens")
+            }
+            try apply(settings, to: &state)
+            return []
+        },
+        SlashCommand(name: "unset", arguments: "FIELD", summary: "return temperature, top_k or top_p to the default") { state, rest throws(CommandError) in
+            switch rest {
+            case "temperature": state.settings.temperature = nil
+            case "top_k": state.settings.topK = nil
+            case "top_p": state.settings.topP = nil
+            default: throw CommandError("usage: /unset temperature|top_k|top_p")
+            }
+            return []
+        },
+        SlashCommand(name: "stop", arguments: "add TEXT | clear", summary: "add a stop sequence (\\n escapes) or remove them all") { state, rest throws(CommandError) in
+            let (verb, text) = splitFirstWord(rest)
+            switch verb {
+            case "add" where !text.isEmpty:
+                var settings = state.settings
+                settings.stopSequences.append(unescape(text))
+                try apply(settings, to: &state)
+            case "clear" where text.isEmpty:
+                state.settings.stopSequences = []
+            default:
+                throw CommandError("usage: /stop add TEXT or /stop clear")
+            }
+            return []
+        },
+        SlashCommand(name: "model", arguments: "NAME", summary: "the model of the next requests") { state, rest throws(CommandError) in
+            guard !rest.isEmpty else { throw CommandError("usage: /model NAME") }
+            var settings = state.settings
+            settings.model = rest
+            try apply(settings, to: &state)
+            return []
+        },
+        SlashCommand(name: "system", arguments: "TEXT", summary: "set the system text (\\n escapes; empty removes it)") { state, rest throws(CommandError) in
+            state.setSystem(rest.isEmpty ? nil : unescape(rest))
+            return []
+        },
+        SlashCommand(name: "save", arguments: "PATH", summary: "save the conversation") { state, rest throws(CommandError) in
+            guard !rest.isEmpty else { throw CommandError("usage: /save PATH") }
+            return [.save(state.transcript, path: rest)]
+        },
+        SlashCommand(name: "load", arguments: "PATH", summary: "open a saved conversation") { state, rest throws(CommandError) in
+            guard !rest.isEmpty else { throw CommandError("usage: /load PATH") }
+            return [.load(path: rest)]
+        },
+        SlashCommand(name: "clear", arguments: "", summary: "start a new conversation (the system text stays)") { state, _ throws(CommandError) in
+            let effects = state.cancelRequest()
+            state.transcript.turns = []
+            state.layout.reload(state.transcript)
+            state.request = .idle
+            return effects
+        },
+        SlashCommand(name: "retry", arguments: "", summary: "regenerate the last answer with the current settings (Ctrl-R)") { state, _ throws(CommandError) in
+            try state.retry()
+        },
+        SlashCommand(name: "edit", arguments: "", summary: "put the last message back in the editor and drop that exchange") { state, _ throws(CommandError) in
+            try state.requireIdle()
+            guard let index = state.transcript.turns.lastIndex(where: { $0.role == .human }) else {
+                throw CommandError("nothing to edit")
+            }
+            let text = state.transcript.turns[index].text
+            state.dropTurns(from: index)
+            state.editor.setText(text)
+            return []
+        },
+        SlashCommand(name: "undo", arguments: "", summary: "drop the last exchange") { state, _ throws(CommandError) in
+            try state.requireIdle()
+            guard let index = state.transcript.turns.lastIndex(where: { $0.role == .human }) else {
+                throw CommandError("nothing to undo")
+            }
+            state.dropTurns(from: index)
+            return []
+        },
+        SlashCommand(name: "settings", arguments: "", summary: "open the settings panel (F2)") { state, _ throws(CommandError) in
+            state.panel = SettingsPanel()
+            return []
+        },
+        SlashCommand(name: "help", arguments: "", summary: "list keys and commands (F1)") { state, _ throws(CommandError) in
+            state.showingHelp = true
+            return []
+        },
+        SlashCommand(name: "quit", arguments: "", summary: "quit (Ctrl-D on an empty editor)") { state, _ throws(CommandError) in
+            state.quit()
+        },
+    ]
+
+    /// The command named `name`.
+    public static func named(_ name: String) -> SlashCommand? { all.first { $0.name == name } }
+
+    /// Runs a line typed into the editor that starts with "/".
+    static func run(_ line: String, on state: inout AppState) throws(CommandError) -> [Effect] {
+        let (word, rest) = splitFirstWord(String(line.dropFirst()))
+        guard let command = named(word) else {
+            throw CommandError("unknown command /\(word) (try /help)")
+        }
+        return try command.run(&state, rest)
+    }
+
+    /// The /help text: keys, then commands, from the same tables that dispatch them.
+    public static var helpLines: [String] {
+        var lines = ["Keys"]
+        for binding in KeyMap.bindings {
+            let keys = binding.keys.map(\.description).joined(separator: ", ")
+            lines.append("  " + keys.padding(to: 18) + " " + binding.help)
+        }
+        lines.append("")
+        lines.append("Commands")
+        for command in all {
+            lines.append("  " + command.usage.padding(to: 24) + " " + command.summary)
+        }
+        return lines
+    }
+
+    /// Validates settings and applies them, or throws the validation error.
+    static func apply(_ settings: SamplingSettings, to state: inout AppState) throws(CommandError) {
+        do {
+            try settings.validate()
+        } catch {
+            throw CommandError(error.description)
+        }
+        state.settings = settings
+    }
+
+    /// The first word and the rest (trimmed).
+    static func splitFirstWord(_ text: String) -> (String, String) {
+        let trimmed = text.trimmingCharacters()
+        guard let space = trimmed.firstIndex(where: { $0 == " " || $0 == "\t" }) else { return (trimmed, "") }
+        return (String(trimmed[..<space]), String(trimmed[space...]).trimmingCharacters())
+    }
+}
+
+extension String {
+    /// The string padded with spaces to `cells` display cells.
+    func padding(to cells: Int) -> String {
+        let width = DisplayWidth.of(self)
+        return width >= cells ? self : self + String(repeating: " ", count: cells - width)
+    }
+}
