@@ -42,8 +42,8 @@ enum NcursesKeys {
         let bases: [(String, Key)] = [("UP", .up), ("DN", .down), ("LFT", .left), ("RIT", .right), ("HOM", .home),
                                       ("END", .end), ("PRV", .pageUp), ("NXT", .pageDown), ("DC", .delete)]
         // xterm modifier numbers: 2 Shift, 3 Alt, 4 Shift-Alt, 5 Ctrl, 6 Shift-Ctrl, 7 Alt-Ctrl.
-        let mods: [(Int, KeyModifiers)] = [(2, .shift), (3, .alt), (4, [.shift, .alt]), (5, .control),
-                                           (6, [.shift, .control]), (7, [.alt, .control])]
+        let mods: [(Int, Modifiers)] = [(2, .shift), (3, .alt), (4, [.shift, .alt]), (5, .ctrl),
+                                           (6, [.shift, .ctrl]), (7, [.alt, .ctrl])]
         for (name, key) in bases {
             for (number, modifiers) in mods {
                 // tigetstr answers NULL when absent and (char *)-1 when the name is not a string capability.

@@ -134,8 +134,8 @@ public final class TerminalSession {
     }
 
     /// Reads all input that is waiting, without blocking, and decodes it.
-    public func readEvents() -> [TerminalEvent] {
-        var events: [TerminalEvent] = []
+    public func readEvents() -> [InputEvent] {
+        var events: [InputEvent] = []
         var value: wint_t = 0
         while true {
             let result = turns_get_wch(&value)
@@ -153,7 +153,7 @@ public final class TerminalSession {
     public var isWaitingAfterEscape: Bool { decoder.isWaitingAfterEscape }
 
     /// Resolves a waiting Escape as a plain Esc key.
-    public func flushEscape() -> [TerminalEvent] { decoder.flushEscape() }
+    public func flushEscape() -> [InputEvent] { decoder.flushEscape() }
 
     private func rawKey(_ code: Int32) -> KeyDecoder.RawInput {
         if code == turns_key_resize() { return .resize(width: Int(turns_cols()), height: Int(turns_lines())) }
@@ -162,8 +162,9 @@ public final class TerminalSession {
         if code == turns_key_mouse() {
             var event = MEVENT()
             if getmouse(&event) == OK {
-                if event.bstate & turns_button4_pressed() != 0 { return .wheel(-1) }
-                if event.bstate & turns_button5_pressed() != 0 { return .wheel(1) }
+                // Three rows a notch, as most terminals scroll.
+                if event.bstate & turns_button4_pressed() != 0 { return .wheel(-3) }
+                if event.bstate & turns_button5_pressed() != 0 { return .wheel(3) }
             }
             return .wheel(0)
         }

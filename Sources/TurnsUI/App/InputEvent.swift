@@ -32,6 +32,8 @@ public enum Key: Sendable, Hashable {
     case pageUp
     /// Page Down.
     case pageDown
+    /// Insert.
+    case insert
     /// A function key, F1 to F12.
     case function(Int)
 }
@@ -89,6 +91,7 @@ public struct KeyPress: Sendable, Hashable, CustomStringConvertible {
         case .end: name += "End"
         case .pageUp: name += "PgUp"
         case .pageDown: name += "PgDn"
+        case .insert: name += "Insert"
         case .function(let n): name += "F\(n)"
         }
         return name

@@ -1,5 +1,5 @@
 /// Turns the raw input the terminal delivers (characters, and key codes the terminal library already decoded)
-/// into `TerminalEvent`s: Escape-prefixed keys become Alt combinations, control characters become Ctrl keys,
+/// into `InputEvent`s: Escape-prefixed keys become Alt combinations, control characters become Ctrl keys,
 /// and bracketed paste (`ESC [200~ … ESC [201~`) becomes one `.paste` however it was split across reads.
 public struct KeyDecoder: Sendable {
     /// One unit of raw input.
@@ -12,7 +12,7 @@ public struct KeyDecoder: Sendable {
         case pasteStart
         /// The terminal library saw the end of a bracketed paste.
         case pasteEnd
-        /// A mouse wheel notch (negative up).
+        /// The mouse wheel turned, in rows to scroll (negative up).
         case wheel(Int)
         /// The terminal resized.
         case resize(width: Int, height: Int)
@@ -28,7 +28,7 @@ public struct KeyDecoder: Sendable {
     public var isWaitingAfterEscape: Bool { pendingEscape }
 
     /// Feeds one unit of input; returns the events it completes.
-    public mutating func feed(_ input: RawInput) -> [TerminalEvent] {
+    public mutating func feed(_ input: RawInput) -> [InputEvent] {
         if var text = paste {
             switch input {
             case .pasteEnd:
@@ -47,7 +47,7 @@ public struct KeyDecoder: Sendable {
                 return []
             }
         }
-        var events: [TerminalEvent] = []
+        var events: [InputEvent] = []
         switch input {
         case .pasteStart:
             if pendingEscape { pendingEscape = false; events.append(.key(KeyPress(.escape))) }
@@ -77,7 +77,7 @@ public struct KeyDecoder: Sendable {
     }
 
     /// Ends a wait after Escape: when nothing followed in time, it was a plain Esc.
-    public mutating func flushEscape() -> [TerminalEvent] {
+    public mutating func flushEscape() -> [InputEvent] {
         guard pendingEscape else { return [] }
         pendingEscape = false
         return [.key(KeyPress(.escape))]
@@ -87,14 +87,14 @@ public struct KeyDecoder: Sendable {
     public static func keyPress(for c: Character) -> KeyPress {
         switch c {
         case "\r", "\r\n": return KeyPress(.enter)
-        case "\n": return KeyPress(.character("j"), .control)
+        case "\n": return KeyPress(.character("j"), .ctrl)
         case "\t": return KeyPress(.tab)
         case "\u{7F}", "\u{08}": return KeyPress(.backspace)
-        case "\u{0}": return KeyPress(.character(" "), .control)
+        case "\u{0}": return KeyPress(.character(" "), .ctrl)
         default:
             if let scalar = c.unicodeScalars.first, c.unicodeScalars.count == 1, scalar.value < 0x20 {
                 let letter = Character(Unicode.Scalar(scalar.value + 0x60)!)
-                return KeyPress(.character(letter), .control)
+                return KeyPress(.character(letter), .ctrl)
             }
             return KeyPress(.character(c))
         }

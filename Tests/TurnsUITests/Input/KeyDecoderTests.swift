@@ -2,7 +2,7 @@ import XCTest
 import TurnsUI
 
 final class KeyDecoderTests: XCTestCase {
-    private func decode(_ inputs: [KeyDecoder.RawInput], flush: Bool = true) -> [TerminalEvent] {
+    private func decode(_ inputs: [KeyDecoder.RawInput], flush: Bool = true) -> [InputEvent] {
         var decoder = KeyDecoder()
         var events = inputs.flatMap { decoder.feed($0) }
         if flush { events += decoder.flushEscape() }
@@ -14,7 +14,7 @@ final class KeyDecoderTests: XCTestCase {
     }
 
     func testPrintableCharactersAreTypedAsThemselves() {
-        XCTAssertEqual(decode(chars("a界😀")), [.key(.character("a")), .key(.character("界")), .key(.character("😀"))])
+        XCTAssertEqual(decode(chars("a界😀")), [.key(KeyPress(.character("a"))), .key(KeyPress(.character("界"))), .key(KeyPress(.character("😀")))])
     }
 
     func testEnterCtrlJTabAndBackspaceAreNamedKeys() {
@@ -29,8 +29,8 @@ final class KeyDecoderTests: XCTestCase {
     }
 
     func testAnEscapePrefixMakesAnAltCombination() {
-        XCTAssertEqual(decode(chars("\u{1B}b\u{1B}\r")), [.key(.alt(.character("b"))), .key(.alt(.enter))])
-        XCTAssertEqual(decode([.character("\u{1B}"), .key(KeyPress(.left))]), [.key(.alt(.left))])
+        XCTAssertEqual(decode(chars("\u{1B}b\u{1B}\r")), [.key(.alt("b")), .key(KeyPress(.enter, .alt))])
+        XCTAssertEqual(decode([.character("\u{1B}"), .key(KeyPress(.left))]), [.key(KeyPress(.left, .alt))])
     }
 
     func testAnEscapeWithNothingAfterItIsAPlainEsc() {
@@ -42,7 +42,7 @@ final class KeyDecoderTests: XCTestCase {
     func testABracketedPasteArrivesWholeWithItsNewlines() {
         let inputs: [KeyDecoder.RawInput] = [.pasteStart] + chars("line one\rline\ttwo\r") + [.key(KeyPress(.enter))]
             + chars("end") + [.pasteEnd] + chars("x")
-        XCTAssertEqual(decode(inputs), [.paste("line one\nline\ttwo\n\nend"), .key(.character("x"))])
+        XCTAssertEqual(decode(inputs), [.paste("line one\nline\ttwo\n\nend"), .key(KeyPress(.character("x")))])
     }
 
     func testResizeAndWheelPassThrough() {
@@ -52,7 +52,7 @@ final class KeyDecoderTests: XCTestCase {
 
     func testKeyNamesReadLikeTheHelpScreen() {
         XCTAssertEqual(KeyPress.ctrl("a").description, "Ctrl-A")
-        XCTAssertEqual(KeyPress.alt(.enter).description, "Alt-Enter")
+        XCTAssertEqual(KeyPress(.enter, .alt).description, "Alt-Enter")
         XCTAssertEqual(KeyPress(.function(2)).description, "F2")
         XCTAssertEqual(KeyPress(.pageUp).description, "PgUp")
     }
