@@ -22,8 +22,8 @@ public enum Action: Sendable {
 public enum StreamEvent: Sendable {
     /// The server accepted the request.
     case started(requestID: String?)
-    /// A piece of the answer.
-    case text(String)
+    /// A piece of the answer; `pieces` counts the server events merged into it (for tokens/s).
+    case text(String, pieces: Int = 1)
     /// An attempt failed and another will follow.
     case retrying(RetryNotice)
     /// The answer is complete.
@@ -42,6 +42,8 @@ public enum Effect: Sendable, Equatable {
     case save(Transcript, path: String)
     /// Load a transcript; answer with `.loaded` or `.fileFailed`.
     case load(path: String)
+    /// Append a record to the session journal (every change to the conversation is journaled as it happens).
+    case journal(JournalRecord)
     /// Restore the terminal and exit.
     case quit
 }

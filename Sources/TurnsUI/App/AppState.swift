@@ -38,6 +38,9 @@ public struct AppState: Sendable {
 
     var nextRequest = 1
     var now: Double = 0
+    var requestSentTime: Double?
+    /// Changes to the conversation not yet handed to the run loop as `.journal` effects.
+    var pendingJournal: [JournalRecord] = []
     var firstTextTime: Double?
     var pieces = 0
     var retryDeadline: Double?

@@ -22,6 +22,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .loaded(let transcript, let path):
         effects = state.cancelRequest()
         state.transcript = transcript
+        state.pendingJournal.append(.replace(transcript))
         state.layout.reload(transcript)
         state.request = .idle
         state.message = StatusMessage("loaded \(path)", isError: false)
@@ -33,7 +34,11 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         effects = []
     }
     state.syncSizes()
-    return effects
+    guard !state.pendingJournal.isEmpty else { return effects }
+    // Journal records go first: the conversation is on disk before anything else happens (a quit, a save).
+    let records = state.pendingJournal.map(Effect.journal)
+    state.pendingJournal.removeAll(keepingCapacity: true)
+    return records + effects
 }
 
 extension AppState {
@@ -134,15 +139,20 @@ extension AppState {
         guard let sent = editor.submit() else { return [] }
         // "//text" sends "/text".
         let body = sent.hasPrefix("//") ? String(sent.dropFirst()) : sent
-        transcript.turns.append(Turn(role: .human, text: body))
+        let turn = Turn(role: .human, text: body)
+        transcript.turns.append(turn)
+        pendingJournal.append(.turn(turn))
         return startRequest()
     }
 
     /// Appends an empty answer and asks for it.
     mutating func startRequest() -> [Effect] {
         let prompt = transcript.prompt()
-        transcript.turns.append(Turn(role: .assistant, text: "",
-                                     reply: ReplyInfo(backend: backend, model: settings.model, settings: settings)))
+        let answer = Turn(role: .assistant, text: "",
+                          reply: ReplyInfo(backend: backend, model: settings.model, settings: settings))
+        transcript.turns.append(answer)
+        pendingJournal.append(.answerStart(createdAt: answer.createdAt, reply: answer.reply!))
+        requestSentTime = now
         layout.turnsAppended(transcript)
         layout.scroll(.bottom, transcript)
         let id = nextRequest
@@ -162,6 +172,7 @@ extension AppState {
         request = .interrupted
         updateLastReply { $0.interrupted = true }
         neutralizeAnswer()
+        journalAnswerEnd()
         return [.cancel(request: id)]
     }
 
@@ -182,11 +193,19 @@ extension AppState {
     mutating func dropTurns(from index: Int) {
         transcript.turns.removeSubrange(index...)
         layout.turnsRemoved(from: index, transcript)
+        pendingJournal.append(.truncate(count: index))
     }
 
     mutating func setSystem(_ system: String?) {
         transcript.system = system.map(PromptFormat.neutralize)
         layout.reload(transcript)
+        pendingJournal.append(.system(transcript.system))
+    }
+
+    /// Journals the end of the answer in progress with its final details.
+    mutating func journalAnswerEnd() {
+        guard let last = transcript.turns.last, last.role == .assistant, let reply = last.reply else { return }
+        pendingJournal.append(.answerEnd(reply: reply))
     }
 
     mutating func quit() -> [Effect] {
@@ -210,12 +229,16 @@ extension AppState {
         case .started(let requestID):
             if case .waiting = request { request = .streaming(tokensPerSecond: nil) }
             updateLastReply { $0.requestID = requestID }
-        case .text(let piece):
+        case .text(let piece, let count):
             guard let last = transcript.turns.indices.last, transcript.turns[last].role == .assistant else { return [] }
             transcript.turns[last].text += piece
             layout.lastTurnGrew(transcript)
-            pieces += 1
-            if firstTextTime == nil { firstTextTime = time }
+            pendingJournal.append(.text(piece))
+            pieces += count
+            if firstTextTime == nil {
+                firstTextTime = time
+                if let sent = requestSentTime { updateLastReply { $0.timeToFirstToken = max(0, time - sent) } }
+            }
             request = .streaming(tokensPerSecond: rate(at: time))
         case .retrying(let notice):
             retryDeadline = time + notice.delay
@@ -226,6 +249,9 @@ extension AppState {
                transcript.turns[last].role == .assistant {
                 transcript.turns[last].text = ""
                 layout.turnChanged(last, transcript)
+                pendingJournal.append(.truncate(count: last))
+                pendingJournal.append(.answerStart(createdAt: transcript.turns[last].createdAt,
+                                                   reply: transcript.turns[last].reply!))
             }
             pieces = 0
             firstTextTime = nil
@@ -239,6 +265,7 @@ extension AppState {
                 if let model { $0.model = model }
                 $0.tokensPerSecond = rate
             }
+            journalAnswerEnd()
         case .failed(let error):
             activeRequest = nil
             neutralizeAnswer()
@@ -249,6 +276,7 @@ extension AppState {
                 request = .failed(error.description)
                 updateLastReply { $0.error = error.description }
             }
+            journalAnswerEnd()
         }
         return []
     }

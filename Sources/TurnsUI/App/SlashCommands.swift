@@ -91,6 +91,7 @@ public enum SlashCommands {
             let effects = state.cancelRequest()
             state.transcript.turns = []
             state.layout.reload(state.transcript)
+            state.pendingJournal.append(.truncate(count: 0))
             state.request = .idle
             return effects
         },

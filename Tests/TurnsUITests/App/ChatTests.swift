@@ -289,3 +289,66 @@ final class StreamedAnswerTests: XCTestCase {
         XCTAssertEqual(app.state.transcript.turns.last?.text, "whole")
     }
 }
+
+/// Every change to the conversation is journaled as it happens, so a crash loses nothing but the last second.
+final class ChatJournalTests: XCTestCase {
+    /// Replays what the chat journaled and compares it with the conversation on screen.
+    private func replayed(_ app: AppHarness) throws -> Transcript {
+        var lines = [JournalRecord.session(id: "t", createdAt: Date(timeIntervalSince1970: 0), system: nil).jsonLine]
+        lines += app.journal.map(\.jsonLine)
+        let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+        return try JournalReader.replay(bytes, path: "test").transcript
+    }
+
+    func testAnExchangeIsJournaledTurnByTurnAndPieceByPiece() throws {
+        var app = AppHarness()
+        app.type("Hello<Enter>")
+        app.stream(.started(requestID: "req_1"), at: 1)
+        app.stream(.text(" Hi", pieces: 2), at: 1.1)
+        app.stream(.text(" there"), at: 1.2)
+        app.stream(.finished(stopReason: "stop_sequence", model: "claude-2.1"), at: 1.3)
+        let kinds = app.journal.map { record -> String in
+            switch record {
+            case .turn: return "turn"
+            case .answerStart: return "answerStart"
+            case .text(let t): return "text(\(t))"
+            case .answerEnd(let reply): return "answerEnd(\(reply.stopReason ?? "-"))"
+            default: return "other"
+            }
+        }
+        XCTAssertEqual(kinds, ["turn", "answerStart", "text( Hi)", "text( there)", "answerEnd(stop_sequence)"])
+        let recovered = try replayed(app)
+        XCTAssertEqual(recovered.turns.map(\.text), app.state.transcript.turns.map(\.text))
+        XCTAssertEqual(recovered.turns.last?.reply?.requestID, "req_1")
+    }
+
+    func testUndoRetryAndClearReplayToTheSameConversation() throws {
+        var app = AppHarness()
+        app.type("one<Enter>")
+        app.stream(.text("first"), at: 1)
+        app.stream(.finished(stopReason: "stop_sequence", model: nil), at: 2)
+        app.type("two<Enter>")
+        app.stream(.text("second"), at: 3)
+        app.stream(.finished(stopReason: "max_tokens", model: nil), at: 4)
+        app.type("/undo<Enter>")
+        XCTAssertEqual(try replayed(app).turns.map(\.text), app.state.transcript.turns.map(\.text))
+        app.type("<C-r>")
+        app.stream(.retrying(RetryNotice(attempt: 1, maxRetries: 2, delay: 0.5,
+                                         error: APIError(kind: .overloaded, message: "x"))), at: 5)
+        app.stream(.text("again"), at: 6)
+        app.stream(.finished(stopReason: "stop_sequence", model: nil), at: 7)
+        XCTAssertEqual(try replayed(app).turns.map(\.text), ["one", "again"])
+        app.type("/system Be brief<Enter>")
+        XCTAssertEqual(try replayed(app).system, "Be brief")
+        app.type("/clear<Enter>")
+        XCTAssertEqual(try replayed(app).turns, [])
+    }
+
+    func testTimeToFirstTokenIsMeasuredFromTheSend() {
+        var app = AppHarness()
+        app.send(.tick(time: 100))
+        app.type("Hello<Enter>")
+        app.stream(.text("a"), at: 100.25)
+        XCTAssertEqual(app.state.transcript.turns.last?.reply?.timeToFirstToken, 0.25)
+    }
+}

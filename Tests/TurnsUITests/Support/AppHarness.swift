@@ -7,7 +7,10 @@ import TurnsTestSupport
 /// Drives an `AppState` the way the run loop does: key macros in, effects out, screens rendered.
 struct AppHarness {
     var state: AppState
+    /// The effects other than journal records, in order.
     var effects: [Effect] = []
+    /// What the conversation journaled, in order.
+    var journal: [JournalRecord] = []
     var screen = ScreenBuffer(width: 0, height: 0)
 
     init(width: Int = 40, height: Int = 10, backend: String = "local",
@@ -27,7 +30,9 @@ struct AppHarness {
     }
 
     mutating func send(_ action: Action) {
-        effects += reduce(&state, action)
+        for effect in reduce(&state, action) {
+            if case .journal(let record) = effect { journal.append(record) } else { effects.append(effect) }
+        }
     }
 
     /// An event of the active request.
