@@ -18,7 +18,6 @@ public final class TerminalSession {
     private var screen: OpaquePointer?
     private var colors: ColorPalette
     private var decoder = KeyDecoder()
-    private var previous: ScreenBuffer?
     /// Whether the terminal is currently in curses mode.
     public private(set) var isActive = false
 
@@ -72,7 +71,6 @@ public final class TerminalSession {
         _ = define_key("\u{1B}[200~", PasteKeyCodes.start)
         _ = define_key("\u{1B}[201~", PasteKeyCodes.end)
         TerminalSession.writeControl("\u{1B}[?2004h")
-        previous = nil
     }
 
     /// Restores the terminal to how it was (safe to call more than once).
@@ -91,18 +89,15 @@ public final class TerminalSession {
         (Int(turns_cols()), Int(turns_lines()))
     }
 
-    /// Draws a frame: only the cells that differ from the last frame are written, then the cursor is placed.
-    public func draw(_ buffer: ScreenBuffer, cursor: (x: Int, y: Int)?) {
-        let changes = ScreenDiff.changes(from: previous, to: buffer)
-        if previous == nil || previous!.width != buffer.width || previous!.height != buffer.height {
-            clearok(turns_stdscr(), true)
-        }
+    /// Writes a frame's changed cells (as `FrameRenderer` computed them) and places the cursor. With `repaint`,
+    /// the terminal is cleared first (after a resize, or when the screen may hold someone else's output).
+    public func draw(_ buffer: ScreenBuffer, changes: [ScreenChange], cursor: (x: Int, y: Int)?, repaint: Bool) {
+        if repaint { clearok(turns_stdscr(), true) }
         for change in changes {
             var x = change.columns.lowerBound
             while x < change.columns.upperBound {
                 let cell = buffer[x, change.row]
-                if cell.isContinuation { x += 1; continue }
-                put(cell, x: x, y: change.row)
+                if !cell.isContinuation { put(cell, x: x, y: change.row) }
                 x += 1
             }
         }
@@ -113,12 +108,6 @@ public final class TerminalSession {
             curs_set(0)
         }
         refresh()
-        previous = buffer
-    }
-
-    /// Forgets the last frame so the next `draw` repaints everything (after a resize).
-    public func invalidate() {
-        previous = nil
     }
 
     private func put(_ cell: Cell, x: Int, y: Int) {

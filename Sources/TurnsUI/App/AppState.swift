@@ -64,6 +64,11 @@ public struct AppState: Sendable {
         layout.reload(transcript)
     }
 
+    /// Shows a one-line message in the status bar until the next key (a start-up notice, a warning).
+    public mutating func showNotice(_ text: String, isError: Bool = false) {
+        message = StatusMessage(text, isError: isError)
+    }
+
     /// True when the screen is smaller than `minimumSize`.
     public var isTooSmall: Bool { width < AppState.minimumSize.width || height < AppState.minimumSize.height }
 

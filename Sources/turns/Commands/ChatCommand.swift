@@ -21,14 +21,27 @@ struct ChatCommand: AsyncParsableCommand {
     @Option(help: "With --print: save the exchange as a transcript (.json, .txt or .md).")
     var save: String?
 
+    @Option(help: "Open the chat with a saved conversation (.json or .txt).")
+    var load: String?
+
+    @Flag(help: ArgumentHelp("Reopen the most recent chat session, or the one named: --resume ID (see turns sessions).",
+                             valueName: "ID"))
+    var resume = false
+
     @OptionGroup var options: SamplingOptions
 
     @Argument(help: "With --print: the prompt (words are joined with spaces).")
     var prompt: [String] = []
 
     func validate() throws {
-        if !printMode && (!prompt.isEmpty || raw || verbose || save != nil) {
+        if !printMode && (prompt.count > (resume ? 1 : 0) || raw || verbose || save != nil) {
             throw ValidationError("a prompt, --raw, --verbose and --save go with --print")
+        }
+        if printMode && (load != nil || resume) {
+            throw ValidationError("--load and --resume open the chat; they do not go with --print")
+        }
+        if load != nil && resume {
+            throw ValidationError("use either --load or --resume")
         }
         if raw && !prompt.isEmpty {
             throw ValidationError("--raw reads the prompt from stdin; give no prompt arguments")
@@ -41,7 +54,7 @@ struct ChatCommand: AsyncParsableCommand {
             let status = await PrintMode(config: config, verbose: verbose, savePath: save).run(promptArguments: prompt, raw: raw)
             throw ProcessExit(status: status)
         }
-        Terminal.error("the chat is not available in this build yet; use --print")
-        throw ProcessExit(status: ExitStatus.usage)
+        let status = ChatLauncher(config: config, loadPath: load, resume: resume ? .some(prompt.first) : nil).run()
+        throw ProcessExit(status: status)
     }
 }

@@ -1,0 +1,193 @@
+import Foundation
+import TurnsAPI
+import TurnsCore
+import TurnsTerminal
+import TurnsUI
+
+/// The chat's run loop: the one thread that owns ncurses. It sleeps in `poll` until a key, a network event or a
+/// frame deadline, applies actions through `reduce`, carries out the effects, and draws at most one frame per
+/// `frameInterval`, however many tokens arrived.
+final class ChatRuntime {
+    /// The shortest time between two frames (~60 per second).
+    static let frameInterval = 1.0 / 60.0
+
+    private let terminal = TerminalSession()
+    private let wake = WakePipe()
+    private let inbox = ActionInbox()
+    private let connection: BackendConnection
+    private var state: AppState
+    private var renderer = FrameRenderer()
+    private var journal: SessionJournal?
+    private var requests: [Int: Task<Void, Never>] = [:]
+    private var needsFrame = true
+    private var repaint = true
+    private var lastFrame = -Double.infinity
+    private var nextTick: Double?
+    private let stopFlag = InterruptFlag()
+    private let answerOnStart: Bool
+
+    /// Prepares a chat over `connection`; nothing touches the terminal until `run()`.
+    init(connection: BackendConnection, state: AppState, journal: SessionJournal?, answerOnStart: Bool) {
+        self.connection = connection
+        self.state = state
+        self.journal = journal
+        self.answerOnStart = answerOnStart
+    }
+
+    /// The conversation as it stood when the chat ended.
+    var finalTranscript: Transcript { state.transcript }
+
+    /// Runs the chat until the user quits (or SIGTERM/SIGHUP arrive); the terminal is restored on every path.
+    func run() throws(TerminalError) {
+        try terminal.start()
+        defer { terminal.stop() }
+        let watcher = SignalWatcher([SIGTERM, SIGHUP, SIGINT]) { [stopFlag, wake] _ in
+            stopFlag.set()
+            wake.wake()
+        }
+        defer { watcher.cancel() }
+        let size = terminal.size
+        apply(.input(.resize(width: size.width, height: size.height)))
+        if answerOnStart {
+            // A loaded conversation that ends with a Human turn asks for its answer: Ctrl-R answers it.
+            apply(.input(.key(.ctrl("r"))))
+        }
+        while !state.hasQuit && !stopFlag.isSet {
+            wake.wait(forInputOn: 0, timeout: nextWakeTimeout())
+            let now = Self.now()
+            let events = terminal.readEvents() + terminal.flushEscape()
+            if !events.isEmpty {
+                apply(.tick(time: now))
+                for event in events {
+                    if case .resize = event { renderer.invalidate(); repaint = true }
+                    apply(.input(event))
+                }
+            }
+            for action in inbox.drain() { apply(action) }
+            if let tick = nextTick, now >= tick { apply(.tick(time: now)) }
+            nextTick = needsTicks ? (nextTick.map { $0 > now ? $0 : now + 1 } ?? now + 1) : nil
+            if needsFrame && now - lastFrame >= Self.frameInterval { drawFrame(at: now) }
+        }
+        for task in requests.values { task.cancel() }
+        journal?.flush(forceSync: true)
+    }
+
+    /// How long to sleep: until the next frame is due, the next status tick, or (idle) until woken.
+    private func nextWakeTimeout() -> Double? {
+        let now = Self.now()
+        var timeout: Double?
+        if needsFrame { timeout = max(0, lastFrame + Self.frameInterval - now) }
+        if let tick = nextTick { timeout = min(timeout ?? .infinity, max(0, tick - now)) }
+        if journal?.hasPendingText == true { timeout = min(timeout ?? .infinity, 1) }
+        return timeout
+    }
+
+    /// The status bar counts down retries and shows tokens/s, so it ticks once a second while a request runs.
+    private var needsTicks: Bool { state.request.isBusy }
+
+    private func drawFrame(at now: Double) {
+        let frame = renderer.render(state)
+        if let shown = renderer.shown {
+            terminal.draw(shown, changes: frame.changes, cursor: frame.cursor, repaint: repaint)
+        }
+        repaint = false
+        needsFrame = false
+        lastFrame = now
+        journal?.flush()
+    }
+
+    /// Applies one action and carries out its effects.
+    private func apply(_ action: Action) {
+        let effects = reduce(&state, action)
+        needsFrame = true
+        for effect in effects { perform(effect) }
+    }
+
+    private func perform(_ effect: Effect) {
+        switch effect {
+        case let .send(id, prompt, settings, stream):
+            startRequest(id: id, request: CompletionRequest(prompt: prompt, settings: settings), stream: stream)
+        case .cancel(let id):
+            requests.removeValue(forKey: id)?.cancel()
+        case let .save(transcript, path):
+            save(transcript, to: path)
+        case .load(let path):
+            do {
+                let transcript = try TranscriptFiles.load(from: expand(path))
+                apply(.loaded(transcript, path: path))
+            } catch {
+                apply(.fileFailed(error.description))
+            }
+        case .journal(let record):
+            journal?.append(record)
+        case .quit:
+            break
+        }
+    }
+
+    private func save(_ transcript: Transcript, to path: String) {
+        let context = TranscriptFiles.Context(backend: connection.backend.rawValue, settings: state.settings)
+        do {
+            try TranscriptFiles.save(transcript, to: expand(path), context: context)
+            apply(.saved(path: path))
+        } catch {
+            apply(.fileFailed(error.description))
+        }
+    }
+
+    private func expand(_ path: String) -> String { (path as NSString).expandingTildeInPath }
+
+    /// Streams a request on the concurrency pool; every event is handed to this thread through the inbox.
+    private func startRequest(id: Int, request: CompletionRequest, stream: Bool) {
+        let client = connection.client
+        let inbox = inbox
+        let wake = wake
+        requests[id] = Task {
+            func post(_ event: StreamEvent) {
+                inbox.post(.stream(request: id, event: event, time: ChatRuntime.now()))
+                wake.wake()
+            }
+            do {
+                for try await event in client.events(request, stream: stream) {
+                    switch event {
+                    case .responseStarted(let info): post(.started(requestID: info.requestID))
+                    case .retrying(let notice): post(.retrying(notice))
+                    case .completion(let piece, let count):
+                        if !piece.completion.isEmpty { post(.text(piece.completion, pieces: count)) }
+                        if let reason = piece.stopReason { post(.finished(stopReason: reason, model: piece.model)) }
+                    }
+                }
+                if Task.isCancelled { post(.failed(APIError(kind: .cancelled, message: "cancelled"))) }
+            } catch let error as APIError {
+                post(.failed(error))
+            } catch {
+                post(.failed(APIError(kind: .cancelled, message: "cancelled")))
+            }
+        }
+    }
+
+    /// Monotonic seconds.
+    static func now() -> Double { ProcessInfo.processInfo.systemUptime }
+}
+
+/// Actions handed from network tasks to the UI thread.
+final class ActionInbox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var actions: [Action] = []
+
+    /// Adds an action (from any thread).
+    func post(_ action: Action) {
+        lock.lock()
+        actions.append(action)
+        lock.unlock()
+    }
+
+    /// Takes every waiting action, oldest first.
+    func drain() -> [Action] {
+        lock.lock()
+        defer { lock.unlock() }
+        let taken = actions
+        actions.removeAll(keepingCapacity: true)
+        return taken
+    }
+}
