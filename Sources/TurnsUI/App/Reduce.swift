@@ -231,6 +231,10 @@ extension AppState {
             updateLastReply { $0.requestID = requestID }
         case .text(let piece, let count):
             guard let last = transcript.turns.indices.last, transcript.turns[last].role == .assistant else { return [] }
+            // Answers begin with the space that follows "Assistant:" in the prompt; the turn stores the text after it,
+            // as the prompt format writes one space after every marker.
+            let piece = transcript.turns[last].text.isEmpty && piece.hasPrefix(" ") ? String(piece.dropFirst()) : piece
+            guard !piece.isEmpty else { return [] }
             transcript.turns[last].text += piece
             layout.lastTurnGrew(transcript)
             pendingJournal.append(.text(piece))

@@ -37,7 +37,7 @@ final class ChatTests: XCTestCase {
             "Hello",
             "",
             "Assistant",
-            " Hi there! This answer is long enough to",
+            "Hi there! This answer is long enough to",
             "wrap in the pane.",
             "",
             "",
@@ -316,7 +316,8 @@ final class ChatJournalTests: XCTestCase {
             default: return "other"
             }
         }
-        XCTAssertEqual(kinds, ["turn", "answerStart", "text( Hi)", "text( there)", "answerEnd(stop_sequence)"])
+        // The answer's leading space (the one after "Assistant:") is not part of the turn's text.
+        XCTAssertEqual(kinds, ["turn", "answerStart", "text(Hi)", "text( there)", "answerEnd(stop_sequence)"])
         let recovered = try replayed(app)
         XCTAssertEqual(recovered.turns.map(\.text), app.state.transcript.turns.map(\.text))
         XCTAssertEqual(recovered.turns.last?.reply?.requestID, "req_1")
