@@ -1,0 +1,62 @@
+import XCTest
+import TurnsTestSupport
+
+/// The real binary in a real terminal (tmux), against the offline local backend.
+final class ChatTmuxTests: XCTestCase {
+    private var home = ""
+    private let turns = ProcessRunner.executable("turns")
+
+    override func setUpWithError() throws {
+        try XCTSkipUnless(TmuxSession.isAvailable, "tmux is not installed")
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: turns), "build the turns executable first")
+        home = ProcessRunner.temporaryDirectory()
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(atPath: home)
+    }
+
+    private func chat(_ arguments: [String] = [], width: Int = 100, height: Int = 30) throws -> TmuxSession {
+        var env = ProcessRunner.isolatedEnvironment(home: home)
+        env["LANG"] = "C.UTF-8"
+        return try TmuxSession([turns] + arguments, environment: env, width: width, height: height)
+    }
+
+    private func statusLine(_ session: TmuxSession) -> String {
+        let lines = session.screen()
+        return lines.count >= 2 ? lines[lines.count - 2] : ""
+    }
+
+    func testAConversationSettingsAndQuitInARealTerminal() throws {
+        let session = try chat()
+        defer { session.close() }
+        XCTAssertTrue(session.waitFor("This is the offline local model"), session.screenText)
+        XCTAssertTrue(session.screenText.contains("local backend, model turns-local"), session.screenText)
+
+        try session.type("How do I change the temperature?")
+        try session.keys("Enter")
+        XCTAssertTrue(session.waitFor("Assistant"), session.screenText)
+        XCTAssertTrue(session.waitUntil(timeout: 20) { $0.joined().contains("done: ") }, session.screenText)
+        let answerRows = session.screen().drop(while: { $0 != "Assistant" }).dropFirst().prefix(while: { !$0.isEmpty })
+        XCTAssertFalse(answerRows.isEmpty, session.screenText)
+
+        try session.keys("F2")
+        XCTAssertTrue(session.waitFor("Settings (Esc or F2 closes)"), session.screenText)
+        try session.keys("Down")
+        try session.type("0.3")
+        try session.keys("Enter")
+        try session.keys("Escape")
+        XCTAssertTrue(session.waitUntil { !$0.joined(separator: "\n").contains("Settings (Esc") }, session.screenText)
+        XCTAssertTrue(statusLine(session).contains("temp 0.3"), session.screenText)
+
+        try session.type("/set top_k 5")
+        try session.keys("Enter")
+        XCTAssertTrue(session.waitUntil { _ in self.statusLine(session).contains("top_k 5") }, session.screenText)
+
+        try session.keys("C-d")
+        XCTAssertEqual(session.waitForExit(), 0)
+        XCTAssertEqual(session.paneValue("alternate_on"), "0", "the terminal is back on its main screen")
+        XCTAssertTrue(session.screenText.contains("turns --resume"), session.screenText)
+        XCTAssertFalse(session.screenText.contains("Settings"), session.screenText)
+    }
+}
