@@ -11,6 +11,12 @@ public enum BedrockServer {
         public var modelID: String
         /// True for `invoke-with-response-stream`, false for `invoke`.
         public var streaming: Bool
+
+        /// Creates a route.
+        public init(modelID: String, streaming: Bool) {
+            self.modelID = modelID
+            self.streaming = streaming
+        }
     }
 
     /// The route of `POST /model/{modelId}/invoke` or `…/invoke-with-response-stream` (path as received,

@@ -21,9 +21,9 @@ public struct INIFile: Sendable, Hashable {
         var lineNumber = 0
         var body = Substring(text)
         if body.hasPrefix("\u{FEFF}") { body = body.dropFirst() }
-        for rawLine in body.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift, so it is a separator of its own.
+        for line in body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             let trimmed = line.trimmingSpaces
             if trimmed.isEmpty { continue }
             if trimmed.hasPrefix("#") || trimmed.hasPrefix(";") { continue }
@@ -64,6 +64,12 @@ public struct INIParseError: Error, Sendable, Hashable, CustomStringConvertible 
     public var line: Int
     /// What is wrong with the line.
     public var reason: String
+
+    /// Creates an error.
+    public init(line: Int, reason: String) {
+        self.line = line
+        self.reason = reason
+    }
 
     /// `line 3: …`.
     public var description: String { "line \(line): \(reason)" }

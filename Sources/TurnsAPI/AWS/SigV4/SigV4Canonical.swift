@@ -67,13 +67,14 @@ public enum SigV4Canonical {
     /// white-space runs collapsed, repeated headers joined with `,`) and the signed-headers list.
     ///
     /// - Parameter names: the lower-cased names to include, in the order to sign them; nil for every header
-    ///   except `unsignedHeaders`, sorted.
+    ///   except `unsignedHeaders` and `authorization`, sorted.
     public static func headers(_ headers: [HTTPHeader], names: [String]? = nil) -> (canonical: String, signed: String) {
         var values: [String: [String]] = [:]
         for header in headers {
             values[header.name.lowercased(), default: []].append(collapse(header.value))
         }
-        let chosen = names ?? values.keys.filter { !unsignedHeaders.contains($0) }.sorted {
+        // An `Authorization` left from an earlier signing is never signed (the signer replaces it).
+        let chosen = names ?? values.keys.filter { !unsignedHeaders.contains($0) && $0 != "authorization" }.sorted {
             $0.utf8.lexicographicallyPrecedes($1.utf8)
         }
         let lines = chosen.map { name in "\(name):\((values[name] ?? []).joined(separator: ","))" }
