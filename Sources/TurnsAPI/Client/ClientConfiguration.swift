@@ -7,6 +7,9 @@ public struct ClientConfiguration: Sendable {
     public enum Backend: Sendable {
         /// Anthropic's `POST {baseURL}/v1/complete` with an `x-api-key`.
         case anthropic(apiKey: String?, baseURL: String)
+        /// Amazon Bedrock Runtime's `POST {endpoint}/model/{modelId}/invoke[-with-response-stream]`,
+        /// signed with SigV4 or sent with a bearer token.
+        case bedrock(BedrockOptions)
     }
 
     /// Which API the client speaks.
@@ -39,6 +42,23 @@ public struct ClientConfiguration: Sendable {
         let base = baseURL ?? env["ANTHROPIC_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultAnthropicBaseURL
         return ClientConfiguration(backend: .anthropic(apiKey: key, baseURL: base))
     }
+
+    /// Amazon Bedrock, with the region and credentials resolved from the AWS chain (`AWSConfigResolver`:
+    /// `region` (the CLI's `--region`), `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile; the environment's
+    /// keys, then the profile's; `AWS_BEARER_TOKEN_BEDROCK` as a bearer token instead of SigV4) and the
+    /// endpoint from `baseURL`, else `ANTHROPIC_BEDROCK_BASE_URL` (as the Anthropic SDK reads it), else the
+    /// region's public endpoint.
+    ///
+    /// - Throws: `AWSConfigurationError` naming what to set when the region or credentials are missing.
+    public static func bedrock(region: String? = nil, baseURL: String? = nil, profile: String? = nil,
+                               environment: AWSEnvironment = .current) throws(AWSConfigurationError) -> ClientConfiguration {
+        let resolver = AWSConfigResolver(environment: environment)
+        let resolvedRegion = try resolver.region(explicit: region, profile: profile)
+        let authentication = try resolver.bedrockAuthentication(profile: profile)
+        let base = baseURL.flatMap { $0.isEmpty ? nil : $0 } ?? environment.value("ANTHROPIC_BEDROCK_BASE_URL")
+        return ClientConfiguration(backend: .bedrock(BedrockOptions(region: resolvedRegion, authentication: authentication,
+                                                                    baseURL: base)))
+    }
 }
 
 // MARK: - Descriptions that never show the key
@@ -49,6 +69,8 @@ extension ClientConfiguration.Backend: CustomStringConvertible, CustomDebugStrin
         switch self {
         case .anthropic(let apiKey, let baseURL):
             return "anthropic(apiKey: \(SecretMask.mask(apiKey)), baseURL: \(baseURL))"
+        case .bedrock(let options):
+            return "bedrock(\(options))"
         }
     }
 
@@ -60,6 +82,8 @@ extension ClientConfiguration.Backend: CustomStringConvertible, CustomDebugStrin
         switch self {
         case .anthropic(let apiKey, let baseURL):
             return Mirror(self, children: ["apiKey": SecretMask.mask(apiKey), "baseURL": baseURL], displayStyle: .enum)
+        case .bedrock(let options):
+            return Mirror(self, children: ["bedrock": options], displayStyle: .enum)
         }
     }
 }

@@ -81,6 +81,11 @@ public final class CompletionsClient: Sendable {
         case .anthropic(let apiKey, let baseURL):
             let wire = AnthropicWire(apiKey: apiKey, baseURL: baseURL, extraHeaders: configuration.extraHeaders)
             try await perform(request, streaming: streaming, over: wire, emit: emit)
+        case .bedrock(let options):
+            // The retry policy's clock also dates the signature, so tests that fix one fix both.
+            let wire = BedrockWire(options: options, extraHeaders: configuration.extraHeaders,
+                                   now: configuration.retryPolicy.now)
+            try await perform(request, streaming: streaming, over: wire, emit: emit)
         }
     }
 

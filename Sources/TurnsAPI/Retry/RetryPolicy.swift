@@ -48,7 +48,8 @@ public struct RetryPolicy: Sendable {
     }
 
     /// Whether a failure is worth retrying: HTTP failures by `shouldRetry(status:headers:)`, connection
-    /// failures and timeouts always, refusals before sending and cancellation never.
+    /// failures and timeouts always, rate limits whatever their status (unless `x-should-retry: false`),
+    /// refusals before sending and cancellation never.
     ///
     /// An `error` event inside a 200 stream (status 200) is judged by its kind, as if it were the status
     /// the API would have sent without streaming (e.g. `overloaded_error` as 529).
@@ -56,6 +57,10 @@ public struct RetryPolicy: Sendable {
         switch error.kind {
         case .connection, .timeout: return true
         case .invalidRequest, .cancelled, .malformedResponse: return false
+        case .rateLimit:
+            // Throttling is worth a retry whatever the status: AWS may send ThrottlingException with 400
+            // (botocore's retry rules); 429 and in-stream rate limits are retried either way.
+            return headers.value(for: "x-should-retry") != "false"
         default: break
         }
         guard let status = error.status else { return false }

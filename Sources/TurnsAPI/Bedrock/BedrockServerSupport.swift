@@ -1,0 +1,221 @@
+import TurnsCore
+import TurnsHTTP
+
+/// What a server speaking Bedrock Runtime (`turns serve`) needs besides `SigV4Verifier`: reading the
+/// route and body of a request, and writing answers, event-stream frames and AWS-shaped errors exactly as
+/// Bedrock does, so botocore and `BedrockWire` accept them.
+public enum BedrockServer {
+    /// The operation a request path names.
+    public struct Route: Sendable, Hashable {
+        /// The model id, percent-decoded (`anthropic.claude-v2:1`).
+        public var modelID: String
+        /// True for `invoke-with-response-stream`, false for `invoke`.
+        public var streaming: Bool
+
+        /// Creates a route.
+        public init(modelID: String, streaming: Bool) {
+            self.modelID = modelID
+            self.streaming = streaming
+        }
+    }
+
+    /// The route of `POST /model/{modelId}/invoke` or `…/invoke-with-response-stream` (path as received,
+    /// query ignored), or nil for any other path.
+    public static func route(path: String) -> Route? {
+        var path = Substring(path)
+        if let question = path.firstIndex(of: "?") { path = path[..<question] }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0].isEmpty, parts[1] == "model", !parts[2].isEmpty else { return nil }
+        let streaming: Bool
+        switch parts[3] {
+        case "invoke": streaming = false
+        case "invoke-with-response-stream": streaming = true
+        default: return nil
+        }
+        return Route(modelID: PercentEncoding.decode(parts[2]), streaming: streaming)
+    }
+
+    /// The completion request a Bedrock text-completion body asks for: `prompt` and
+    /// `max_tokens_to_sample` required; `temperature`, `top_k`, `top_p`, `stop_sequences` and
+    /// `anthropic_version` optional; any other key refused, as Bedrock refuses it.
+    ///
+    /// - Throws: `BedrockServer.RequestError` (a `ValidationException`) saying what is wrong.
+    public static func completionRequest(body: [UInt8], modelID: String) throws(RequestError) -> CompletionRequest {
+        let value: JSONValue
+        do throws(JSONParseError) {
+            value = try JSONValue.parse(bytes: body)
+        } catch {
+            throw RequestError("Malformed input request: \(error.description), please reformat your input and try again.")
+        }
+        guard let pairs = value.objectValue else {
+            throw RequestError("Malformed input request: expected type: JSONObject, please reformat your input and try again.")
+        }
+        var prompt: String?
+        var maxTokens: Int?
+        var request = CompletionRequest(model: modelID, prompt: "", maxTokensToSample: 0)
+        for (key, field) in pairs {
+            switch key {
+            case "prompt":
+                guard let text = field.stringValue else { throw RequestError.wrongType(key, "String") }
+                prompt = text
+            case "max_tokens_to_sample":
+                guard let number = field.intValue else { throw RequestError.wrongType(key, "Integer") }
+                maxTokens = number
+            case "temperature":
+                guard let number = field.doubleValue else { throw RequestError.wrongType(key, "Number") }
+                request.temperature = number
+            case "top_p":
+                guard let number = field.doubleValue else { throw RequestError.wrongType(key, "Number") }
+                request.topP = number
+            case "top_k":
+                guard let number = field.intValue else { throw RequestError.wrongType(key, "Integer") }
+                request.topK = number
+            case "stop_sequences":
+                guard let items = field.arrayValue else { throw RequestError.wrongType(key, "JSONArray") }
+                var stops: [String] = []
+                for item in items {
+                    guard let text = item.stringValue else { throw RequestError.wrongType(key, "JSONArray of String") }
+                    stops.append(text)
+                }
+                request.stopSequences = stops
+            case "anthropic_version":
+                guard field.stringValue != nil else { throw RequestError.wrongType(key, "String") }
+            default:
+                throw RequestError("Malformed input request: extraneous key [\(key.prefix(64))] is not permitted, "
+                    + "please reformat your input and try again.")
+            }
+        }
+        guard let prompt else { throw RequestError.missingKey("prompt") }
+        guard let maxTokens else { throw RequestError.missingKey("max_tokens_to_sample") }
+        request.prompt = prompt
+        request.maxTokensToSample = maxTokens
+        return request
+    }
+
+    /// A request body Bedrock would refuse with `ValidationException` (400).
+    public struct RequestError: Error, Sendable, Hashable, CustomStringConvertible {
+        /// The message, in Bedrock's words.
+        public var message: String
+
+        /// Creates an error.
+        public init(_ message: String) { self.message = message }
+
+        static func missingKey(_ key: String) -> RequestError {
+            RequestError("Malformed input request: required key [\(key)] not found, please reformat your input and try again.")
+        }
+
+        static func wrongType(_ key: String, _ type: String) -> RequestError {
+            RequestError("Malformed input request: #/\(key): expected type: \(type), please reformat your input and try again.")
+        }
+
+        /// The error as an AWS response: 400 `ValidationException`.
+        public var response: ErrorResponse { ErrorResponse(status: 400, type: "ValidationException", message: message) }
+
+        /// The message.
+        public var description: String { message }
+    }
+
+    /// An AWS rest-json error answer: the status, `x-amzn-ErrorType`, and the body `{"message":"…"}`.
+    public struct ErrorResponse: Sendable, Hashable {
+        /// The HTTP status.
+        public var status: Int
+        /// The error code, e.g. `ThrottlingException`.
+        public var type: String
+        /// The message.
+        public var message: String
+
+        /// Creates an error answer.
+        public init(status: Int, type: String, message: String) {
+            self.status = status
+            self.type = type
+            self.message = message
+        }
+
+        /// The answer to a request whose signature `SigV4Verifier` refused (403).
+        public init(_ failure: SigV4VerificationError) {
+            self.init(status: failure.httpStatus, type: failure.awsErrorType, message: failure.awsMessage)
+        }
+
+        /// `Content-Type: application/json` and `x-amzn-ErrorType` (add `x-amzn-RequestId` as for any answer).
+        public var headers: [HTTPHeader] {
+            [HTTPHeader("Content-Type", "application/json"), HTTPHeader("x-amzn-ErrorType", type)]
+        }
+
+        /// `{"message":"…"}`.
+        public var body: [UInt8] { Array("{\"message\":\(JSONValue.quoted(message))}".utf8) }
+    }
+
+    // MARK: - Answers
+
+    /// The model JSON of a completion: `{"completion":…,"stop_reason":…,"stop":…}` (nulls written), plus
+    /// `amazon-bedrock-invocationMetrics` when given (Bedrock adds it to the last chunk).
+    public static func completionJSON(_ completion: Completion, metrics: InvocationMetrics? = nil) -> [UInt8] {
+        var fields: [(String, JSONValue)] = [
+            ("completion", .string(completion.completion)),
+            ("stop_reason", completion.stopReason.map { .string($0) } ?? .null),
+            ("stop", completion.stop.map { .string($0) } ?? .null),
+        ]
+        if let metrics {
+            fields.append(("amazon-bedrock-invocationMetrics", .object([
+                ("inputTokenCount", .number(Double(metrics.inputTokenCount))),
+                ("outputTokenCount", .number(Double(metrics.outputTokenCount))),
+                ("invocationLatency", .number(Double(metrics.invocationLatency))),
+                ("firstByteLatency", .number(Double(metrics.firstByteLatency))),
+            ])))
+        }
+        return Array(JSONValue.object(fields).jsonText.utf8)
+    }
+
+    /// The counts and times Bedrock reports in the last chunk of a stream.
+    public struct InvocationMetrics: Sendable, Hashable {
+        /// Prompt tokens.
+        public var inputTokenCount: Int
+        /// Generated tokens.
+        public var outputTokenCount: Int
+        /// Milliseconds for the whole invocation.
+        public var invocationLatency: Int
+        /// Milliseconds to the first byte.
+        public var firstByteLatency: Int
+
+        /// Creates metrics.
+        public init(inputTokenCount: Int, outputTokenCount: Int, invocationLatency: Int, firstByteLatency: Int) {
+            self.inputTokenCount = inputTokenCount
+            self.outputTokenCount = outputTokenCount
+            self.invocationLatency = invocationLatency
+            self.firstByteLatency = firstByteLatency
+        }
+    }
+
+    /// The `chunk` event carrying one completion piece: headers `:event-type chunk`, `:content-type
+    /// application/json`, `:message-type event`, payload `{"bytes":"<base64 model JSON>"}`.
+    public static func chunkMessage(_ piece: Completion, metrics: InvocationMetrics? = nil) -> EventStreamMessage {
+        EventStreamMessage(headers: [
+            EventStreamHeader(":event-type", .string("chunk")),
+            EventStreamHeader(":content-type", .string("application/json")),
+            EventStreamHeader(":message-type", .string("event")),
+        ], payload: BedrockChunk.payload(modelJSON: completionJSON(piece, metrics: metrics)))
+    }
+
+    /// An `exception` message, e.g. `throttlingException`: headers `:exception-type`, `:content-type
+    /// application/json`, `:message-type exception`, payload `{"message":"…"}`.
+    public static func exceptionMessage(type: String, message: String) -> EventStreamMessage {
+        EventStreamMessage(headers: [
+            EventStreamHeader(":exception-type", .string(type)),
+            EventStreamHeader(":content-type", .string("application/json")),
+            EventStreamHeader(":message-type", .string("exception")),
+        ], payload: Array("{\"message\":\(JSONValue.quoted(message))}".utf8))
+    }
+
+    /// The response headers of a stream: `Content-Type: application/vnd.amazon.eventstream` and
+    /// `X-Amzn-Bedrock-Content-Type: application/json` (add `x-amzn-RequestId`).
+    public static let streamHeaders = [
+        HTTPHeader("Content-Type", "application/vnd.amazon.eventstream"),
+        HTTPHeader("X-Amzn-Bedrock-Content-Type", "application/json"),
+    ]
+
+    /// The exceptions a stream may carry, with the status each has outside a stream (PROTOCOL.md C.6).
+    public static let streamExceptionStatuses: [String: Int] = [
+        "internalServerException": 500, "modelStreamErrorException": 424, "validationException": 400,
+        "throttlingException": 429, "modelTimeoutException": 408, "serviceUnavailableException": 503,
+    ]
+}

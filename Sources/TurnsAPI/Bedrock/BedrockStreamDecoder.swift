@@ -1,0 +1,165 @@
+import TurnsCore
+
+/// Decodes the event stream of `invoke-with-response-stream` into completion pieces (PROTOCOL.md C.6).
+///
+/// `event` messages with `:event-type` `chunk` carry `{"bytes": base64}` whose bytes are the model's
+/// JSON (`completion`, `stop_reason`, `stop`; metrics and unknown keys ignored); other event types are
+/// skipped. `exception` and `error` messages become an `APIError` (status 200) with the server's message;
+/// bytes that are not a valid event stream (a CRC failure, …) become `.malformedResponse`.
+public struct BedrockStreamDecoder: Sendable {
+    private var decoder = EventStreamDecoder()
+    /// An error was reported: the rest of the stream is ignored.
+    private var failed = false
+    /// The last `stop_reason` seen; its presence marks a complete answer.
+    public private(set) var stopReason: String?
+
+    /// Creates a decoder at the start of a stream.
+    public init() {}
+
+    /// Decodes the next bytes of the body: every piece completed by them merged into one.
+    public mutating func feed(_ bytes: [UInt8]) -> CompletionStreamBatch {
+        guard !failed else { return CompletionStreamBatch() }
+        decoder.append(bytes)
+        var merged: Completion?
+        var count = 0
+        var failure: APIError?
+        while failure == nil {
+            let message: EventStreamMessage
+            do throws(EventStreamError) {
+                guard let next = try decoder.next() else { break }
+                message = next
+            } catch {
+                failure = APIError(kind: .malformedResponse, status: 200,
+                                   message: "the event stream could not be read: \(error.description)")
+                break
+            }
+            switch Self.interpret(message) {
+            case .piece(let piece):
+                if merged == nil { merged = piece } else { merged!.append(piece) }
+                count += 1
+            case .failure(let error):
+                failure = error
+            case .skip:
+                break
+            }
+        }
+        if let reason = merged?.stopReason { stopReason = reason }
+        if failure != nil { failed = true }
+        return CompletionStreamBatch(piece: merged, error: failure, pieceCount: count)
+    }
+
+    /// Ends the stream: the error to report when it stopped inside a message or before the piece with the
+    /// stop reason (and no error was reported already), else nil.
+    public mutating func finish() -> APIError? {
+        guard !failed else { return nil }
+        failed = true
+        do throws(EventStreamError) {
+            try decoder.finish()
+        } catch {
+            return APIError(kind: .connection, message: "\(CompletionStreamParser.incompleteStreamMessage) (\(error.description))")
+        }
+        guard stopReason == nil else { return nil }
+        return APIError(kind: .connection, message: CompletionStreamParser.incompleteStreamMessage)
+    }
+
+    /// What one message means for the completion.
+    enum Meaning {
+        case piece(Completion)
+        case failure(APIError)
+        case skip
+    }
+
+    /// Interprets one event-stream message of a Bedrock response stream.
+    static func interpret(_ message: EventStreamMessage) -> Meaning {
+        switch message.messageType {
+        case "event":
+            guard message.stringHeader(":event-type") == "chunk" else { return .skip }
+            do throws(WireDecodingError) {
+                return .piece(try BedrockChunk.completion(fromPayload: message.payload))
+            } catch {
+                return .failure(APIError(kind: .malformedResponse, status: 200,
+                                         message: "a chunk event could not be read: \(error.description)"))
+            }
+        case "exception":
+            return .failure(BedrockErrors.streamException(type: message.stringHeader(":exception-type"),
+                                                          payload: message.payload))
+        case "error":
+            return .failure(BedrockErrors.streamError(code: message.stringHeader(":error-code"),
+                                                      message: message.stringHeader(":error-message")))
+        case let other:
+            return .failure(APIError(kind: .malformedResponse, status: 200,
+                                     message: "an event-stream message has the unknown :message-type \(other.map { "\"\($0)\"" } ?? "(none)")"))
+        }
+    }
+}
+
+extension BedrockStreamDecoder: CompletionStreamDecoding {}
+
+/// The `PayloadPart` of a `chunk` event: `{"bytes": "<base64 of the model's JSON>"}`.
+public enum BedrockChunk {
+    /// The completion piece a chunk payload carries.
+    ///
+    /// - Throws: `WireDecodingError` when the payload is not `{"bytes": base64}` or its bytes are not a
+    ///   completion object.
+    static func completion(fromPayload payload: [UInt8]) throws(WireDecodingError) -> Completion {
+        let bytes = try modelBytes(payload)
+        return try CompletionJSON.decode(bytes)
+    }
+
+    /// The decoded `bytes` of a chunk payload; other keys (e.g. a `p` padding key) are skipped.
+    static func modelBytes(_ payload: [UInt8]) throws(WireDecodingError) -> [UInt8] {
+        if let decoded = compactModelBytes(payload) { return decoded }
+        let result: Result<[UInt8], WireDecodingError> = payload.withUnsafeBufferPointer { buffer in
+            do throws(JSONParseError) {
+                var reader = JSONReader(bytes: buffer)
+                var found: [UInt8]?
+                reader.skipSpace()
+                guard reader.index < buffer.count, buffer[reader.index] == UInt8(ascii: "{") else {
+                    return .failure(WireDecodingError(description: "the chunk payload is not a JSON object"))
+                }
+                guard case .object(let pairs) = try reader.readValue(depth: 0) else {
+                    return .failure(WireDecodingError(description: "the chunk payload is not a JSON object"))
+                }
+                reader.skipSpace()
+                guard reader.index == buffer.count else {
+                    return .failure(WireDecodingError(description: "unexpected text after the chunk payload"))
+                }
+                for (key, value) in pairs where key == "bytes" {
+                    guard let text = value.stringValue, let decoded = Base64.decode(text) else {
+                        return .failure(WireDecodingError(description: "the chunk's \"bytes\" is not base64 text"))
+                    }
+                    found = decoded
+                }
+                guard let found else {
+                    return .failure(WireDecodingError(description: "the chunk payload has no \"bytes\""))
+                }
+                return .success(found)
+            } catch {
+                return .failure(WireDecodingError(description: error.description))
+            }
+        }
+        return try result.get()
+    }
+
+    private static let compactPrefix = Array("{\"bytes\":\"".utf8)
+
+    /// The fast path for the form Bedrock sends, `{"bytes":"…"}` with nothing else: base64 decoded in
+    /// place, without building a JSON value. Nil for any other form (then the general path decides).
+    private static func compactModelBytes(_ payload: [UInt8]) -> [UInt8]? {
+        let prefix = compactPrefix.count
+        guard payload.count >= prefix + 2, payload[payload.count - 1] == UInt8(ascii: "}"),
+              payload[payload.count - 2] == UInt8(ascii: "\""),
+              payload.starts(with: compactPrefix) else { return nil }
+        return payload.withUnsafeBufferPointer { buffer in
+            let text = UnsafeBufferPointer(rebasing: buffer[prefix..<buffer.count - 2])
+            // Base64 never needs escapes or quotes; anything else is left to the JSON reader.
+            guard !text.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") }) else { return nil }
+            return Base64.decode(text)
+        }
+    }
+
+    /// The payload of a `chunk` event carrying `modelJSON`: `{"bytes":"<base64>"}`.
+    public static func payload(modelJSON: [UInt8]) -> [UInt8] {
+        Array("{\"bytes\":\"\(Base64.encode(modelJSON))\"}".utf8)
+    }
+}

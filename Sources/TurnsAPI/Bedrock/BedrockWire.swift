@@ -1,0 +1,139 @@
+import Foundation
+import TurnsCore
+import TurnsHTTP
+
+/// Claude Text Completions on Amazon Bedrock Runtime (PROTOCOL.md C): `POST {base}/model/{modelId}/invoke`
+/// for one JSON answer, `…/invoke-with-response-stream` for an event stream, signed with SigV4 (service
+/// `bedrock`) or sent with a bearer token.
+public struct BedrockWire: Sendable {
+    /// The region, credentials and endpoint.
+    public var options: BedrockOptions
+    /// Extra headers (signed with the rest); one with the name of a standard header replaces it.
+    public var extraHeaders: [HTTPHeader]
+    /// The clock the signature's `X-Amz-Date` comes from, in seconds since 1970.
+    public var now: @Sendable () -> Double
+
+    /// The signing name of Bedrock Runtime (its endpoint prefix is `bedrock-runtime`).
+    public static let signingName = "bedrock"
+
+    /// Creates the wire.
+    public init(options: BedrockOptions, extraHeaders: [HTTPHeader] = [],
+                now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+        self.options = options
+        self.extraHeaders = extraHeaders
+        self.now = now
+    }
+
+    // MARK: - Requests
+
+    /// `{base}/model/{encoded modelId}/invoke` or `…/invoke-with-response-stream`.
+    public func url(model: String, stream: Bool) -> String {
+        var base = Substring(options.endpoint)
+        while base.hasSuffix("/") { base = base.dropLast() }
+        return base + Self.path(model: model, stream: stream)
+    }
+
+    /// `/model/{encoded modelId}/invoke` or `/model/{encoded modelId}/invoke-with-response-stream`.
+    public static func path(model: String, stream: Bool) -> String {
+        "/model/\(encodeModelID(model))/" + (stream ? "invoke-with-response-stream" : "invoke")
+    }
+
+    /// The model id as botocore puts it in the path: percent-encoded except `A–Z a–z 0–9 - . _ ~`, so
+    /// `anthropic.claude-v2:1` becomes `anthropic.claude-v2%3A1` and an ARN's `/` becomes `%2F`.
+    public static func encodeModelID(_ model: String) -> String {
+        PercentEncoding.encode(model)
+    }
+
+    /// The signed HTTP request for `request`.
+    ///
+    /// - Throws: `APIError` of kind `.invalidRequest` when the endpoint is not an absolute http(s) URL.
+    public func makeRequest(_ request: CompletionRequest, stream: Bool,
+                            timeouts: HTTPTimeouts = HTTPTimeouts()) throws(APIError) -> HTTPRequest {
+        var headers = [HTTPHeader("Content-Type", "application/json")]
+        headers.append(stream ? HTTPHeader("X-Amzn-Bedrock-Accept", "application/json") : HTTPHeader("Accept", "application/json"))
+        for extra in extraHeaders {
+            let name = extra.name.lowercased()
+            if let index = headers.firstIndex(where: { $0.name.lowercased() == name }) {
+                headers[index] = extra
+            } else {
+                headers.append(extra)
+            }
+        }
+        var httpRequest = HTTPRequest(method: "POST", url: url(model: request.model, stream: stream), headers: headers,
+                                      body: Array(Self.body(request, anthropicVersion: options.anthropicVersion).utf8),
+                                      timeouts: timeouts)
+        switch options.authentication {
+        case .bearer(let token):
+            httpRequest.headers.removeAll { $0.name.lowercased() == "authorization" }
+            httpRequest.headers.append(HTTPHeader("Authorization", "Bearer \(token)"))
+        case .sigV4(let credentials):
+            let signer = SigV4Signer(credentials: credentials, region: options.region, service: Self.signingName)
+            do throws(SigV4Error) {
+                try signer.sign(&httpRequest, at: now())
+            } catch {
+                throw APIError(kind: .invalidRequest,
+                               message: "the Bedrock endpoint \(options.endpoint) is not an absolute http(s) URL")
+            }
+        }
+        return httpRequest
+    }
+
+    /// The JSON body: `prompt`, `max_tokens_to_sample`, then only the optional fields that are set
+    /// (`stop_sequences`, `temperature`, `top_k`, `top_p`), then `anthropic_version` when configured.
+    /// No `model` or `stream` (the path says both) and no `metadata` (Bedrock's body has no such field).
+    public static func body(_ request: CompletionRequest, anthropicVersion: String? = nil) -> String {
+        var fields: [(String, JSONValue)] = [
+            ("prompt", .string(request.prompt)),
+            ("max_tokens_to_sample", .number(Double(request.maxTokensToSample))),
+        ]
+        if let stops = request.stopSequences { fields.append(("stop_sequences", .array(stops.map { .string($0) }))) }
+        if let value = request.temperature { fields.append(("temperature", .number(value))) }
+        if let value = request.topK { fields.append(("top_k", .number(Double(value)))) }
+        if let value = request.topP { fields.append(("top_p", .number(value))) }
+        if let anthropicVersion { fields.append(("anthropic_version", .string(anthropicVersion))) }
+        return JSONValue.object(fields).jsonText
+    }
+
+    // MARK: - Responses
+
+    /// The completion in a whole 2xx `invoke` body (`{"completion", "stop_reason", "stop"}`); unknown keys
+    /// are ignored.
+    ///
+    /// - Throws: `APIError` of kind `.malformedResponse` when the body is not a completion object.
+    public func decodeCompletion(_ body: [UInt8]) throws(APIError) -> Completion {
+        do throws(WireDecodingError) {
+            return try CompletionJSON.decode(body)
+        } catch {
+            throw APIError(kind: .malformedResponse, status: 200,
+                           message: "the response could not be read as a completion: \(error.description)")
+        }
+    }
+
+    /// The error a non-2xx response stands for (see `BedrockErrors.decodeError`).
+    public func decodeError(status: Int, headers: [HTTPHeader], body: [UInt8]) -> APIError {
+        BedrockErrors.decodeError(status: status, headers: headers, body: body)
+    }
+
+    /// The `x-amzn-requestid` header.
+    public func requestID(in headers: [HTTPHeader]) -> String? {
+        headers.value(for: "x-amzn-requestid")
+    }
+}
+
+extension BedrockWire: CompletionWire {
+    func makeStreamDecoder() -> BedrockStreamDecoder { BedrockStreamDecoder() }
+
+    var secrets: [String] { options.authentication.secrets }
+}
+
+extension BedrockWire: CustomStringConvertible, CustomReflectable {
+    /// The wire with its secrets masked.
+    public var description: String {
+        "BedrockWire(\(options), extraHeaders: \(extraHeaders.count))"
+    }
+
+    /// A mirror with the secrets masked.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["options": options, "extraHeaders": extraHeaders])
+    }
+}
