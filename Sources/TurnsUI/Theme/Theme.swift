@@ -42,16 +42,19 @@ public enum UIRole: String, Sendable, Hashable, CaseIterable {
     case notice
 }
 
-/// A style for every role: filled from theme files later; `Theme.default` is built in.
+/// A style for every role, read from a theme file (`themes/*.toml`, or the user's own; see `ThemeFile`).
 public struct Theme: Sendable, Equatable {
     /// The theme's name.
     public var name: String
-    /// The style of each role; a role missing here falls back to `.base`.
+    /// One line saying what the theme is for (the file's `description`).
+    public var summary: String
+    /// The style of each role; a role missing here falls back to `.base` (theme files must give every role).
     public var styles: [UIRole: Style]
 
     /// Creates a theme.
-    public init(name: String, styles: [UIRole: Style]) {
+    public init(name: String, summary: String = "", styles: [UIRole: Style]) {
         self.name = name
+        self.summary = summary
         self.styles = styles
     }
 
@@ -60,47 +63,9 @@ public struct Theme: Sendable, Equatable {
         styles[role] ?? styles[.base] ?? .plain
     }
 
-    /// The built-in dark theme, used when no theme file is given.
-    public static let `default` = Theme(name: "default", styles: [
-        .base: Style(),
-        .humanLabel: Style(foreground: .named(.brightCyan), attributes: .bold),
-        .humanText: Style(),
-        .assistantLabel: Style(foreground: .named(.brightGreen), attributes: .bold),
-        .assistantText: Style(),
-        .systemLabel: Style(foreground: .named(.brightMagenta), attributes: .bold),
-        .systemText: Style(foreground: .named(.white), attributes: .dim),
-        .code: Style(foreground: .named(.brightYellow), background: .palette(236)),
-        .codeFence: Style(foreground: .named(.brightBlack), background: .palette(236)),
-        .interrupted: Style(foreground: .named(.yellow), attributes: .italic),
-        .error: Style(foreground: .named(.brightRed), attributes: .bold),
-        .newTextIndicator: Style(foreground: .named(.black), background: .named(.yellow)),
-        .statusBar: Style(foreground: .named(.white), background: .palette(238)),
-        .statusBusy: Style(foreground: .named(.brightYellow), background: .palette(238)),
-        .statusDone: Style(foreground: .named(.brightGreen), background: .palette(238)),
-        .editor: Style(),
-        .editorPrompt: Style(foreground: .named(.brightCyan), attributes: .bold),
-        .panel: Style(foreground: .named(.white), background: .palette(235)),
-        .panelSelected: Style(foreground: .named(.black), background: .named(.cyan)),
-        .notice: Style(foreground: .named(.brightYellow), attributes: .bold),
-    ])
+    /// The default theme: the bundled `themes/dark.toml`.
+    public static let `default` = ThemeCatalog.bundled(ThemeCatalog.defaultName)
 
-    /// No colours at all, only attributes (for `NO_COLOR` and tests).
-    public static let monochrome = Theme(name: "monochrome", styles: [
-        .base: Style(),
-        .humanLabel: Style(attributes: .bold),
-        .assistantLabel: Style(attributes: .bold),
-        .systemLabel: Style(attributes: .bold),
-        .systemText: Style(attributes: .dim),
-        .codeFence: Style(attributes: .dim),
-        .interrupted: Style(attributes: .italic),
-        .error: Style(attributes: .bold),
-        .newTextIndicator: Style(attributes: .reverse),
-        .statusBar: Style(attributes: .reverse),
-        .statusBusy: Style(attributes: [.reverse, .bold]),
-        .statusDone: Style(attributes: .reverse),
-        .editorPrompt: Style(attributes: .bold),
-        .panel: Style(),
-        .panelSelected: Style(attributes: .reverse),
-        .notice: Style(attributes: .bold),
-    ])
+    /// No colours at all, only attributes (for `NO_COLOR` and tests): the bundled `themes/monochrome.toml`.
+    public static let monochrome = ThemeCatalog.bundled("monochrome")
 }
