@@ -16,6 +16,8 @@ public enum Action: Sendable {
     case saved(path: String)
     /// Saving or loading failed; the message says why.
     case fileFailed(String)
+    /// A save without `overwrite` found the file already there: ask before replacing it.
+    case fileExists(path: String)
 }
 
 /// What the engine reports about a request, translated from `CompletionEvent` and the stream's end.
@@ -38,8 +40,9 @@ public enum Effect: Sendable, Equatable {
     case send(request: Int, prompt: String, settings: SamplingSettings, stream: Bool)
     /// Cancel request `id` at once (its later events are ignored anyway).
     case cancel(request: Int)
-    /// Save the transcript; answer with `.saved` or `.fileFailed`.
-    case save(Transcript, path: String)
+    /// Save the transcript; answer with `.saved` or `.fileFailed`, or with `.fileExists` when the file is there and
+    /// `overwrite` is false.
+    case save(Transcript, path: String, overwrite: Bool)
     /// Load a transcript; answer with `.loaded` or `.fileFailed`.
     case load(path: String)
     /// Append a record to the session journal (every change to the conversation is journaled as it happens).

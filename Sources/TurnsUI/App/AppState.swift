@@ -33,6 +33,10 @@ public struct AppState: Sendable {
     public internal(set) var showingHelp = false
     /// The colours.
     public var theme: Theme
+    /// The question asked on the status bar's row (a save path, an overwrite confirmation), if any.
+    public internal(set) var linePrompt: LinePrompt?
+    /// Where Ctrl-S proposes to save (`$XDG_DATA_HOME/turns/transcripts`).
+    public var saveFolder = "transcripts"
     /// True once the user asked to quit.
     public internal(set) var hasQuit = false
 

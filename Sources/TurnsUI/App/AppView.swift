@@ -21,6 +21,9 @@ public enum AppView {
         }
         StatusBar.draw(state.statusBar, theme: theme, into: &screen, x: 0, y: frame.statusRow, width: state.width)
         var cursor: (x: Int, y: Int)? = EditorView.draw(state.editor, theme: theme, into: &screen, area: frame.editor)
+        if let prompt = state.linePrompt {
+            cursor = LinePromptView.draw(prompt, theme: theme, into: &screen, y: frame.statusRow, width: state.width)
+        }
         if state.showingHelp {
             let lines = ["Help (any key closes)", ""] + SlashCommands.helpLines
             screen.fill(frame.transcript, style: theme[.panel])

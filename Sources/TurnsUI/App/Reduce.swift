@@ -32,6 +32,9 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .fileFailed(let message):
         state.message = StatusMessage(message, isError: true)
         effects = []
+    case .fileExists(let path):
+        state.linePrompt = LinePrompt(kind: .confirmOverwrite(path: path), editor: InputEditor(width: 1, maxHeight: 1))
+        effects = []
     }
     state.syncSizes()
     guard !state.pendingJournal.isEmpty else { return effects }
@@ -54,7 +57,11 @@ extension AppState {
             layout.scroll(.rows(rows), transcript)
             return []
         case .paste(let text):
-            if panel == nil { editor.paste(text) }
+            if linePrompt != nil {
+                if case .savePath = linePrompt!.kind { linePrompt!.editor.insert(text.replacingNewlines()) }
+            } else if panel == nil {
+                editor.paste(text)
+            }
             return []
         case .key(let press):
             message = nil
@@ -62,6 +69,7 @@ extension AppState {
                 showingHelp = false
                 return []
             }
+            if linePrompt != nil { return handlePrompt(press) }
             if var open = panel {
                 var values = panelValues
                 let outcome = open.handle(press, values: &values)
@@ -98,6 +106,7 @@ extension AppState {
         case .help: showingHelp = true
         case .retry:
             do { return try retry() } catch { message = StatusMessage(error.message, isError: true) }
+        case .saveAs: askForSavePath()
         case .scroll(let action): layout.scroll(action, transcript)
         case .home: if editor.isEmpty { layout.scroll(.top, transcript) } else { editor.moveToLineStart() }
         case .end: if editor.isEmpty { layout.scroll(.bottom, transcript) } else { editor.moveToLineEnd() }

@@ -81,7 +81,11 @@ public enum SlashCommands {
         },
         SlashCommand(name: "save", arguments: "PATH", summary: "save the conversation") { state, rest throws(CommandError) in
             guard !rest.isEmpty else { throw CommandError("usage: /save PATH") }
-            return [.save(state.transcript, path: rest)]
+            return [.save(state.transcript, path: rest, overwrite: false)]
+        },
+        SlashCommand(name: "save!", arguments: "PATH", summary: "save, replacing the file if it exists") { state, rest throws(CommandError) in
+            guard !rest.isEmpty else { throw CommandError("usage: /save! PATH") }
+            return [.save(state.transcript, path: rest, overwrite: true)]
         },
         SlashCommand(name: "load", arguments: "PATH", summary: "open a saved conversation") { state, rest throws(CommandError) in
             guard !rest.isEmpty else { throw CommandError("usage: /load PATH") }

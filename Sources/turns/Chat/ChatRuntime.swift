@@ -109,8 +109,12 @@ final class ChatRuntime {
             startRequest(id: id, request: CompletionRequest(prompt: prompt, settings: settings), stream: stream)
         case .cancel(let id):
             requests.removeValue(forKey: id)?.cancel()
-        case let .save(transcript, path):
-            save(transcript, to: path)
+        case let .save(transcript, path, overwrite):
+            if !overwrite && FileManager.default.fileExists(atPath: expand(path)) {
+                apply(.fileExists(path: path))
+            } else {
+                save(transcript, to: path)
+            }
         case .load(let path):
             do {
                 let transcript = try TranscriptFiles.load(from: expand(path))

@@ -199,10 +199,59 @@ final class SlashCommandTests: XCTestCase {
         XCTAssertEqual(Array(app.render().lines.prefix(2).map { $0.trimmingTrailingSpaces }), ["System", "Be brief."])
     }
 
+    func testSaveBangOverwritesWithoutAsking() {
+        var app = AppHarness()
+        app.type("/save! /tmp/chat.json<Enter>")
+        XCTAssertEqual(app.effects, [.save(Transcript(), path: "/tmp/chat.json", overwrite: true)])
+    }
+
+    func testSavingOverAnExistingFileAsksFirst() {
+        var app = AppHarness(width: 60)
+        app.type("/save /tmp/chat.json<Enter>")
+        app.send(.fileExists(path: "/tmp/chat.json"))
+        XCTAssertEqual(app.render().lines[8].trimmingTrailingSpaces, " /tmp/chat.json exists. Overwrite it? (y/n)")
+        app.type("x")
+        XCTAssertEqual(app.effects.count, 1, "other keys neither answer nor reach the editor")
+        XCTAssertEqual(app.state.editor.text, "")
+        app.type("y")
+        XCTAssertEqual(app.effects.last, .save(Transcript(), path: "/tmp/chat.json", overwrite: true))
+        XCTAssertNil(app.state.linePrompt)
+    }
+
+    func testAnsweringNoToTheOverwriteQuestionSavesNothing() {
+        var app = AppHarness(width: 60)
+        app.send(.fileExists(path: "/tmp/chat.json"))
+        app.type("n")
+        XCTAssertEqual(app.effects, [])
+        XCTAssertTrue(app.status.contains("not saved"), app.status)
+    }
+
+    func testCtrlSProposesADatedPathFromTheFirstWordsAndSavesWhereTheUserSays() {
+        var app = AppHarness(width: 60)
+        app.state.saveFolder = "/data/turns/transcripts"
+        app.type("How do Themes work?<Enter>")
+        app.stream(.finished(stopReason: "stop_sequence", model: nil))
+        app.type("<C-s>")
+        let proposed = app.state.linePrompt?.editor.text ?? ""
+        XCTAssertTrue(proposed.hasPrefix("/data/turns/transcripts/20"), proposed)
+        XCTAssertTrue(proposed.hasSuffix("-how-do-themes-work.json"), proposed)
+        XCTAssertTrue(app.render().lines[8].hasPrefix(" Save as: "), app.render().lines[8])
+        app.type("<C-u>/tmp/mine.txt<Enter>")
+        XCTAssertEqual(app.effects.last, .save(app.state.transcript, path: "/tmp/mine.txt", overwrite: false))
+    }
+
+    func testEscClosesTheSavePromptWithoutSaving() {
+        var app = AppHarness()
+        app.type("<C-s><Esc>")
+        XCTAssertNil(app.state.linePrompt)
+        XCTAssertEqual(app.effects, [])
+    }
+
     func testSaveAndLoadAreEffects() {
         var app = AppHarness()
         app.type("/save /tmp/chat.json<Enter>/load /tmp/other.json<Enter>")
-        XCTAssertEqual(app.effects, [.save(Transcript(), path: "/tmp/chat.json"), .load(path: "/tmp/other.json")])
+        XCTAssertEqual(app.effects, [.save(Transcript(), path: "/tmp/chat.json", overwrite: false),
+                                     .load(path: "/tmp/other.json")])
         app.send(.loaded(Transcript(turns: [Turn(role: .human, text: "restored")]), path: "/tmp/other.json"))
         XCTAssertEqual(app.render().lines[1].trimmingTrailingSpaces, "restored")
     }

@@ -1,0 +1,125 @@
+import Foundation
+import TurnsCore
+
+/// A question asked on the status bar's row: a path to save to (Ctrl-S), or whether to overwrite a file.
+public struct LinePrompt: Sendable {
+    /// What is asked.
+    public enum Kind: Sendable, Equatable {
+        /// "Save as:" with an editable path.
+        case savePath
+        /// "PATH exists. Overwrite? (y/n)".
+        case confirmOverwrite(path: String)
+    }
+
+    /// What is asked.
+    public var kind: Kind
+    /// The answer being typed (for `.savePath`).
+    public var editor: InputEditor
+
+    /// The label before the answer.
+    public var label: String {
+        switch kind {
+        case .savePath: return " Save as: "
+        case .confirmOverwrite(let path): return " \(path) exists. Overwrite it? (y/n) "
+        }
+    }
+
+    /// The path Ctrl-S proposes: `FOLDER/YYYY-MM-DD-<first words>.json`.
+    public static func proposedPath(folder: String, transcript: Transcript, date: Date) -> String {
+        let day = String(TimestampFormat.string(from: date).prefix(10))
+        let first = transcript.turns.first(where: { $0.role == .human })?.text ?? ""
+        var words: [String] = []
+        for word in first.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
+            words.append(String(word))
+            if words.count == 5 { break }
+        }
+        let slug = words.joined(separator: "-")
+        return folder + "/" + day + (slug.isEmpty ? "" : "-" + String(slug.prefix(48))) + ".json"
+    }
+}
+
+extension AppState {
+    /// Ctrl-S: asks for a path, proposing one in the transcripts folder.
+    mutating func askForSavePath() {
+        let path = LinePrompt.proposedPath(folder: saveFolder, transcript: transcript, date: Date())
+        var editor = InputEditor(width: max(1, width - 11), maxHeight: 1)
+        editor.setText(path)
+        linePrompt = LinePrompt(kind: .savePath, editor: editor)
+    }
+
+    /// Keys while a line prompt is open: Enter answers, Esc or Ctrl-C closes it, y/n answer a confirmation.
+    mutating func handlePrompt(_ press: KeyPress) -> [Effect] {
+        guard var prompt = linePrompt else { return [] }
+        if press == KeyPress(.escape) || press == .ctrl("c") || press == .ctrl("g") {
+            linePrompt = nil
+            message = StatusMessage("not saved", isError: false)
+            return []
+        }
+        switch prompt.kind {
+        case .confirmOverwrite(let path):
+            switch press {
+            case KeyPress(.character("y")), KeyPress(.character("Y")):
+                linePrompt = nil
+                return [.save(transcript, path: path, overwrite: true)]
+            case KeyPress(.character("n")), KeyPress(.character("N")), KeyPress(.enter):
+                linePrompt = nil
+                message = StatusMessage("not saved", isError: false)
+            default:
+                break
+            }
+            return []
+        case .savePath:
+            if press == KeyPress(.enter) {
+                let path = prompt.editor.text.trimmingCharacters()
+                linePrompt = nil
+                guard !path.isEmpty else { return [] }
+                return [.save(transcript, path: path, overwrite: false)]
+            }
+            switch KeyMap.command(for: press) {
+            case .left?: prompt.editor.moveLeft()
+            case .right?: prompt.editor.moveRight()
+            case .backspace?: prompt.editor.deleteBackward()
+            case .delete?, .endOfInput?: prompt.editor.deleteForward()
+            case .home?, .lineStart?: prompt.editor.moveToLineStart()
+            case .end?, .lineEnd?: prompt.editor.moveToLineEnd()
+            case .wordLeft?: prompt.editor.moveWordLeft()
+            case .wordRight?: prompt.editor.moveWordRight()
+            case .killToLineEnd?: prompt.editor.killToLineEnd()
+            case .killToLineStart?: prompt.editor.killToLineStart()
+            case .killWord?: prompt.editor.deleteWordBackward()
+            default:
+                if case .character(let c) = press.key, press.modifiers.subtracting(.shift).isEmpty {
+                    prompt.editor.insert(String(c))
+                }
+            }
+            linePrompt = prompt
+            return []
+        }
+    }
+}
+
+/// Draws a line prompt over the status bar's row.
+enum LinePromptView {
+    /// Draws `prompt` and returns where the cursor goes.
+    static func draw(_ prompt: LinePrompt, theme: Theme, into screen: inout ScreenBuffer, y: Int, width: Int) -> (x: Int, y: Int)? {
+        let style = theme[.notice]
+        screen.fill(Rect(x: 0, y: y, width: width, height: 1), style: theme[.statusBar])
+        screen.draw(prompt.label, x: 0, y: y, style: style, limit: width)
+        guard case .savePath = prompt.kind else { return nil }
+        let x = DisplayWidth.of(prompt.label)
+        let editor = prompt.editor
+        let rowNumber = editor.cursorLocation.row
+        if rowNumber < editor.rows.count {
+            let row = editor.rows[rowNumber]
+            screen.draw(editor.text.utf8Slice(row.start, row.end), x: x, y: y, style: theme[.statusBar], limit: width)
+        }
+        return (min(width - 1, x + editor.cursorLocation.column), y)
+    }
+}
+
+extension String {
+    /// The text on one line: newlines become spaces (a pasted path keeps to the prompt's single line).
+    func replacingNewlines() -> String {
+        String(map { $0.isNewline ? " " : $0 })
+    }
+}
