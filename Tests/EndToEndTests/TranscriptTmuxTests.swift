@@ -1,0 +1,97 @@
+import XCTest
+import TurnsCore
+import TurnsTestSupport
+
+/// Saving, loading and crash recovery with the real binary in a real terminal.
+final class TranscriptTmuxTests: XCTestCase {
+    private var home = ""
+    private let turns = ProcessRunner.executable("turns")
+
+    override func setUpWithError() throws {
+        try XCTSkipUnless(TmuxSession.isAvailable, "tmux is not installed")
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: turns), "build the turns executable first")
+        home = ProcessRunner.temporaryDirectory()
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(atPath: home)
+    }
+
+    private func chat(_ arguments: [String]) throws -> TmuxSession {
+        var env = ProcessRunner.isolatedEnvironment(home: home)
+        env["LANG"] = "C.UTF-8"
+        return try TmuxSession([turns] + arguments, environment: env, width: 100, height: 30)
+    }
+
+    /// The rows of the last Assistant turn on screen, joined without white space (wrapping moves spaces).
+    private func lastAnswer(_ screen: [String]) -> String {
+        guard let start = screen.lastIndex(of: "Assistant") else { return "" }
+        return screen[(start + 1)...].prefix(while: { !$0.isEmpty && !$0.hasPrefix(" local ·") })
+            .joined().filter { !$0.isWhitespace }
+    }
+
+    func testSaveQuitAndLoadShowTheSameConversation() throws {
+        let path = home + "/chat.json"
+        let first = try chat(["--temperature", "0"])
+        defer { first.close() }
+        XCTAssertTrue(first.waitFor("offline local model"))
+        try first.type("What are themes?")
+        try first.keys("Enter")
+        XCTAssertTrue(first.waitUntil(timeout: 20) { $0.joined().contains("done: ") }, first.screenText)
+        let conversation = first.screen().prefix(while: { !$0.hasPrefix(" local ·") })
+        try first.type("/save \(path)")
+        try first.keys("Enter")
+        XCTAssertTrue(first.waitFor("saved \(path)"), first.screenText)
+        try first.type("/save \(path)")
+        try first.keys("Enter")
+        XCTAssertTrue(first.waitFor("exists. Overwrite it? (y/n)"), first.screenText)
+        try first.type("n")
+        XCTAssertTrue(first.waitFor("not saved"), first.screenText)
+        try first.keys("C-d")
+        XCTAssertEqual(first.waitForExit(), 0)
+
+        let second = try chat(["--load", path])
+        defer { second.close() }
+        XCTAssertTrue(second.waitFor("Assistant"), second.screenText)
+        XCTAssertEqual(Array(second.screen().prefix(conversation.count)), Array(conversation))
+        try second.keys("C-d")
+        XCTAssertEqual(second.waitForExit(), 0)
+    }
+
+    func testAfterKill9ResumeRestoresTheTurnsAndTheTextUpToASecondBeforeTheKill() throws {
+        let first = try chat(["--tokens-per-second", "20", "--max-tokens", "400"])
+        defer { first.close() }
+        XCTAssertTrue(first.waitFor("offline local model"))
+        try first.type("Tell me about the settings panel and sampling")
+        try first.keys("Enter")
+        XCTAssertTrue(first.waitUntil(timeout: 10) { self.lastAnswer($0).count > 40 }, first.screenText)
+        let oneSecondBefore = lastAnswer(first.screen())
+        usleep(1_000_000)
+        XCTAssertTrue(first.screenText.contains("streaming"), "the answer must still be streaming at the kill")
+        let pid = try XCTUnwrap(Int32(first.paneValue("pane_pid")))
+        kill(pid, SIGKILL)
+        XCTAssertNotNil(first.waitForExit())
+
+        let sessions = home + "/state/turns/sessions"
+        let journal = try XCTUnwrap(JournalReader.sessionFiles(in: sessions).first)
+        let recovered = try JournalReader.read(path: journal)
+        XCTAssertEqual(recovered.transcript.turns.map(\.role), [.human, .assistant])
+        XCTAssertEqual(recovered.transcript.turns.first?.text, "Tell me about the settings panel and sampling")
+        let restored = recovered.transcript.turns.last?.text.filter { !$0.isWhitespace } ?? ""
+        XCTAssertTrue(restored.hasPrefix(oneSecondBefore),
+                      "restored \(restored.count) characters; \(oneSecondBefore.count) were on screen a second before the kill")
+        XCTAssertEqual(recovered.transcript.turns.last?.reply?.interrupted, true)
+
+        let second = try chat(["--resume"])
+        defer { second.close() }
+        XCTAssertTrue(second.waitFor("Tell me about the settings panel and sampling"), second.screenText)
+        XCTAssertTrue(second.waitFor("interrupted"), second.screenText)
+        XCTAssertTrue(lastAnswer(second.screen()).hasPrefix(String(oneSecondBefore.prefix(20))), second.screenText)
+        try second.keys("C-d")
+        XCTAssertEqual(second.waitForExit(), 0)
+
+        let listing = try ProcessRunner.run(turns, ["sessions"], environment: ProcessRunner.isolatedEnvironment(home: home))
+        XCTAssertEqual(listing.status, 0)
+        XCTAssertTrue(listing.stdout.contains("Tell me about the settings panel"), listing.stdout)
+    }
+}
