@@ -18,6 +18,8 @@
 static inline WINDOW *turns_stdscr(void) { return stdscr; }
 /// newterm on the process's stdout/stdin; returns NULL (instead of exiting, as initscr does) for an unknown TERM.
 static inline SCREEN *turns_newterm(void) { return newterm(NULL, stdout, stdin); }
+/// Flushes the C stdout buffer ncurses writes through (so nothing it buffered lands after our own output).
+static inline void turns_flush_stdout(void) { fflush(stdout); }
 /// The locale's character encoding name ("UTF-8", "ANSI_X3.4-1968", …).
 static inline const char *turns_codeset(void) { return nl_langinfo(CODESET); }
 static inline int turns_lines(void) { return LINES; }

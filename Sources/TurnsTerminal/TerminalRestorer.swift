@@ -28,8 +28,9 @@ enum TerminalRestorer {
     /// Leaves curses mode and turns bracketed paste off. Kept minimal: it may run inside a signal handler.
     static func restoreNow() {
         guard let session, session.isActive else { return }
+        endwin()
+        turns_flush_stdout()
         let sequence: StaticString = "\u{1B}[?2004l"
         _ = write(1, sequence.utf8Start, sequence.utf8CodeUnitCount)
-        endwin()
     }
 }

@@ -77,8 +77,11 @@ public final class TerminalSession {
     public func stop() {
         guard isActive else { return }
         isActive = false
-        TerminalSession.writeControl("\u{1B}[?2004l")
         endwin()
+        // ncurses writes through stdio: flush it now, or the switch back from the alternate screen could reach
+        // the terminal after text printed once the chat is over (and hide it).
+        turns_flush_stdout()
+        TerminalSession.writeControl("\u{1B}[?2004l")
         if let screen { delscreen(screen) }
         screen = nil
         TerminalRestorer.uninstall()

@@ -24,6 +24,11 @@ public final class TmuxSession {
 
     deinit { close() }
 
+    /// Copies everything the program writes to the terminal into `path` (raw bytes, escape sequences included).
+    public func record(to path: String) throws {
+        try tmux(["pipe-pane", "-t", name, "cat > " + Self.shellQuote(path)])
+    }
+
     /// Kills the tmux server and everything in it.
     public func close() {
         _ = try? tmux(["kill-server"])
