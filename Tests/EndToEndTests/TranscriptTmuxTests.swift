@@ -17,8 +17,8 @@ final class TranscriptTmuxTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: home)
     }
 
-    private func chat(_ arguments: [String]) throws -> TmuxSession {
-        var env = ProcessRunner.isolatedEnvironment(home: home)
+    private func chat(_ arguments: [String], env extra: [String: String] = [:]) throws -> TmuxSession {
+        var env = ProcessRunner.isolatedEnvironment(home: home, extra)
         env["LANG"] = "C.UTF-8"
         return try TmuxSession([turns] + arguments, environment: env, width: 100, height: 30)
     }
@@ -59,9 +59,16 @@ final class TranscriptTmuxTests: XCTestCase {
     }
 
     func testAfterKill9ResumeRestoresTheTurnsAndTheTextUpToASecondBeforeTheKill() throws {
-        let first = try chat(["--tokens-per-second", "20", "--max-tokens", "400"])
+        // A server that keeps answering until max_tokens, so the answer is surely still streaming at the kill.
+        let server = try ProcessRunner.start(turns, ["serve", "--port", "0", "--tokens-per-second", "20", "--continuous"],
+                                             environment: ProcessRunner.isolatedEnvironment(home: home))
+        defer { server.signal(SIGTERM); _ = server.wait(timeout: 10) }
+        XCTAssertTrue(server.waitForOutput(containing: "listening on ", timeout: 10))
+        let base = try XCTUnwrap(server.stdoutSoFar.split(separator: "\n").first?.replacingOccurrences(of: "listening on ", with: ""))
+        let first = try chat(["--backend", "anthropic", "--base-url", base, "--max-tokens", "400"],
+                             env: ["ANTHROPIC_API_KEY": "test-key"])
         defer { first.close() }
-        XCTAssertTrue(first.waitFor("offline local model"))
+        XCTAssertTrue(first.waitFor("anthropic backend"), first.screenText)
         try first.type("Tell me about the settings panel and sampling")
         try first.keys("Enter")
         XCTAssertTrue(first.waitUntil(timeout: 10) { self.lastAnswer($0).count > 40 }, first.screenText)
