@@ -132,6 +132,17 @@ final class PrintModeTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: home + "/out.md"))
     }
 
+    func testOpeningTheChatWithABadTranscriptExitsTwoWithOneLine() throws {
+        try Data([0x7B, 0x22, 0xFF]).write(to: URL(fileURLWithPath: home + "/bad.json"))
+        let result = try turns(["--load", home + "/bad.json"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertEqual(result.stderr.filter { $0 == "\n" }.count, 1, result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("turns: \(home)/bad.json: "), result.stderr)
+        let missing = try turns(["--resume", "no-such-session"])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertEqual(missing.stderr, "turns: no session no-such-session (see turns sessions)\n")
+    }
+
     func testAnUnknownFlagIsAUsageError() throws {
         let result = try turns(["--frobnicate"])
         XCTAssertEqual(result.status, 2)

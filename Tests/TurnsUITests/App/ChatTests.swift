@@ -247,6 +247,19 @@ final class SlashCommandTests: XCTestCase {
         XCTAssertEqual(app.effects, [])
     }
 
+    func testAFailedLoadLeavesTheConversationAsItWasAndSaysWhyInOneLine() {
+        var app = AppHarness(width: 80)
+        app.type("keep this<Enter>")
+        app.stream(.text("answer"))
+        app.stream(.finished(stopReason: "stop_sequence", model: nil))
+        let before = app.state.transcript
+        app.type("/load /tmp/broken.json<Enter>")
+        XCTAssertEqual(app.effects.last, .load(path: "/tmp/broken.json"))
+        app.send(.fileFailed("/tmp/broken.json: the file is truncated (it ends in the middle of the JSON)"))
+        XCTAssertEqual(app.state.transcript, before)
+        XCTAssertTrue(app.status.contains("/tmp/broken.json: the file is truncated"), app.status)
+    }
+
     func testSaveAndLoadAreEffects() {
         var app = AppHarness()
         app.type("/save /tmp/chat.json<Enter>/load /tmp/other.json<Enter>")
