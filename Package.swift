@@ -54,6 +54,11 @@ let package = Package(
             "TurnsCore", "TurnsAPI", "TurnsLocal", "TurnsUI",
         ]),
 
+        // MARK: - Examples: programs that use only the TurnsAPI library product (`scripts/examples` runs them)
+        .executableTarget(name: "OneShotCompletion", dependencies: ["TurnsAPI"], path: "Examples/OneShotCompletion"),
+        .executableTarget(name: "StreamedCompletion", dependencies: ["TurnsAPI"], path: "Examples/StreamedCompletion"),
+        .executableTarget(name: "ErrorHandling", dependencies: ["TurnsAPI"], path: "Examples/ErrorHandling"),
+
         // MARK: - Tests
         .target(name: "TurnsTestSupport", dependencies: ["TurnsCore", "TurnsHTTP"], path: "Tests/TurnsTestSupport"),
         .testTarget(name: "TurnsCoreTests", dependencies: ["TurnsCore", "TurnsTestSupport"]),
@@ -61,6 +66,6 @@ let package = Package(
         .testTarget(name: "TurnsHTTPTests", dependencies: ["TurnsHTTP", "TurnsTestSupport"]),
         .testTarget(name: "TurnsLocalTests", dependencies: ["TurnsLocal", "TurnsServe", "TurnsAPI", "TurnsTestSupport"]),
         .testTarget(name: "TurnsUITests", dependencies: ["TurnsUI", "TurnsTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TurnsTestSupport", "TurnsCore", "TurnsHTTP"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TurnsTestSupport", "TurnsCore", "TurnsHTTP", "TurnsAPI"]),
     ]
 )

@@ -350,8 +350,8 @@ final class CompletionsClientTests: XCTestCase {
             _ = try await client.create(request)
             XCTFail("no error")
         } catch {
-            XCTAssertEqual((error as? APIError)?.kind, .notFound)
-            XCTAssertEqual((error as? APIError)?.requestID, "req_404")
+            XCTAssertEqual(error.kind, .notFound)
+            XCTAssertEqual(error.requestID, "req_404")
         }
     }
 
@@ -361,8 +361,8 @@ final class CompletionsClientTests: XCTestCase {
             _ = try await client.create(request)
             XCTFail("no error")
         } catch {
-            XCTAssertEqual((error as? APIError)?.kind, .malformedResponse)
-            XCTAssertEqual((error as? APIError)?.requestID, "req_bad")
+            XCTAssertEqual(error.kind, .malformedResponse)
+            XCTAssertEqual(error.requestID, "req_bad")
         }
     }
 

@@ -35,7 +35,7 @@ public struct AnthropicWire: Sendable {
                             timeouts: HTTPTimeouts = HTTPTimeouts()) throws(APIError) -> HTTPRequest {
         guard let apiKey, !apiKey.isEmpty else {
             throw APIError(kind: .authentication,
-                           message: "no API key: set ANTHROPIC_API_KEY (or api_key in the config file)")
+                           message: "no API key: set ANTHROPIC_API_KEY, or pass apiKey to the client")
         }
         var headers = [
             HTTPHeader("x-api-key", apiKey),

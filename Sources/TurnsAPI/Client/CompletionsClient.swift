@@ -4,34 +4,105 @@ import TurnsHTTP
 
 /// A Text Completions client: `create` for one JSON answer, `stream` / `events` for server-sent pieces.
 ///
+/// The Swift counterpart of the official Python SDK's `Anthropic().completions`:
+///
+/// ```swift
+/// let client = CompletionsClient()    // ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL from the environment
+/// let completion = try await client.create(model: "claude-2.1", prompt: "\(humanPrompt) Hello\(aiPrompt)",
+///                                          maxTokensToSample: 300)
+/// print(completion.completion)
+/// ```
+///
 /// Failures are thrown as `APIError`. Failed attempts are retried as the official SDK does (see
 /// `RetryPolicy`), but never once completion text has streamed: then the text already delivered stands
-/// and the error is thrown after it.
+/// and the error is thrown after it. Cancelling the task that awaits `create` or iterates a stream cancels
+/// the HTTP request. A client holds no connection of its own, so one client can serve many tasks at once.
 public final class CompletionsClient: Sendable {
     /// The configuration in use.
     public let configuration: ClientConfiguration
     /// The transport that carries the requests.
     public let transport: any HTTPTransport
 
-    /// Creates a client.
-    public init(_ configuration: ClientConfiguration, transport: any HTTPTransport) {
+    /// Creates a client for any backend (see `ClientConfiguration.anthropic(apiKey:baseURL:)` and
+    /// `ClientConfiguration.bedrock(region:baseURL:profile:environment:)`), sending over libcurl by default.
+    public init(_ configuration: ClientConfiguration, transport: any HTTPTransport = CurlTransport()) {
         self.configuration = configuration
         self.transport = transport
+    }
+
+    /// Creates a client for Anthropic's API, as the SDK's `Anthropic(...)` does.
+    ///
+    /// - Parameters:
+    ///   - apiKey: sent as `x-api-key`; nil reads `ANTHROPIC_API_KEY` (with neither, requests fail with an
+    ///     `.authentication` error naming the variable).
+    ///   - baseURL: nil reads `ANTHROPIC_BASE_URL`, else `https://api.anthropic.com`.
+    ///   - maxRetries: how many times a failed request is retried (the SDK's default: 2).
+    ///   - timeout: seconds allowed for a whole request (the SDK's default for completions: 600).
+    ///   - extraHeaders: headers sent with every request (the SDK's `default_headers`), in name order;
+    ///     one named like a standard header replaces it.
+    ///   - transport: what carries the requests (libcurl unless a test injects another).
+    public convenience init(apiKey: String? = nil, baseURL: String? = nil, maxRetries: Int = 2, timeout: Double = 600,
+                            extraHeaders: [String: String] = [:], transport: any HTTPTransport = CurlTransport()) {
+        var configuration = ClientConfiguration.anthropic(apiKey: apiKey, baseURL: baseURL)
+        configuration.maxRetries = maxRetries
+        configuration.timeout = timeout
+        configuration.extraHeaders = extraHeaders.sorted { $0.key < $1.key }.map { HTTPHeader($0.key, $0.value) }
+        self.init(configuration, transport: transport)
     }
 
     /// Sends `request` without streaming and returns the whole completion.
     ///
     /// - Throws: `APIError`; of kind `.cancelled` when the calling task is cancelled.
-    public func create(_ request: CompletionRequest) async throws -> Completion {
+    public func create(_ request: CompletionRequest) async throws(APIError) -> Completion {
         var result: Completion?
-        for try await event in events(request, stream: false) {
-            if case .completion(let completion, _) = event { result = completion }
+        do {
+            for try await event in events(request, stream: false) {
+                if case .completion(let completion, _) = event { result = completion }
+            }
+        } catch {
+            throw Self.apiError(forTransportError: error)
         }
         guard let result else { throw APIError.cancelledByCaller }
         return result
     }
 
-    /// Streams the completion's pieces; the last one carries the stop reason. Stopping iteration cancels the request.
+    /// Sends one request without streaming and returns the whole completion: the SDK's
+    /// `client.completions.create(...)`, with its parameter names.
+    ///
+    /// - Parameters:
+    ///   - model: the model to ask, e.g. `"claude-2.1"` (on Bedrock: the model id).
+    ///   - prompt: the whole prompt, e.g. `"\(humanPrompt) Hello\(aiPrompt)"` or `Prompt.build(...)`.
+    ///   - maxTokensToSample: the most tokens to generate (at least 1).
+    ///   - stopSequences: extra texts that end the answer (the model always stops at `"\n\nHuman:"`).
+    ///   - temperature: randomness from 0 to 1 (the server's default: 1).
+    ///   - topK: sample only from the K likeliest tokens.
+    ///   - topP: nucleus sampling, 0 to 1.
+    ///   - metadata: the end user's opaque id, sent as `metadata.user_id`.
+    /// - Throws: `APIError`; of kind `.cancelled` when the calling task is cancelled.
+    public func create(model: String, prompt: String, maxTokensToSample: Int, stopSequences: [String]? = nil,
+                       temperature: Double? = nil, topK: Int? = nil, topP: Double? = nil,
+                       metadata: CompletionRequest.Metadata? = nil) async throws(APIError) -> Completion {
+        try await create(CompletionRequest(model: model, prompt: prompt, maxTokensToSample: maxTokensToSample,
+                                           stopSequences: stopSequences, temperature: temperature, topK: topK,
+                                           topP: topP, userID: metadata?.userID))
+    }
+
+    /// Streams one completion as it is generated: the SDK's `client.completions.create(..., stream=True)`,
+    /// with its parameter names. Each element is a delta (`completion` holds the new text only, `model` is
+    /// set); the last one carries `stopReason`. See `stream(_:)` for how pieces are grouped and when the
+    /// request is cancelled; failures are thrown as `APIError`.
+    ///
+    /// - Parameters: as for `create(model:prompt:maxTokensToSample:stopSequences:temperature:topK:topP:metadata:)`.
+    public func stream(model: String, prompt: String, maxTokensToSample: Int, stopSequences: [String]? = nil,
+                       temperature: Double? = nil, topK: Int? = nil, topP: Double? = nil,
+                       metadata: CompletionRequest.Metadata? = nil) -> AsyncThrowingStream<Completion, Error> {
+        stream(CompletionRequest(model: model, prompt: prompt, maxTokensToSample: maxTokensToSample,
+                                 stopSequences: stopSequences, temperature: temperature, topK: topK, topP: topP,
+                                 userID: metadata?.userID))
+    }
+
+    /// Streams the completion's pieces; the last one carries the stop reason. Stopping iteration, or
+    /// cancelling the task that iterates, cancels the HTTP request. Failures are thrown as `APIError`.
     ///
     /// Every piece decoded from one network read is merged into one element (texts concatenated, the
     /// last stop reason, model and id kept), so a fast stream costs one hand-over per read, not per token.

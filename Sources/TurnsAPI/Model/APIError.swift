@@ -1,6 +1,22 @@
 /// A failed request, as a typed value: what kind, and everything the server said about it.
 ///
-/// Kinds map one to one onto the official SDK's exception classes (see `Kind`).
+/// Kinds map one to one onto the official SDK's exception classes (see `Kind` and `Kind.sdkClassName`);
+/// where Python catches a class, Swift switches on the kind:
+///
+/// ```swift
+/// do {
+///     let completion = try await client.create(model: "claude-2.1", prompt: prompt, maxTokensToSample: 300)
+///     print(completion.completion)
+/// } catch where error.kind == .rateLimit {
+///     print("rate limited; request \(error.requestID ?? "-")")
+/// } catch {
+///     switch error.kind {
+///     case .authentication, .permissionDenied: print("check the key: \(error.message)")
+///     case .connection, .timeout: print("network: \(error.message)")
+///     default: print("\(error.status.map(String.init) ?? "-") \(error.errorType ?? "-"): \(error.message)")
+///     }
+/// }
+/// ```
 public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The kind of failure.
     public enum Kind: String, Sendable, Hashable, CaseIterable {
@@ -38,6 +54,33 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
         case invalidRequest
         /// The request was cancelled by the caller.
         case cancelled
+
+        /// The official Python SDK's exception class for this kind, e.g. `"AuthenticationError"`; nil for
+        /// `.invalidRequest` (the SDK refuses bad arguments with Python's own errors) and `.cancelled`.
+        ///
+        /// One difference is deliberate: for an `error` event inside a 200 stream the SDK raises a plain
+        /// `APIStatusError`, while the kind here follows the event's `error.type` (e.g. `overloaded_error`
+        /// is `.overloaded`), as that type would be sent as a status without streaming.
+        public var sdkClassName: String? {
+            switch self {
+            case .badRequest: return "BadRequestError"
+            case .authentication: return "AuthenticationError"
+            case .permissionDenied: return "PermissionDeniedError"
+            case .notFound: return "NotFoundError"
+            case .conflict: return "ConflictError"
+            case .requestTooLarge: return "RequestTooLargeError"
+            case .unprocessableEntity: return "UnprocessableEntityError"
+            case .rateLimit: return "RateLimitError"
+            case .overloaded: return "OverloadedError"
+            case .serviceUnavailable: return "ServiceUnavailableError"
+            case .internalServer: return "InternalServerError"
+            case .apiStatus: return "APIStatusError"
+            case .connection: return "APIConnectionError"
+            case .timeout: return "APITimeoutError"
+            case .malformedResponse: return "APIResponseValidationError"
+            case .invalidRequest, .cancelled: return nil
+            }
+        }
     }
 
     /// The kind of failure.
@@ -58,6 +101,21 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
         self.requestID = requestID
         self.errorType = errorType
         self.message = message
+    }
+
+    /// True when the server answered with an error: a status outside 2xx, or an `error` event inside a
+    /// stream (status 200). The SDK's `APIStatusError` and its subclasses.
+    public var isStatusError: Bool {
+        switch kind {
+        case .malformedResponse, .invalidRequest, .cancelled: return false
+        default: return status != nil
+        }
+    }
+
+    /// True when no answer came back, or it broke off: the connection failed or timed out. The SDK's
+    /// `APIConnectionError` (of which `APITimeoutError` is a subclass).
+    public var isConnectionError: Bool {
+        (kind == .connection || kind == .timeout) && !isStatusError
     }
 
     /// The kind for an HTTP status outside 2xx, as the SDK maps it.

@@ -39,6 +39,23 @@ public struct CompletionRequest: Sendable, Hashable {
                   temperature: settings.temperature, topK: settings.topK, topP: settings.topP)
     }
 
+    /// The request's `metadata` object, as the SDK's `metadata` parameter (the same value as `userID`).
+    public var metadata: Metadata? {
+        get { userID.map { Metadata(userID: $0) } }
+        set { userID = newValue?.userID }
+    }
+
+    /// The `metadata` object of a request: an opaque id of the end user, for the provider's abuse detection.
+    public struct Metadata: Sendable, Hashable {
+        /// Sent as `metadata.user_id`: a UUID or hash, never a name, email address or phone number.
+        public var userID: String?
+
+        /// Creates metadata.
+        public init(userID: String? = nil) {
+            self.userID = userID
+        }
+    }
+
     /// The sampling settings this request carries.
     public var settings: SamplingSettings {
         SamplingSettings(model: model, maxTokensToSample: maxTokensToSample, temperature: temperature,
