@@ -58,6 +58,23 @@ final class TranscriptTmuxTests: XCTestCase {
         XCTAssertEqual(second.waitForExit(), 0)
     }
 
+    func testAHandWrittenTxtPromptLoadsAsItsTurnsAndIsAnswered() throws {
+        let path = home + "/prompt.txt"
+        try "You are a helpful guide to turns.\n\nHuman: Hi\n\nAssistant: Hello! Ask me about turns.\n\nHuman: How do I quit?\n\nAssistant:"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let session = try chat(["--load", path, "--tokens-per-second", "0"])
+        defer { session.close() }
+        XCTAssertTrue(session.waitUntil(timeout: 20) { $0.joined().contains("done: ") }, session.screenText)
+        let screen = session.screen()
+        XCTAssertTrue(screen.contains("You are a helpful guide to turns."), session.screenText)
+        XCTAssertEqual(screen.filter { $0 == "Human" }.count, 2, session.screenText)
+        XCTAssertEqual(screen.filter { $0 == "Assistant" }.count, 2, session.screenText)
+        XCTAssertEqual(screen.firstIndex(of: "How do I quit?").map { $0 < screen.lastIndex(of: "Assistant")! }, true)
+        XCTAssertFalse(lastAnswer(screen).isEmpty, "the open Assistant turn was answered")
+        try session.keys("C-d")
+        XCTAssertEqual(session.waitForExit(), 0)
+    }
+
     func testAfterKill9ResumeRestoresTheTurnsAndTheTextUpToASecondBeforeTheKill() throws {
         // A server that keeps answering until max_tokens, so the answer is surely still streaming at the kill.
         let server = try ProcessRunner.start(turns, ["serve", "--port", "0", "--tokens-per-second", "20", "--continuous"],
