@@ -1,12 +1,14 @@
 import NIOHTTP1
+import TurnsAPI
 
 /// What a request line asks for.
 enum Route: Equatable {
     /// `POST /v1/complete`: a Text Completion (PROTOCOL.md A).
     case complete
-    // Bedrock (another issue) adds its cases here: `POST /model/{modelId}/invoke` and
-    // `POST /model/{modelId}/invoke-with-response-stream` (PROTOCOL.md C.1), answered by a handler beside
-    // `CompletionResponder` that writes the same generation as Bedrock JSON / event-stream frames.
+    /// `POST /model/{modelId}/invoke` or `…/invoke-with-response-stream`: Bedrock Runtime (PROTOCOL.md C.1).
+    case bedrock(BedrockServer.Route)
+    /// A Bedrock path asked with another method than POST (answered in the AWS error shape).
+    case bedrockMethodNotAllowed
 
     /// A known path asked with the wrong method.
     case methodNotAllowed(allowed: [String])
@@ -16,9 +18,12 @@ enum Route: Equatable {
     /// The route for a method and request target (any query string is ignored).
     init(method: HTTPMethod, uri: String) {
         let path = Route.path(of: uri)
-        switch path {
-        case "/v1/complete": self = method == .POST ? .complete : .methodNotAllowed(allowed: ["POST"])
-        default: self = .notFound
+        if path == "/v1/complete" {
+            self = method == .POST ? .complete : .methodNotAllowed(allowed: ["POST"])
+        } else if let bedrock = BedrockServer.route(path: String(path)) {
+            self = method == .POST ? .bedrock(bedrock) : .bedrockMethodNotAllowed
+        } else {
+            self = .notFound
         }
     }
 
