@@ -308,6 +308,16 @@ final class BedrockEndToEndTests: XCTestCase {
         XCTAssertFalse(result.stdout.isEmpty)
     }
 
+    func testTheBedrockEndpointVariableIsUsedAndTheAnthropicOneIsNot() throws {
+        let base = try startSignedServe()
+        var env = goodEnvironment
+        env["ANTHROPIC_BEDROCK_BASE_URL"] = base
+        env["ANTHROPIC_BASE_URL"] = "http://127.0.0.1:9"  // an Anthropic endpoint: never a Bedrock one
+        let result = try run(["--backend", "bedrock", "--print", "--max-tokens", "20", "Hello"], env: env)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertFalse(result.stdout.isEmpty)
+    }
+
     func testABedrockBearerTokenReachesAServerWithThatAPIKey() throws {
         let token = "e2e-TOKEN-" + UUID().uuidString
         let base = try startServe(["--api-key", token]).baseURL

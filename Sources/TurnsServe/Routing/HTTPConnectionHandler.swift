@@ -66,18 +66,15 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
     // MARK: - Routing
 
     private func respond(context: ChannelHandlerContext, head: HTTPRequestHead, body: ByteBuffer, tooLarge: Bool) {
-        let route = Route(method: head.method, uri: head.uri)
-        switch route {
-        case .bedrock, .bedrockMethodNotAllowed:
-            respondBedrock(route, context: context, head: head, body: body, tooLarge: tooLarge)
-        case .complete, .methodNotAllowed, .notFound:
-            respondAnthropic(route, context: context, head: head, body: body, tooLarge: tooLarge)
+        switch Route(method: head.method, uri: head.uri) {
+        case .api(let route): respondAPI(route, context: context, head: head, body: body, tooLarge: tooLarge)
+        case .bedrock(let route): respondBedrock(route, context: context, head: head, body: body, tooLarge: tooLarge)
         }
     }
 
-    /// Answers `/v1/complete` and unknown paths in the API's error shape, with a `request-id`.
-    private func respondAnthropic(_ route: Route, context: ChannelHandlerContext, head: HTTPRequestHead,
-                                  body: ByteBuffer, tooLarge: Bool) {
+    /// Answers `/v1/complete` and unknown paths, in the API's error shape, with a `request-id`.
+    private func respondAPI(_ route: APIRoute, context: ChannelHandlerContext, head: HTTPRequestHead,
+                            body: ByteBuffer, tooLarge: Bool) {
         let requestID = Identifiers.requestID()
         let keepAlive = head.isKeepAlive && !tooLarge
         if tooLarge {
@@ -85,8 +82,6 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
                              keepAlive: false, context: context)
         }
         switch route {
-        case .bedrock, .bedrockMethodNotAllowed:
-            preconditionFailure("Bedrock paths are answered by respondBedrock")
         case .notFound:
             sendError(.notFound(method: head.method.rawValue, path: String(Route.path(of: head.uri))),
                       requestID: requestID, keepAlive: keepAlive, context: context)
@@ -113,9 +108,10 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
         }
     }
 
-    /// Answers a Bedrock path: the size, the method, the signature (or key), then the body, each refused in
-    /// the AWS error shape; every answer carries `x-amzn-RequestId`.
-    private func respondBedrock(_ route: Route, context: ChannelHandlerContext, head: HTTPRequestHead,
+    /// Answers a Bedrock path (`route` nil: asked with another method than POST): the size, the method, the
+    /// signature (or key), then the body, each refused in the AWS error shape; every answer carries
+    /// `x-amzn-RequestId`.
+    private func respondBedrock(_ route: BedrockServer.Route?, context: ChannelHandlerContext, head: HTTPRequestHead,
                                 body: ByteBuffer, tooLarge: Bool) {
         let requestID = Identifiers.awsRequestID()
         let keepAlive = head.isKeepAlive && !tooLarge
@@ -125,7 +121,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
                                       message: "The request body exceeds the maximum of \(limit) MB."),
                                 requestID: requestID, keepAlive: false, context: context)
         }
-        guard case .bedrock(let bedrockRoute) = route else {
+        guard let route else {
             return sendAWSError(.init(status: 405, type: "UnknownOperationException",
                                       message: "\(head.method.rawValue) is not supported on \(Route.path(of: head.uri)); use POST"),
                                 requestID: requestID, keepAlive: keepAlive, context: context, extraHeaders: [("allow", "POST")])
@@ -134,7 +130,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
         if let refusal = service.bedrockAuthentication.refusal(head, body: bytes, now: Date().timeIntervalSince1970) {
             return sendAWSError(refusal, requestID: requestID, keepAlive: keepAlive, context: context)
         }
-        switch BedrockRequest.parse(route: bedrockRoute, body: bytes) {
+        switch BedrockRequest.parse(route: route, body: bytes) {
         case .failure(let refusal):
             sendAWSError(refusal.response, requestID: requestID, keepAlive: keepAlive, context: context)
         case .success(let request):

@@ -24,7 +24,8 @@ public final class CompletionServer: @unchecked Sendable {
         public var host: String
         /// The port to bind; 0 picks a free one (see `start()`'s result).
         public var port: Int
-        /// When set, requests must carry this key in `x-api-key` (or `Authorization: Bearer`), else 401.
+        /// When set, `/v1/complete` requests must carry this key in `x-api-key` (or `Authorization: Bearer`), else
+        /// 401; without an AWS key pair, Bedrock requests must carry it as a bearer token, else 403.
         public var apiKey: String?
         /// Streamed tokens per second (default 30, like a real model); 0 streams as fast as the reader takes it.
         public var tokensPerSecond: Double
