@@ -44,9 +44,12 @@ public struct ResolvedConfiguration: Sendable, Equatable {
     /// Layers the configuration and validates the resulting settings.
     ///
     /// The backend is the one a flag or the file names; otherwise `anthropic` when an API key is configured,
-    /// else the offline `local` model. The model defaults to the backend's own default.
+    /// else the offline `local` model. The model defaults to the backend's own default. For Bedrock the
+    /// environment's `ANTHROPIC_BASE_URL` is not used: it names an Anthropic endpoint, not a Bedrock one.
     public static func resolve(file: ConfigLayer, environment: ConfigLayer, flags: ConfigLayer)
         throws(SettingsError) -> ResolvedConfiguration {
+        var environment = environment
+        if (flags.backend ?? environment.backend ?? file.backend) == .bedrock { environment.baseURL = nil }
         let merged = file.overlaid(by: environment).overlaid(by: flags)
         let backend = merged.backend ?? (merged.apiKey != nil ? .anthropic : .local)
         let settings = SamplingSettings(

@@ -2,7 +2,8 @@ import NIOCore
 import NIOHTTP1
 import TurnsLocal
 
-/// Answers one checked `/v1/complete` request from the local model, on the connection's event loop.
+/// Answers one checked request from the local model, on the connection's event loop, in the wire form of
+/// its `Encoder` (`/v1/complete` SSE and JSON, or Bedrock event-stream frames and JSON).
 ///
 /// - Streamed, paced: NIO scheduled tasks release tokens on a fixed timetable (`tokensPerSecond`), with no
 ///   sleeping thread; if the reader falls behind, the timetable waits for the socket rather than buffering.
@@ -12,13 +13,12 @@ import TurnsLocal
 ///   JSON body. Pacing does not apply: the answer is sent once complete.
 ///
 /// A closed connection cancels the work (`cancel()`), which stops the generation at once.
-final class CompletionResponder {
+final class CompletionResponder<Encoder: AnswerEncoding>: ActiveAnswer {
     private var generation: LocalGeneration
-    private let encoder: CompletionEncoder
+    private var encoder: Encoder
     private let stream: Bool
     /// Time between tokens; nil when unpaced.
     private let interval: TimeAmount?
-    private let requestID: String
     private let keepAlive: Bool
     /// Called once the response is completely written (or abandoned), so the connection can take the next request.
     private let onFinished: (ChannelHandlerContext) -> Void
@@ -31,18 +31,12 @@ final class CompletionResponder {
     private var waitingForWritability = false
     private var isOver = false
 
-    /// Bytes of events encoded before a write and flush when unpaced.
-    static let batchBytes = 32 * 1024
-    /// Tokens generated per event-loop turn for a non-streamed answer, and at most per paced tick.
-    static let batchTokens = 4096
-
-    init(generation: LocalGeneration, encoder: CompletionEncoder, stream: Bool, tokensPerSecond: Double,
-         requestID: String, keepAlive: Bool, onFinished: @escaping (ChannelHandlerContext) -> Void) {
+    init(generation: LocalGeneration, encoder: Encoder, stream: Bool, tokensPerSecond: Double,
+         keepAlive: Bool, onFinished: @escaping (ChannelHandlerContext) -> Void) {
         self.generation = generation
         self.encoder = encoder
         self.stream = stream
         self.interval = tokensPerSecond > 0 ? .nanoseconds(max(1, Int64((1e9 / tokensPerSecond).rounded()))) : nil
-        self.requestID = requestID
         self.keepAlive = keepAlive
         self.onFinished = onFinished
         released.reserveCapacity(256)
@@ -57,15 +51,12 @@ final class CompletionResponder {
             generateBody(context: context)
             return
         }
-        var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: "text/event-stream; charset=utf-8")
-        headers.add(name: "cache-control", value: "no-cache")
-        headers.add(name: "request-id", value: requestID)
+        var headers = HTTPHeaders(encoder.streamHeaders())
         headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
         context.write(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))),
                       promise: nil)
         var buffer = context.channel.allocator.buffer(capacity: 64)
-        CompletionEncoder.writePing(into: &buffer)
+        encoder.writeStreamStart(into: &buffer)
         context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
         timetableStart = .now()
         continueStream(context: context)
@@ -94,9 +85,9 @@ final class CompletionResponder {
     /// Unpaced: one batch, then the next on a later event-loop turn while the reader keeps up.
     private func pump(context: ChannelHandlerContext) {
         guard !isOver else { return }
-        var buffer = context.channel.allocator.buffer(capacity: CompletionResponder.batchBytes + 1024)
+        var buffer = context.channel.allocator.buffer(capacity: ResponderLimits.batchBytes + 1024)
         var finished = false
-        while !finished && buffer.readableBytes < CompletionResponder.batchBytes {
+        while !finished && buffer.readableBytes < ResponderLimits.batchBytes {
             finished = emitToken(into: &buffer)
         }
         context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
@@ -113,7 +104,7 @@ final class CompletionResponder {
         var buffer = context.channel.allocator.buffer(capacity: 256)
         var finished = false
         var count = 0
-        while !finished && tokensSent < due && count < CompletionResponder.batchTokens {
+        while !finished && tokensSent < due && count < ResponderLimits.batchTokens {
             finished = emitToken(into: &buffer)
             count += 1
         }
@@ -134,7 +125,7 @@ final class CompletionResponder {
     }
 
     /// Runs `work` on a later event-loop turn if the channel can take more, or waits for writability.
-    private func scheduleNext(context: ChannelHandlerContext, _ work: @escaping (CompletionResponder) -> Void) {
+    private func scheduleNext(context: ChannelHandlerContext, _ work: @escaping (CompletionResponder<Encoder>) -> Void) {
         guard context.channel.isWritable else {
             waitingForWritability = true
             return
@@ -150,7 +141,7 @@ final class CompletionResponder {
         tokensSent += 1
         if !released.isEmpty { encoder.writeTextEvent(released, into: &buffer) }
         guard let stop else { return false }
-        encoder.writeFinalEvent(stop, into: &buffer)
+        encoder.writeFinalEvent(stop, outputTokens: generation.tokenCount, into: &buffer)
         return true
     }
 
@@ -161,7 +152,7 @@ final class CompletionResponder {
         body = nil
         var stop: LocalStop? = nil
         var count = 0
-        while stop == nil && count < CompletionResponder.batchTokens {
+        while stop == nil && count < ResponderLimits.batchTokens {
             released.removeAll(keepingCapacity: true)
             stop = generation.step(into: &released)
             if !released.isEmpty { JSONBytes.writeEscaped(released, into: &buffer) }
@@ -173,10 +164,8 @@ final class CompletionResponder {
             return
         }
         encoder.writeBodyEnd(stop, into: &buffer)
-        var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: "application/json")
+        var headers = HTTPHeaders(encoder.bodyHeaders(outputTokens: generation.tokenCount))
         headers.add(name: "content-length", value: String(buffer.readableBytes))
-        headers.add(name: "request-id", value: requestID)
         headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
         context.write(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))),
                       promise: nil)
@@ -195,4 +184,12 @@ final class CompletionResponder {
         }
         onFinished(context)
     }
+}
+
+/// The batch sizes every `CompletionResponder` works in.
+enum ResponderLimits {
+    /// Bytes of events encoded before a write and flush when unpaced.
+    static let batchBytes = 32 * 1024
+    /// Tokens generated per event-loop turn for a non-streamed answer, and at most per paced tick.
+    static let batchTokens = 4096
 }

@@ -1,4 +1,6 @@
 import NIOCore
+import NIOHTTP1
+import TurnsAPI
 import TurnsLocal
 
 /// What every connection of one server shares: the trained model and the server's settings. Immutable, so it
@@ -12,15 +14,34 @@ struct CompletionService: Sendable {
     let tokensPerSecond: Double
     let seed: UInt64?
     let endsAnswers: Bool
+    /// Who may call the Bedrock paths.
+    let bedrockAuthentication: BedrockAuthentication
 
-    /// A responder that will answer `request` from the model.
+    /// A responder that will answer a `/v1/complete` `request` from the model.
     func responder(for request: CompleteRequest, requestID: String, keepAlive: Bool,
-                   onFinished: @escaping (ChannelHandlerContext) -> Void) -> CompletionResponder {
+                   onFinished: @escaping (ChannelHandlerContext) -> Void) -> CompletionResponder<CompletionEncoder> {
         let generation = model.generate(prompt: request.prompt, parameters: request.settings, seed: seed,
                                         endsAnswers: endsAnswers)
-        let encoder = CompletionEncoder(completionID: Identifiers.completionID(), model: request.settings.model)
+        let encoder = CompletionEncoder(completionID: Identifiers.completionID(), model: request.settings.model,
+                                        requestID: requestID)
         return CompletionResponder(generation: generation, encoder: encoder, stream: request.stream,
-                                   tokensPerSecond: tokensPerSecond, requestID: requestID, keepAlive: keepAlive,
-                                   onFinished: onFinished)
+                                   tokensPerSecond: tokensPerSecond, keepAlive: keepAlive, onFinished: onFinished)
+    }
+
+    /// A responder that will answer a Bedrock `request` from the model, with the same generation, pacing and
+    /// backpressure as `/v1/complete`.
+    func responder(for request: BedrockRequest, requestID: String, keepAlive: Bool,
+                   onFinished: @escaping (ChannelHandlerContext) -> Void) -> CompletionResponder<BedrockAnswerEncoder> {
+        let generation = model.generate(prompt: request.prompt, parameters: request.settings, seed: seed,
+                                        endsAnswers: endsAnswers)
+        let encoder = BedrockAnswerEncoder(requestID: requestID, inputTokens: Self.tokenCount(request.prompt))
+        return CompletionResponder(generation: generation, encoder: encoder, stream: request.stream,
+                                   tokensPerSecond: tokensPerSecond, keepAlive: keepAlive, onFinished: onFinished)
+    }
+
+    /// The prompt's length in the local model's tokens (Bedrock's `inputTokenCount`).
+    static func tokenCount(_ prompt: String) -> Int {
+        var text = prompt
+        return text.withUTF8 { Tokenizer.tokenRanges($0).count }
     }
 }

@@ -1,10 +1,12 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
+import TurnsAPI
 import TurnsLocal
 
-/// One connection's HTTP/1.1 conversation: collects each request, routes it, checks the key, and hands
-/// `/v1/complete` to a `CompletionResponder`. NIO's pipelining handler in front of it delivers requests one
-/// at a time, so at most one response is in flight.
+/// One connection's HTTP/1.1 conversation: collects each request, routes it, checks the key or signature,
+/// and hands `/v1/complete` and the Bedrock paths to a `CompletionResponder`. NIO's pipelining handler in
+/// front of it delivers requests one at a time, so at most one response is in flight.
 final class HTTPConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -17,7 +19,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
 
     private let service: CompletionService
     private var state = State.idle
-    private var responder: CompletionResponder? = nil
+    private var responder: ActiveAnswer? = nil
 
     init(service: CompletionService) {
         self.service = service
@@ -64,13 +66,22 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
     // MARK: - Routing
 
     private func respond(context: ChannelHandlerContext, head: HTTPRequestHead, body: ByteBuffer, tooLarge: Bool) {
+        switch Route(method: head.method, uri: head.uri) {
+        case .api(let route): respondAPI(route, context: context, head: head, body: body, tooLarge: tooLarge)
+        case .bedrock(let route): respondBedrock(route, context: context, head: head, body: body, tooLarge: tooLarge)
+        }
+    }
+
+    /// Answers `/v1/complete` and unknown paths, in the API's error shape, with a `request-id`.
+    private func respondAPI(_ route: APIRoute, context: ChannelHandlerContext, head: HTTPRequestHead,
+                            body: ByteBuffer, tooLarge: Bool) {
         let requestID = Identifiers.requestID()
         let keepAlive = head.isKeepAlive && !tooLarge
         if tooLarge {
             return sendError(.requestTooLarge(limit: CompletionService.maxBodyBytes), requestID: requestID,
                              keepAlive: false, context: context)
         }
-        switch Route(method: head.method, uri: head.uri) {
+        switch route {
         case .notFound:
             sendError(.notFound(method: head.method.rawValue, path: String(Route.path(of: head.uri))),
                       requestID: requestID, keepAlive: keepAlive, context: context)
@@ -92,10 +103,49 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
                     self?.responder = nil
                     self?.state = .idle
                 }
-                self.responder = responder
-                responder.start(context: context)
+                start(responder, context: context)
             }
         }
+    }
+
+    /// Answers a Bedrock path (`route` nil: asked with another method than POST): the size, the method, the
+    /// signature (or key), then the body, each refused in the AWS error shape; every answer carries
+    /// `x-amzn-RequestId`.
+    private func respondBedrock(_ route: BedrockServer.Route?, context: ChannelHandlerContext, head: HTTPRequestHead,
+                                body: ByteBuffer, tooLarge: Bool) {
+        let requestID = Identifiers.awsRequestID()
+        let keepAlive = head.isKeepAlive && !tooLarge
+        if tooLarge {
+            let limit = CompletionService.maxBodyBytes / (1024 * 1024)
+            return sendAWSError(.init(status: 413, type: "ValidationException",
+                                      message: "The request body exceeds the maximum of \(limit) MB."),
+                                requestID: requestID, keepAlive: false, context: context)
+        }
+        guard let route else {
+            return sendAWSError(.init(status: 405, type: "UnknownOperationException",
+                                      message: "\(head.method.rawValue) is not supported on \(Route.path(of: head.uri)); use POST"),
+                                requestID: requestID, keepAlive: keepAlive, context: context, extraHeaders: [("allow", "POST")])
+        }
+        let bytes = Array(body.readableBytesView)
+        if let refusal = service.bedrockAuthentication.refusal(head, body: bytes, now: Date().timeIntervalSince1970) {
+            return sendAWSError(refusal, requestID: requestID, keepAlive: keepAlive, context: context)
+        }
+        switch BedrockRequest.parse(route: route, body: bytes) {
+        case .failure(let refusal):
+            sendAWSError(refusal.response, requestID: requestID, keepAlive: keepAlive, context: context)
+        case .success(let request):
+            let responder = service.responder(for: request, requestID: requestID, keepAlive: keepAlive) {
+                [weak self] _ in
+                self?.responder = nil
+                self?.state = .idle
+            }
+            start(responder, context: context)
+        }
+    }
+
+    private func start(_ responder: ActiveAnswer, context: ChannelHandlerContext) {
+        self.responder = responder
+        responder.start(context: context)
     }
 
     /// Writes a complete error response in the API's shape.
@@ -104,11 +154,29 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
         buffer.writeString(error.body(requestID: requestID))
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: "application/json")
-        headers.add(name: "content-length", value: String(buffer.readableBytes))
         headers.add(name: "request-id", value: requestID)
-        headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
         for (name, value) in error.headers { headers.add(name: name, value: value) }
-        let status = HTTPResponseStatus(statusCode: error.status)
+        sendWhole(status: error.status, headers: headers, body: buffer, keepAlive: keepAlive, context: context)
+    }
+
+    /// Writes a complete error response in the AWS rest-json shape: `x-amzn-ErrorType`, `{"message":…}`.
+    private func sendAWSError(_ error: BedrockServer.ErrorResponse, requestID: String, keepAlive: Bool,
+                              context: ChannelHandlerContext, extraHeaders: [(String, String)] = []) {
+        var buffer = context.channel.allocator.buffer(capacity: 256)
+        buffer.writeBytes(error.body)
+        var headers = HTTPHeaders(error.headers.map { ($0.name, $0.value) })
+        headers.add(name: "x-amzn-RequestId", value: requestID)
+        for (name, value) in extraHeaders { headers.add(name: name, value: value) }
+        sendWhole(status: error.status, headers: headers, body: buffer, keepAlive: keepAlive, context: context)
+    }
+
+    /// Writes a response with a `content-length` body and closes the connection after it unless kept alive.
+    private func sendWhole(status code: Int, headers: HTTPHeaders, body buffer: ByteBuffer, keepAlive: Bool,
+                           context: ChannelHandlerContext) {
+        var headers = headers
+        headers.add(name: "content-length", value: String(buffer.readableBytes))
+        headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
+        let status = HTTPResponseStatus(statusCode: code)
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))),
                       promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)

@@ -1,24 +1,23 @@
 import NIOHTTP1
+import TurnsAPI
 
-/// What a request line asks for.
+/// What a request line asks for, by the API whose error shape answers it.
 enum Route: Equatable {
-    /// `POST /v1/complete`: a Text Completion (PROTOCOL.md A).
-    case complete
-    // Bedrock (another issue) adds its cases here: `POST /model/{modelId}/invoke` and
-    // `POST /model/{modelId}/invoke-with-response-stream` (PROTOCOL.md C.1), answered by a handler beside
-    // `CompletionResponder` that writes the same generation as Bedrock JSON / event-stream frames.
-
-    /// A known path asked with the wrong method.
-    case methodNotAllowed(allowed: [String])
-    /// No such path.
-    case notFound
+    /// `/v1/complete` and every unknown path, answered in the Text Completions API's shape (PROTOCOL.md A).
+    case api(APIRoute)
+    /// `/model/{modelId}/invoke` or `…/invoke-with-response-stream`, answered in the AWS shape (PROTOCOL.md C.1):
+    /// the operation, or nil when asked with another method than POST.
+    case bedrock(BedrockServer.Route?)
 
     /// The route for a method and request target (any query string is ignored).
     init(method: HTTPMethod, uri: String) {
         let path = Route.path(of: uri)
-        switch path {
-        case "/v1/complete": self = method == .POST ? .complete : .methodNotAllowed(allowed: ["POST"])
-        default: self = .notFound
+        if path == "/v1/complete" {
+            self = .api(method == .POST ? .complete : .methodNotAllowed(allowed: ["POST"]))
+        } else if let bedrock = BedrockServer.route(path: String(path)) {
+            self = .bedrock(method == .POST ? bedrock : nil)
+        } else {
+            self = .api(.notFound)
         }
     }
 
@@ -26,4 +25,14 @@ enum Route: Equatable {
     static func path(of uri: String) -> Substring {
         uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? Substring(uri)
     }
+}
+
+/// A route of the Text Completions API.
+enum APIRoute: Equatable {
+    /// `POST /v1/complete`: a Text Completion.
+    case complete
+    /// A known path asked with the wrong method.
+    case methodNotAllowed(allowed: [String])
+    /// No such path.
+    case notFound
 }

@@ -2,10 +2,12 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import TurnsAPI
 import TurnsLocal
 
-/// A loopback HTTP server that speaks the Text Completions API (`POST /v1/complete`, PROTOCOL.md A) with the
-/// offline model: what `turns serve` runs, and what `turns` starts in-process when it has no API key.
+/// A loopback HTTP server that speaks the Text Completions API (`POST /v1/complete`, PROTOCOL.md A) and Claude
+/// on Bedrock Runtime (`POST /model/{modelId}/invoke[-with-response-stream]`, PROTOCOL.md C) with the offline
+/// model: what `turns serve` runs, and what `turns` starts in-process when it has no API key.
 ///
 /// ```swift
 /// let server = CompletionServer(options: .init(tokensPerSecond: 30))
@@ -22,7 +24,8 @@ public final class CompletionServer: @unchecked Sendable {
         public var host: String
         /// The port to bind; 0 picks a free one (see `start()`'s result).
         public var port: Int
-        /// When set, requests must carry this key in `x-api-key` (or `Authorization: Bearer`), else 401.
+        /// When set, `/v1/complete` requests must carry this key in `x-api-key` (or `Authorization: Bearer`), else
+        /// 401; without an AWS key pair, Bedrock requests must carry it as a bearer token, else 403.
         public var apiKey: String?
         /// Streamed tokens per second (default 30, like a real model); 0 streams as fast as the reader takes it.
         public var tokensPerSecond: Double
@@ -33,10 +36,15 @@ public final class CompletionServer: @unchecked Sendable {
         /// False when answers must run to max_tokens_to_sample or a request stop sequence (benchmarks); by
         /// default the model ends an answer by itself, with stop_reason `stop_sequence` and stop `"\n\nHuman:"`.
         public var endsAnswers: Bool
+        /// With `awsSecretAccessKey`: every Bedrock request must be SigV4-signed by this key pair, else 403.
+        public var awsAccessKeyID: String?
+        /// The secret of `awsAccessKeyID` (never printed: `description` masks it).
+        public var awsSecretAccessKey: String?
 
         /// Creates options; every parameter has the default described on its property.
         public init(host: String = "127.0.0.1", port: Int = 0, apiKey: String? = nil, tokensPerSecond: Double = 30,
-                    model: LocalModel = .shared, seed: UInt64? = nil, endsAnswers: Bool = true) {
+                    model: LocalModel = .shared, seed: UInt64? = nil, endsAnswers: Bool = true,
+                    awsAccessKeyID: String? = nil, awsSecretAccessKey: String? = nil) {
             self.host = host
             self.port = port
             self.apiKey = apiKey
@@ -44,6 +52,21 @@ public final class CompletionServer: @unchecked Sendable {
             self.model = model
             self.seed = seed
             self.endsAnswers = endsAnswers
+            self.awsAccessKeyID = awsAccessKeyID
+            self.awsSecretAccessKey = awsSecretAccessKey
+        }
+
+        /// The verifier for the AWS key pair, nil when none is set.
+        ///
+        /// - Throws: `CompletionServerError.incompleteAWSKeys` when only one half of the pair is set.
+        func bedrockVerifier() throws(CompletionServerError) -> SigV4Verifier? {
+            let id = awsAccessKeyID.flatMap { $0.isEmpty ? nil : $0 }
+            let secret = awsSecretAccessKey.flatMap { $0.isEmpty ? nil : $0 }
+            switch (id, secret) {
+            case (nil, nil): return nil
+            case (let id?, let secret?): return SigV4Verifier(accessKeyID: id, secretAccessKey: secret)
+            default: throw CompletionServerError.incompleteAWSKeys
+            }
         }
     }
 
@@ -76,11 +99,14 @@ public final class CompletionServer: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if listener != nil { throw CompletionServerError.alreadyRunning }
+        let verifier = try options.bedrockVerifier()
         // One thread is plenty for a loopback server, and leaves the machine's other core to the client.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let service = CompletionService(model: options.model, apiKey: options.apiKey,
                                         tokensPerSecond: options.tokensPerSecond, seed: options.seed,
-                                        endsAnswers: options.endsAnswers)
+                                        endsAnswers: options.endsAnswers,
+                                        bedrockAuthentication: BedrockAuthentication(verifier: verifier,
+                                                                                     apiKey: options.apiKey))
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -133,6 +159,8 @@ public enum CompletionServerError: Error, Sendable, Equatable, CustomStringConve
     case cannotBind(host: String, port: Int, reason: String)
     /// `start()` was called on a running server.
     case alreadyRunning
+    /// Only one of the AWS access key id and secret access key was given.
+    case incompleteAWSKeys
 
     /// A message naming the address and the cause.
     public var description: String {
@@ -141,6 +169,39 @@ public enum CompletionServerError: Error, Sendable, Equatable, CustomStringConve
             return "cannot listen on \(host):\(port): \(reason). Choose another --host or --port (0 picks a free port)"
         case .alreadyRunning:
             return "the server is already running"
+        case .incompleteAWSKeys:
+            return "give both --aws-access-key-id and --aws-secret-access-key, or neither"
         }
+    }
+}
+
+extension CompletionServer.Options: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The options with the keys masked, so printing them never shows a secret.
+    public var description: String {
+        "Options(host: \(host), port: \(port), apiKey: \(Self.mask(apiKey)), tokensPerSecond: \(tokensPerSecond), "
+            + "seed: \(seed.map(String.init) ?? "nil"), endsAnswers: \(endsAnswers), "
+            + "awsAccessKeyID: \(maskedAccessKeyID), awsSecretAccessKey: \(Self.mask(awsSecretAccessKey)))"
+    }
+
+    /// The same as `description`.
+    public var debugDescription: String { description }
+
+    /// A mirror with the keys masked, so `dump` never shows them either.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["host": host, "port": port, "apiKey": Self.mask(apiKey),
+                                "tokensPerSecond": tokensPerSecond, "seed": seed as Any, "endsAnswers": endsAnswers,
+                                "awsAccessKeyID": maskedAccessKeyID,
+                                "awsSecretAccessKey": Self.mask(awsSecretAccessKey)], displayStyle: .struct)
+    }
+
+    /// The key id as AWS tools show it (its last four characters), or `<none>`.
+    private var maskedAccessKeyID: String {
+        guard let id = awsAccessKeyID, !id.isEmpty else { return "<none>" }
+        return AWSCredentials(accessKeyID: id, secretAccessKey: "").maskedAccessKeyID
+    }
+
+    private static func mask(_ secret: String?) -> String {
+        guard let secret, !secret.isEmpty else { return "<none>" }
+        return "<set>"
     }
 }

@@ -6,7 +6,7 @@ import TurnsLocal
 ///
 /// The parts that are the same for every event (id, model) are encoded once, so an event costs two copies and the
 /// escaping of its new text.
-struct CompletionEncoder {
+struct CompletionEncoder: AnswerEncoding {
     /// `event: completion`, then the data object up to the opening quote of `completion`.
     private let eventHead: [UInt8]
     /// From the closing quote of `completion` to the end of a non-final event.
@@ -15,10 +15,13 @@ struct CompletionEncoder {
     private let modelField: [UInt8]
     /// The completion id, e.g. `compl_01…`.
     private let completionID: String
+    /// The `request-id` header value.
+    private let requestID: String
 
     /// Creates an encoder for one completion answered as `model`.
-    init(completionID: String, model: String) {
+    init(completionID: String, model: String, requestID: String) {
         self.completionID = completionID
+        self.requestID = requestID
         let idJSON = String(decoding: JSONBytes.quoted(completionID), as: UTF8.self)
         let modelJSON = String(decoding: JSONBytes.quoted(model), as: UTF8.self)
         eventHead = Array("event: completion\ndata: {\"type\":\"completion\",\"id\":\(idJSON),\"completion\":\"".utf8)
@@ -27,6 +30,16 @@ struct CompletionEncoder {
     }
 
     // MARK: - Streaming
+
+    /// `text/event-stream`, no caching, and the `request-id`.
+    func streamHeaders() -> [(String, String)] {
+        [("content-type", "text/event-stream; charset=utf-8"), ("cache-control", "no-cache"), ("request-id", requestID)]
+    }
+
+    /// The `ping` event the API sends early in a stream.
+    func writeStreamStart(into buffer: inout ByteBuffer) {
+        Self.writePing(into: &buffer)
+    }
 
     /// The `ping` event the API sends early in a stream.
     static func writePing(into buffer: inout ByteBuffer) {
@@ -41,7 +54,7 @@ struct CompletionEncoder {
     }
 
     /// The final `completion` event: empty text, the stop reason and the matched stop sequence.
-    func writeFinalEvent(_ stop: LocalStop, into buffer: inout ByteBuffer) {
+    func writeFinalEvent(_ stop: LocalStop, outputTokens: Int, into buffer: inout ByteBuffer) {
         buffer.writeBytes(eventHead)
         buffer.writeInteger(UInt8(ascii: "\""))
         writeStopFields(stop, into: &buffer)
@@ -51,6 +64,11 @@ struct CompletionEncoder {
     }
 
     // MARK: - One JSON body
+
+    /// JSON and the `request-id`.
+    func bodyHeaders(outputTokens: Int) -> [(String, String)] {
+        [("content-type", "application/json"), ("request-id", requestID)]
+    }
 
     /// The start of a non-streamed body, up to the opening quote of `completion`; the text follows with
     /// `JSONBytes.writeEscaped`, then `writeBodyEnd`.

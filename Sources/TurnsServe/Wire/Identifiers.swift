@@ -1,3 +1,5 @@
+import Foundation
+
 /// Random ids in the API's style: a prefix and 24 base-62 characters (`req_…`, `compl_…`).
 enum Identifiers {
     private static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
@@ -7,6 +9,9 @@ enum Identifiers {
 
     /// A new completion id.
     static func completionID() -> String { make(prefix: "compl_") }
+
+    /// A new `x-amzn-RequestId` value: a lower-case UUID, as AWS sends.
+    static func awsRequestID() -> String { UUID().uuidString.lowercased() }
 
     private static func make(prefix: String) -> String {
         var random = SystemRandomNumberGenerator()

@@ -30,6 +30,12 @@ struct SamplingOptions: ParsableArguments {
     @Option(name: .customLong("base-url"), help: "The API's base URL (e.g. a private endpoint or `turns serve`).")
     var baseURL: String?
 
+    @Option(name: .long, help: "The AWS region for --backend bedrock (else AWS_REGION, AWS_DEFAULT_REGION, the profile's).")
+    var region: String?
+
+    @Option(name: .long, help: "The AWS profile for --backend bedrock (else AWS_PROFILE, then default).")
+    var profile: String?
+
     @Flag(name: .customLong("no-stream"), help: "Ask for one JSON response instead of a stream.")
     var noStream = false
 
@@ -57,6 +63,8 @@ struct SamplingOptions: ParsableArguments {
         layer.stopSequences = stop.isEmpty ? nil : stop.map(EscapedText.unescape)
         layer.system = system.map(EscapedText.unescape)
         layer.baseURL = baseURL
+        layer.region = region
+        layer.profile = profile
         layer.stream = noStream ? false : nil
         layer.idleTimeout = idleTimeout
         layer.tokensPerSecond = tokensPerSecond

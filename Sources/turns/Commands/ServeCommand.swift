@@ -3,12 +3,18 @@ import Foundation
 import TurnsLocal
 import TurnsServe
 
-/// `turns serve`: a loopback server that speaks the Text Completions API with the local model behind it.
+/// `turns serve`: a loopback server that speaks the Text Completions API and Claude on Bedrock Runtime with the
+/// local model behind them.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve /v1/complete on loopback with the offline local model.",
-        discussion: "The first line on stdout is `listening on http://HOST:PORT`. SIGINT or SIGTERM stops it.")
+        abstract: "Serve /v1/complete and Bedrock's /model/{id}/invoke on loopback with the offline local model.",
+        discussion: """
+        The first line on stdout is `listening on http://HOST:PORT`. SIGINT or SIGTERM stops it.
+        Bedrock clients reach it with an endpoint URL of http://HOST:PORT (e.g. turns --backend bedrock --base-url …).
+        With --aws-access-key-id and --aws-secret-access-key every Bedrock request must be SigV4-signed with that
+        key pair (any region, service bedrock), else it is refused with 403.
+        """)
 
     @Option(help: "The address to listen on.")
     var host = "127.0.0.1"
@@ -31,9 +37,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Generate until max_tokens_to_sample instead of ending answers naturally (for benchmarks).")
     var continuous = false
 
+    @Option(name: .customLong("aws-access-key-id"), help: "Require Bedrock requests signed with this AWS access key id.")
+    var awsAccessKeyID: String?
+
+    @Option(name: .customLong("aws-secret-access-key"), help: "The secret of --aws-access-key-id (never printed).")
+    var awsSecretAccessKey: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard tokensPerSecond >= 0 else { throw ValidationError("--tokens-per-second must be >= 0") }
+        if (awsAccessKeyID ?? "").isEmpty != (awsSecretAccessKey ?? "").isEmpty {
+            throw ValidationError("give both --aws-access-key-id and --aws-secret-access-key, or neither")
+        }
     }
 
     func run() async throws {
@@ -47,7 +62,8 @@ struct ServeCommand: AsyncParsableCommand {
             model = .shared
         }
         let server = CompletionServer(options: .init(host: host, port: port, apiKey: apiKey, tokensPerSecond: tokensPerSecond,
-                                                     model: model, seed: seed, endsAnswers: !continuous))
+                                                     model: model, seed: seed, endsAnswers: !continuous,
+                                                     awsAccessKeyID: awsAccessKeyID, awsSecretAccessKey: awsSecretAccessKey))
         let boundPort: Int
         do {
             boundPort = try server.start()

@@ -42,7 +42,7 @@ enum TurnsMain {
             + """
 
             SUBCOMMANDS:
-              serve                   Serve /v1/complete on loopback with the offline local model.
+              serve                   Serve /v1/complete and Bedrock on loopback with the offline model.
                                       See 'turns serve --help'.
               export IN OUT           Convert a transcript between .txt, .md and .json.
               sessions                List saved chat sessions (reopen one with turns --resume ID).

@@ -29,8 +29,10 @@ final class BackendConnection {
         To talk to Claude, set ANTHROPIC_API_KEY (or api_key in ~/.config/turns/config.toml) and run turns again.
         """
 
-    /// Opens a connection for `config`, starting the local server when the local backend is chosen.
-    static func open(_ config: ResolvedConfiguration) throws(BackendSetupError) -> BackendConnection {
+    /// Opens a connection for `config`, starting the local server when the local backend is chosen. Bedrock's
+    /// credentials and region come from `config` (`--region`, `--profile`) and the AWS chain in `environment`.
+    static func open(_ config: ResolvedConfiguration, environment: AWSEnvironment = .current)
+        throws(BackendSetupError) -> BackendConnection {
         switch config.backend {
         case .local:
             let model: LocalModel
@@ -65,16 +67,32 @@ final class BackendConnection {
                                            transport: CurlTransport())
             return BackendConnection(client: client, backend: .anthropic, endpoint: base, localServer: nil)
         case .bedrock:
-            throw BackendSetupError(message: "the bedrock backend is not available in this build yet")
+            var configuration: ClientConfiguration
+            do throws(AWSConfigurationError) {
+                configuration = try ClientConfiguration.bedrock(region: config.region, baseURL: config.baseURL,
+                                                                profile: config.profile, environment: environment)
+            } catch {
+                throw BackendSetupError(message: "the bedrock backend cannot start: \(error.description)")
+            }
+            applyLimits(config, to: &configuration)
+            let endpoint: String
+            if case .bedrock(let options) = configuration.backend { endpoint = options.endpoint } else { endpoint = "bedrock" }
+            let client = CompletionsClient(configuration, transport: CurlTransport())
+            return BackendConnection(client: client, backend: .bedrock, endpoint: endpoint, localServer: nil)
         }
     }
 
     private static func clientConfiguration(_ config: ResolvedConfiguration, apiKey: String, baseURL: String)
         -> ClientConfiguration {
         var configuration = ClientConfiguration(backend: .anthropic(apiKey: apiKey, baseURL: baseURL))
+        applyLimits(config, to: &configuration)
+        return configuration
+    }
+
+    /// The retry count and idle timeout the configuration asks for.
+    private static func applyLimits(_ config: ResolvedConfiguration, to configuration: inout ClientConfiguration) {
         configuration.maxRetries = config.maxRetries
         configuration.idleTimeout = config.idleTimeout
-        return configuration
     }
 
     /// Stops the local server, if one runs.

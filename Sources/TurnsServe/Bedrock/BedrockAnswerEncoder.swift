@@ -1,0 +1,91 @@
+import NIOCore
+import TurnsAPI
+import TurnsLocal
+
+/// Writes one answer as Bedrock Runtime does (PROTOCOL.md C.5, C.6): for `invoke-with-response-stream`, a
+/// `chunk` event per piece of text (`{"completion":…,"stop_reason":null,"stop":null}`) and a last chunk with
+/// the stop reason, the matched stop sequence and `amazon-bedrock-invocationMetrics`; for `invoke`, one JSON
+/// object `{"completion":…,"stop_reason":…,"stop":…}` with the counts and latency in `X-Amzn-Bedrock-*` headers.
+struct BedrockAnswerEncoder: AnswerEncoding {
+    /// The `x-amzn-RequestId` header value.
+    private let requestID: String
+    /// Tokens in the prompt, for the metrics.
+    private let inputTokens: Int
+    /// When the request was received, for the latencies.
+    private let received: NIODeadline
+    /// When the first text was encoded.
+    private var firstText: NIODeadline?
+    /// Scratch for one piece's model JSON, reused by every event.
+    private var modelJSON = ByteBufferAllocator().buffer(capacity: 256)
+
+    /// Creates an encoder for a request received at `received`, whose prompt has `inputTokens` tokens.
+    init(requestID: String, inputTokens: Int, received: NIODeadline = .now()) {
+        self.requestID = requestID
+        self.inputTokens = inputTokens
+        self.received = received
+    }
+
+    // MARK: - Streaming
+
+    /// `application/vnd.amazon.eventstream`, `X-Amzn-Bedrock-Content-Type` and the request id.
+    func streamHeaders() -> [(String, String)] {
+        BedrockServer.streamHeaders.map { ($0.name, $0.value) } + [("x-amzn-RequestId", requestID)]
+    }
+
+    /// Nothing: a Bedrock stream starts with its first chunk.
+    func writeStreamStart(into buffer: inout ByteBuffer) {}
+
+    /// A chunk carrying `text`.
+    mutating func writeTextEvent(_ text: [UInt8], into buffer: inout ByteBuffer) {
+        if firstText == nil { firstText = .now() }
+        modelJSON.clear()
+        modelJSON.writeStaticString("{\"completion\":\"")
+        JSONBytes.writeEscaped(text, into: &modelJSON)
+        modelJSON.writeStaticString("\",\"stop_reason\":null,\"stop\":null}")
+        modelJSON.withUnsafeReadableBytes { ChunkFrame.write(modelJSON: $0, into: &buffer) }
+    }
+
+    /// The last chunk: no text, the stop reason and sequence, and the invocation metrics.
+    mutating func writeFinalEvent(_ stop: LocalStop, outputTokens: Int, into buffer: inout ByteBuffer) {
+        let now = NIODeadline.now()
+        let metrics = BedrockServer.InvocationMetrics(
+            inputTokenCount: inputTokens, outputTokenCount: outputTokens,
+            invocationLatency: Self.milliseconds(now - received),
+            firstByteLatency: Self.milliseconds((firstText ?? now) - received))
+        let json = BedrockServer.completionJSON(
+            Completion(completion: "", stopReason: stop.reason.rawValue, stop: stop.sequence), metrics: metrics)
+        json.withUnsafeBytes { ChunkFrame.write(modelJSON: $0, into: &buffer) }
+    }
+
+    // MARK: - One JSON body
+
+    /// JSON, the request id, and the latency and token counts Bedrock reports in headers.
+    func bodyHeaders(outputTokens: Int) -> [(String, String)] {
+        [("content-type", "application/json"), ("x-amzn-RequestId", requestID),
+         ("X-Amzn-Bedrock-Invocation-Latency", String(Self.milliseconds(.now() - received))),
+         ("X-Amzn-Bedrock-Input-Token-Count", String(inputTokens)),
+         ("X-Amzn-Bedrock-Output-Token-Count", String(outputTokens))]
+    }
+
+    /// `{"completion":"`.
+    func writeBodyStart(into buffer: inout ByteBuffer) {
+        buffer.writeStaticString("{\"completion\":\"")
+    }
+
+    /// `","stop_reason":"…","stop":…}`.
+    func writeBodyEnd(_ stop: LocalStop, into buffer: inout ByteBuffer) {
+        buffer.writeStaticString("\",\"stop_reason\":")
+        JSONBytes.writeQuoted(stop.reason.rawValue, into: &buffer)
+        buffer.writeStaticString(",\"stop\":")
+        if let sequence = stop.sequence {
+            JSONBytes.writeQuoted(sequence, into: &buffer)
+        } else {
+            buffer.writeStaticString("null")
+        }
+        buffer.writeStaticString("}")
+    }
+
+    private static func milliseconds(_ amount: TimeAmount) -> Int {
+        Int(max(0, amount.nanoseconds) / 1_000_000)
+    }
+}
