@@ -27,8 +27,9 @@ public final class TerminalSession {
     }
 
     /// Takes over the terminal: raw keys, no echo, keypad decoding, bracketed paste, mouse wheel, colours.
-    /// The terminal is restored on `stop()`, at exit, and on a crash signal.
-    public func start(environment: [String: String] = ProcessInfo.processInfo.environment) throws(TerminalError) {
+    /// The terminal is restored on `stop()`, at exit, and on a crash signal; resizes wake `wake`.
+    public func start(wake: WakePipe, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(TerminalError) {
         setlocale(LC_ALL, "")
         if let term = environment["TERM"], term == "dumb" {
             throw TerminalError(message: "TERM=dumb cannot show the chat; use a terminal with cursor movement "
@@ -71,12 +72,14 @@ public final class TerminalSession {
         _ = define_key("\u{1B}[200~", PasteKeyCodes.start)
         _ = define_key("\u{1B}[201~", PasteKeyCodes.end)
         TerminalSession.writeControl("\u{1B}[?2004h")
+        ResizeWatcher.install(wake: wake)
     }
 
     /// Restores the terminal to how it was (safe to call more than once).
     public func stop() {
         guard isActive else { return }
         isActive = false
+        ResizeWatcher.uninstall()
         endwin()
         // ncurses writes through stdio: flush it now, or the switch back from the alternate screen could reach
         // the terminal after text printed once the chat is over (and hide it).
@@ -125,9 +128,10 @@ public final class TerminalSession {
         }
     }
 
-    /// Reads all input that is waiting, without blocking, and decodes it.
+    /// Reads all input that is waiting, without blocking, and decodes it (a resize comes first).
     public func readEvents() -> [InputEvent] {
         var events: [InputEvent] = []
+        if let resize = ResizeWatcher.takeResize() { events.append(resize) }
         var value: wint_t = 0
         while true {
             let result = turns_get_wch(&value)

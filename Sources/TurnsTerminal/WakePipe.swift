@@ -6,6 +6,9 @@ public final class WakePipe: @unchecked Sendable {
     private let readEnd: Int32
     private let writeEnd: Int32
 
+    /// The end a signal handler may write a byte to (async-signal-safe).
+    public var writeDescriptor: Int32 { writeEnd }
+
     /// Creates the pipe (both ends non-blocking, closed on exec).
     public init() {
         var fds: [Int32] = [0, 0]

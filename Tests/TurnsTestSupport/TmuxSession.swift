@@ -134,7 +134,7 @@ public final class TmuxSession {
     }
 
     /// Quotes a word for sh.
-    static func shellQuote(_ word: String) -> String {
+    public static func shellQuote(_ word: String) -> String {
         "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

@@ -19,7 +19,10 @@ public struct KeyDecoder: Sendable {
     }
 
     private var pendingEscape = false
-    private var paste: String?
+    /// True between the start and the end of a bracketed paste.
+    private var inPaste = false
+    /// The pasted text so far (appended in place: a paste can be megabytes).
+    private var pasted = ""
 
     /// Creates a decoder.
     public init() {}
@@ -29,29 +32,29 @@ public struct KeyDecoder: Sendable {
 
     /// Feeds one unit of input; returns the events it completes.
     public mutating func feed(_ input: RawInput) -> [InputEvent] {
-        if var text = paste {
+        if inPaste {
             switch input {
             case .pasteEnd:
-                paste = nil
+                inPaste = false
+                let text = pasted
+                pasted = ""
                 return [.paste(text)]
             case .character(let c):
-                text.append(c == "\r" ? "\n" : c)
-                if c == "\r\n" { text.removeLast(); text.append("\n") }
-                paste = text
-                return []
+                // Terminals send pasted line breaks as CR.
+                pasted.append(c == "\r" || c == "\r\n" ? "\n" : c)
             case .key(let press):
-                if press.key == .enter { text.append("\n") } else if press.key == .tab { text.append("\t") }
-                paste = text
-                return []
+                if press.key == .enter { pasted.append("\n") } else if press.key == .tab { pasted.append("\t") }
             default:
-                return []
+                break
             }
+            return []
         }
         var events: [InputEvent] = []
         switch input {
         case .pasteStart:
             if pendingEscape { pendingEscape = false; events.append(.key(KeyPress(.escape))) }
-            paste = ""
+            inPaste = true
+            pasted = ""
         case .pasteEnd:
             break
         case .wheel(let notches):

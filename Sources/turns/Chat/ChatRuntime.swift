@@ -39,7 +39,7 @@ final class ChatRuntime {
 
     /// Runs the chat until the user quits (or SIGTERM/SIGHUP arrive); the terminal is restored on every path.
     func run() throws(TerminalError) {
-        try terminal.start()
+        try terminal.start(wake: wake)
         defer { terminal.stop() }
         let watcher = SignalWatcher([SIGTERM, SIGHUP, SIGINT]) { [stopFlag, wake] _ in
             stopFlag.set()

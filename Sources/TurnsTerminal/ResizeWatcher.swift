@@ -1,0 +1,42 @@
+import CNcurses
+import Foundation
+import TurnsUI
+
+/// Turns SIGWINCH into a wake-up of the UI thread.
+///
+/// A signal can be delivered to any thread; ncurses' own handler only sets a flag, so a UI thread asleep in `poll`
+/// would not notice a resize until the next key. This handler (async-signal-safe: it sets a flag and writes one
+/// byte) wakes the poll through the wake pipe, and the UI thread then asks the terminal for its size.
+enum ResizeWatcher {
+    private nonisolated(unsafe) static var wakeDescriptor: Int32 = -1
+    private nonisolated(unsafe) static var pending: Int32 = 0
+
+    /// Installs the handler (replacing ncurses' own), waking `wake` on every resize.
+    static func install(wake: WakePipe) {
+        wakeDescriptor = wake.writeDescriptor
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in
+            ResizeWatcher.pending = 1
+            var byte: UInt8 = 1
+            _ = write(ResizeWatcher.wakeDescriptor, &byte, 1)
+        }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = SA_RESTART
+        sigaction(SIGWINCH, &action, nil)
+    }
+
+    /// Restores the default (ignored) disposition.
+    static func uninstall() {
+        signal(SIGWINCH, SIG_DFL)
+    }
+
+    /// The new size when a resize happened since the last call: ncurses is told (`resizeterm`) first.
+    static func takeResize() -> InputEvent? {
+        guard pending != 0 else { return nil }
+        pending = 0
+        var size = winsize()
+        guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 else { return nil }
+        resizeterm(Int32(size.ws_row), Int32(size.ws_col))
+        return .resize(width: Int(size.ws_col), height: Int(size.ws_row))
+    }
+}
