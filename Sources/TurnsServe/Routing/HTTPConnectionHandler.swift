@@ -98,7 +98,13 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
             case .failure(let error):
                 sendError(error, requestID: requestID, keepAlive: keepAlive, context: context)
             case .success(let request):
-                let responder = service.responder(for: request, requestID: requestID, keepAlive: keepAlive) {
+                let plan = service.faultPlan(api: .anthropic, stream: request.stream, requestID: requestID)
+                if plan.kind == .resetBeforeHead { return FaultWriter.reset(context: context) }
+                if let refusal = plan.anthropicRefusal {
+                    return sendError(refusal, requestID: requestID, keepAlive: keepAlive, context: context)
+                }
+                let responder = service.responder(for: request, requestID: requestID, keepAlive: keepAlive,
+                                                  faults: plan) {
                     [weak self] _ in
                     self?.responder = nil
                     self?.state = .idle
@@ -134,7 +140,14 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
         case .failure(let refusal):
             sendAWSError(refusal.response, requestID: requestID, keepAlive: keepAlive, context: context)
         case .success(let request):
-            let responder = service.responder(for: request, requestID: requestID, keepAlive: keepAlive) {
+            let plan = service.faultPlan(api: .bedrock, stream: request.stream, requestID: requestID)
+            if plan.kind == .resetBeforeHead { return FaultWriter.reset(context: context) }
+            if let refusal = plan.bedrockRefusal {
+                return sendAWSError(refusal, requestID: requestID, keepAlive: keepAlive, context: context,
+                                    extraHeaders: plan.retryAfter.map { [("retry-after", $0)] } ?? [])
+            }
+            let responder = service.responder(for: request, requestID: requestID, keepAlive: keepAlive,
+                                              faults: plan) {
                 [weak self] _ in
                 self?.responder = nil
                 self?.state = .idle

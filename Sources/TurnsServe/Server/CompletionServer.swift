@@ -40,11 +40,13 @@ public final class CompletionServer: @unchecked Sendable {
         public var awsAccessKeyID: String?
         /// The secret of `awsAccessKeyID` (never printed: `description` masks it).
         public var awsSecretAccessKey: String?
+        /// When set, answers are spoilt on purpose as these settings say (`turns serve --faults`).
+        public var faults: FaultSettings?
 
         /// Creates options; every parameter has the default described on its property.
         public init(host: String = "127.0.0.1", port: Int = 0, apiKey: String? = nil, tokensPerSecond: Double = 30,
                     model: LocalModel = .shared, seed: UInt64? = nil, endsAnswers: Bool = true,
-                    awsAccessKeyID: String? = nil, awsSecretAccessKey: String? = nil) {
+                    awsAccessKeyID: String? = nil, awsSecretAccessKey: String? = nil, faults: FaultSettings? = nil) {
             self.host = host
             self.port = port
             self.apiKey = apiKey
@@ -54,6 +56,7 @@ public final class CompletionServer: @unchecked Sendable {
             self.endsAnswers = endsAnswers
             self.awsAccessKeyID = awsAccessKeyID
             self.awsSecretAccessKey = awsSecretAccessKey
+            self.faults = faults
         }
 
         /// The verifier for the AWS key pair, nil when none is set.
@@ -102,11 +105,12 @@ public final class CompletionServer: @unchecked Sendable {
         let verifier = try options.bedrockVerifier()
         // One thread is plenty for a loopback server, and leaves the machine's other core to the client.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let service = CompletionService(model: options.model, apiKey: options.apiKey,
+        var service = CompletionService(model: options.model, apiKey: options.apiKey,
                                         tokensPerSecond: options.tokensPerSecond, seed: options.seed,
                                         endsAnswers: options.endsAnswers,
                                         bedrockAuthentication: BedrockAuthentication(verifier: verifier,
                                                                                      apiKey: options.apiKey))
+        service.faults = options.faults.map(FaultInjector.init(settings:))
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -180,7 +184,8 @@ extension CompletionServer.Options: CustomStringConvertible, CustomDebugStringCo
     public var description: String {
         "Options(host: \(host), port: \(port), apiKey: \(Self.mask(apiKey)), tokensPerSecond: \(tokensPerSecond), "
             + "seed: \(seed.map(String.init) ?? "nil"), endsAnswers: \(endsAnswers), "
-            + "awsAccessKeyID: \(maskedAccessKeyID), awsSecretAccessKey: \(Self.mask(awsSecretAccessKey)))"
+            + "awsAccessKeyID: \(maskedAccessKeyID), awsSecretAccessKey: \(Self.mask(awsSecretAccessKey)), "
+            + "faults: \(faults.map { "seed \($0.seed), rate \($0.rate)" } ?? "nil"))"
     }
 
     /// The same as `description`.
@@ -191,7 +196,8 @@ extension CompletionServer.Options: CustomStringConvertible, CustomDebugStringCo
         Mirror(self, children: ["host": host, "port": port, "apiKey": Self.mask(apiKey),
                                 "tokensPerSecond": tokensPerSecond, "seed": seed as Any, "endsAnswers": endsAnswers,
                                 "awsAccessKeyID": maskedAccessKeyID,
-                                "awsSecretAccessKey": Self.mask(awsSecretAccessKey)], displayStyle: .struct)
+                                "awsSecretAccessKey": Self.mask(awsSecretAccessKey),
+                                "faults": faults.map { "seed \($0.seed), rate \($0.rate)" } ?? "nil"], displayStyle: .struct)
     }
 
     /// The key id as AWS tools show it (its last four characters), or `<none>`.

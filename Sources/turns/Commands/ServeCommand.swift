@@ -14,6 +14,10 @@ struct ServeCommand: AsyncParsableCommand {
         Bedrock clients reach it with an endpoint URL of http://HOST:PORT (e.g. turns --backend bedrock --base-url …).
         With --aws-access-key-id and --aws-secret-access-key every Bedrock request must be SigV4-signed with that
         key pair (any region, service bedrock), else it is refused with 403.
+        With --faults SEED a share of the requests (--fault-rate) is spoilt on purpose, reproducibly from the seed and
+        each request's number: 429/529 (Bedrock 429/503) with or without retry-after, connection resets before, after
+        and inside the stream, stalls of --fault-stall seconds, one-byte and split writes, CRLF lines, noise events,
+        an error event or exception mid-stream, a frame with a bad CRC. One line per request on stderr names its fault.
         """)
 
     @Option(help: "The address to listen on.")
@@ -43,7 +47,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("aws-secret-access-key"), help: "The secret of --aws-access-key-id (never printed).")
     var awsSecretAccessKey: String?
 
+    @Option(name: .customLong("faults"), help: "Inject faults, reproducibly from this seed (for reliability tests).")
+    var faultSeed: UInt64?
+
+    @Option(name: .customLong("fault-rate"), help: "With --faults: the share of requests that get a fault, 0 to 1.")
+    var faultRate: Double = 0.5
+
+    @Option(name: .customLong("fault-stall"), help: "With --faults: how many seconds a stall lasts.")
+    var faultStall: Double = 3
+
     func validate() throws {
+        guard (0...1).contains(faultRate) else { throw ValidationError("--fault-rate must be from 0 to 1") }
+        guard faultStall >= 0 && faultStall <= 3600 else { throw ValidationError("--fault-stall must be from 0 to 3600") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard tokensPerSecond >= 0 else { throw ValidationError("--tokens-per-second must be >= 0") }
         if (awsAccessKeyID ?? "").isEmpty != (awsSecretAccessKey ?? "").isEmpty {
@@ -63,7 +78,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let server = CompletionServer(options: .init(host: host, port: port, apiKey: apiKey, tokensPerSecond: tokensPerSecond,
                                                      model: model, seed: seed, endsAnswers: !continuous,
-                                                     awsAccessKeyID: awsAccessKeyID, awsSecretAccessKey: awsSecretAccessKey))
+                                                     awsAccessKeyID: awsAccessKeyID, awsSecretAccessKey: awsSecretAccessKey,
+                                                     faults: faultSettings))
         let boundPort: Int
         do {
             boundPort = try server.start()
@@ -78,5 +94,11 @@ struct ServeCommand: AsyncParsableCommand {
         }
         for await _ in stopped { break }
         server.stop()
+    }
+
+    /// The fault settings of `--faults`, each request's plan logged on stderr; nil without it.
+    private var faultSettings: FaultSettings? {
+        guard let faultSeed else { return nil }
+        return FaultSettings(seed: faultSeed, rate: faultRate, stallSeconds: faultStall) { line in Terminal.note(line) }
     }
 }
