@@ -14,10 +14,12 @@ struct ServeCommand: AsyncParsableCommand {
         Bedrock clients reach it with an endpoint URL of http://HOST:PORT (e.g. turns --backend bedrock --base-url …).
         With --aws-access-key-id and --aws-secret-access-key every Bedrock request must be SigV4-signed with that
         key pair (any region, service bedrock), else it is refused with 403.
-        With --faults SEED a share of the requests (--fault-rate) is spoilt on purpose, reproducibly from the seed and
-        each request's number: 429/529 (Bedrock 429/503) with or without retry-after, connection resets before, after
-        and inside the stream, stalls of --fault-stall seconds, one-byte and split writes, CRLF lines, noise events,
-        an error event or exception mid-stream, a frame with a bad CRC. One line per request on stderr names its fault.
+
+        With --faults SEED a share of the requests (--fault-rate) is spoilt on purpose, reproducibly from the seed \
+        and each request's number: 429/529 (Bedrock 429/503) with or without retry-after, connection resets before, \
+        after and inside the stream, stalls of --fault-stall seconds, one-byte and split writes, CRLF lines, noise \
+        events, an error event or exception mid-stream, a frame with a bad CRC. One line per request on stderr \
+        names its fault.
         """)
 
     @Option(help: "The address to listen on.")
@@ -47,13 +49,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("aws-secret-access-key"), help: "The secret of --aws-access-key-id (never printed).")
     var awsSecretAccessKey: String?
 
-    @Option(name: .customLong("faults"), help: "Inject faults, reproducibly from this seed (for reliability tests).")
+    @Option(name: .customLong("faults"),
+            help: ArgumentHelp("Inject faults, reproducibly from this seed (for reliability tests).", valueName: "seed"))
     var faultSeed: UInt64?
 
-    @Option(name: .customLong("fault-rate"), help: "With --faults: the share of requests that get a fault, 0 to 1.")
+    @Option(name: .customLong("fault-rate"),
+            help: ArgumentHelp("With --faults: the share of requests that get a fault, 0 to 1.", valueName: "share"))
     var faultRate: Double = 0.5
 
-    @Option(name: .customLong("fault-stall"), help: "With --faults: how many seconds a stall lasts.")
+    @Option(name: .customLong("fault-stall"),
+            help: ArgumentHelp("With --faults: how many seconds a stall lasts.", valueName: "seconds"))
     var faultStall: Double = 3
 
     func validate() throws {
