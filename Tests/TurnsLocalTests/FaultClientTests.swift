@@ -135,20 +135,23 @@ final class FaultClientTests: XCTestCase {
     }
 
     func testOverloadIsRetriedThenReportedAsOverloadedOrServiceUnavailable() async throws {
-        let (anthropic, _) = try await run(.overloadedRetryAfter, api: .anthropic)
-        XCTAssertEqual(anthropic.error?.kind, .overloaded)
-        XCTAssertEqual(anthropic.error?.status, 529)
-        XCTAssertEqual(anthropic.error?.errorType, "overloaded_error")
-        XCTAssertEqual(anthropic.error?.exitCode, 4)
-        XCTAssertEqual(anthropic.retryDelays, [1, 1])
+        for (kind, delays) in [(FaultKind.overloaded, [0.4375, 0.875]), (.overloadedRetryAfter, [1.0, 1.0])] {
+            let (anthropic, _) = try await run(kind, api: .anthropic)
+            XCTAssertEqual(anthropic.error?.kind, .overloaded, "\(kind)")
+            XCTAssertEqual(anthropic.error?.status, 529, "\(kind)")
+            XCTAssertEqual(anthropic.error?.errorType, "overloaded_error", "\(kind)")
+            XCTAssertEqual(anthropic.error?.exitCode, 4, "\(kind)")
+            XCTAssertEqual(anthropic.retryDelays, delays, "\(kind)")
+            XCTAssertEqual(anthropic.text, "")
 
-        let (bedrock, _) = try await run(.overloaded, api: .bedrock)
-        XCTAssertEqual(bedrock.error?.kind, .serviceUnavailable)
-        XCTAssertEqual(bedrock.error?.status, 503)
-        XCTAssertEqual(bedrock.error?.errorType, "ServiceUnavailableException")
-        XCTAssertEqual(bedrock.error?.exitCode, 6)
-        XCTAssertEqual(bedrock.retryDelays, [0.4375, 0.875])
-        XCTAssertEqual(bedrock.text, "")
+            let (bedrock, _) = try await run(kind, api: .bedrock)
+            XCTAssertEqual(bedrock.error?.kind, .serviceUnavailable, "\(kind)")
+            XCTAssertEqual(bedrock.error?.status, 503, "\(kind)")
+            XCTAssertEqual(bedrock.error?.errorType, "ServiceUnavailableException", "\(kind)")
+            XCTAssertEqual(bedrock.error?.exitCode, 6, "\(kind)")
+            XCTAssertEqual(bedrock.retryDelays, delays, "\(kind)")
+            XCTAssertEqual(bedrock.text, "")
+        }
     }
 
     // MARK: - Before any text
