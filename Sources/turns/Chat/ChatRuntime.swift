@@ -124,6 +124,9 @@ final class ChatRuntime {
             }
         case .journal(let record):
             journal?.append(record)
+        case .redraw:
+            renderer.invalidate()
+            repaint = true
         case .quit:
             break
         }
