@@ -4,26 +4,7 @@ import TurnsTestSupport
 
 /// The chat under abuse: resize storms, huge pastes, endless words, a 1x1 terminal, unusable TERM and LANG values.
 /// It never crashes, never leaves the terminal in raw mode, and loses no text.
-final class HostileTerminalTests: XCTestCase {
-    private var home = ""
-    private let turns = ProcessRunner.executable("turns")
-
-    override func setUpWithError() throws {
-        try XCTSkipUnless(TmuxSession.isAvailable, "tmux is not installed")
-        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: turns), "build the turns executable first")
-        home = ProcessRunner.temporaryDirectory()
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(atPath: home)
-    }
-
-    private func chat(_ arguments: [String] = [], env extra: [String: String] = ["LANG": "C.UTF-8"],
-                      width: Int = 100, height: Int = 30) throws -> TmuxSession {
-        let env = ProcessRunner.isolatedEnvironment(home: home, extra)
-        return try TmuxSession([turns] + arguments, environment: env, width: width, height: height)
-    }
-
+final class HostileTerminalTests: TmuxTestCase {
     /// The conversation the session journal holds (what would survive a crash).
     private func journaled() throws -> Transcript {
         let file = try XCTUnwrap(JournalReader.sessionFiles(in: home + "/state/turns/sessions").first)
