@@ -8,12 +8,15 @@ public struct PanelValues: Sendable, Equatable {
     public var system: String?
     /// True to stream answers.
     public var streaming: Bool
+    /// The models Left/Right cycle through on the model field (the backend's known models).
+    public var models: [String]
 
     /// Creates values.
-    public init(settings: SamplingSettings, system: String?, streaming: Bool) {
+    public init(settings: SamplingSettings, system: String?, streaming: Bool, models: [String] = []) {
         self.settings = settings
         self.system = system
         self.streaming = streaming
+        self.models = models
     }
 }
 
@@ -245,6 +248,13 @@ public struct SettingsPanel: Sendable, Equatable {
             candidate.settings.maxTokensToSample = max(1, values.settings.maxTokensToSample + sign * (big ? 10 : 1))
         case .streaming:
             candidate.streaming.toggle()
+        case .model:
+            // Cycle through the backend's known models, from the current one (a typed name starts the cycle over).
+            guard !values.models.isEmpty else { return }
+            let current = values.models.firstIndex(of: values.settings.model)
+            let count = values.models.count
+            let next = current.map { (($0 + sign) % count + count) % count } ?? (sign > 0 ? 0 : count - 1)
+            candidate.settings.model = values.models[next]
         default:
             return
         }
