@@ -26,6 +26,20 @@ enum UIBenchmark {
         Measure.report("ui.token_us_empty", emptyCost.total * 1e6, "us/token (reduce \(format(emptyCost.reduce * 1e6)) + "
             + "render+diff \(format(emptyCost.render * 1e6)); one frame per token, the worst case)", digits: 2)
 
+        // An unpaced stream reaches the chat in bursts of network reads: each read's pieces merged into one piece of
+        // ~450 bytes of text (16 KB of SSE). Applying such a burst blocks the run loop, so its rate matters for
+        // keystroke latency (scripts/bench-ui): this is `reduce` alone, no frames.
+        let absorbed = absorbRate()
+        Measure.report("ui.absorb_text_mb_per_s", absorbed.megabytesPerSecond,
+                       "MB/s of answer text through reduce in ~\(absorbed.pieceBytes) B pieces (one per network read; "
+                       + "a 700 KB burst blocks the run loop \(format(0.7 / absorbed.megabytesPerSecond * 1000)) ms)")
+
+        // The chat journals streamed text on its run loop too (each frame writes what arrived since the last one).
+        let journalText = String(repeating: words.joined(), count: 4_000)
+        let journal = Measure.median(rounds: 3) { precondition(!JournalRecord.text(journalText).jsonLine.isEmpty) }
+        Measure.report("ui.journal_text_mb_per_s", Double(journalText.utf8.count) / 1_048_576 / journal,
+                       "MB/s of answer text encoded as a journal line (on the run loop; no target)")
+
         let big = TranscriptBenchmark.makeTranscript()
         let loadStart = DispatchTime.now().uptimeNanoseconds
         var state = chatState(with: big)
@@ -64,6 +78,14 @@ enum UIBenchmark {
 
         // Not a target: the same resize once the streamed answer (~\(warmupTokens + rounds * tokensPerRound) tokens,
         // one turn) is the turn in view, since the turn in view is wrapped whole at the new width.
+        let streamedRedraw = Measure.samples(rounds: 50) {
+            renderer.invalidate()
+            precondition(renderer.render(state).changes.count == height)
+        }
+        Measure.report("ui.full_redraw_streaming_ms", streamedRedraw.median * 1000,
+                       "ms median, \(format(streamedRedraw.max * 1000)) ms max of 50, the streamed answer in view "
+                       + "(target: <= 16 ms)", digits: 3)
+
         let longAnswer = resizeCost(&state, renderer: &renderer)
         let answerBytes = state.transcript.turns.last?.text.utf8.count ?? 0
         Measure.report("ui.resize_reflow_long_answer_ms", longAnswer.median * 1000,
@@ -117,6 +139,26 @@ enum UIBenchmark {
         precondition(changed > 0, "streamed tokens must change the screen")
         precondition(state.request.isBusy && state.layout.isFollowing, "the answer is still streaming, in view")
         return costs.sorted { $0.total < $1.total }[costs.count / 2]
+    }
+
+    /// The rate at which `reduce` absorbs answer text arriving in pieces the size of one network read's worth.
+    static func absorbRate() -> (megabytesPerSecond: Double, pieceBytes: Int) {
+        var piece = ""
+        var index = 0
+        while piece.utf8.count < 450 {
+            piece += words[index % words.count]
+            index += 1
+        }
+        let pieces = 2_000
+        let seconds = Measure.median(rounds: 3) {
+            var state = chatState(with: Transcript())
+            let request = send(&state)
+            for number in 0..<pieces {
+                _ = reduce(&state, .stream(request: request, event: .text(piece, pieces: 100), time: 1 + Double(number) * 1e-4))
+            }
+            precondition(state.transcript.turns.last!.text.utf8.count >= pieces * (piece.utf8.count - 1))
+        }
+        return (Double(pieces * piece.utf8.count) / 1_048_576 / seconds, piece.utf8.count)
     }
 
     /// The cost of a resize to the other width and its first frame (the run loop invalidates the renderer on a

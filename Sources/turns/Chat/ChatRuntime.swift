@@ -68,7 +68,10 @@ final class ChatRuntime {
                     apply(.input(event))
                 }
             }
-            for action in inbox.drain() { apply(action) }
+            let actions = inbox.drain()
+            let applying = trace == nil || actions.isEmpty ? 0 : ChatTrace.now()
+            for action in actions { apply(action) }
+            if !actions.isEmpty { trace?.applied(started: applying, actions: actions) }
             if let tick = nextTick, now >= tick { apply(.tick(time: now)) }
             nextTick = needsTicks ? (nextTick.map { $0 > now ? $0 : now + 1 } ?? now + 1) : nil
             if needsFrame && now - lastFrame >= Self.frameInterval { drawFrame(at: now) }
@@ -218,6 +221,7 @@ final class ActionInbox: @unchecked Sendable {
 ///     start T                         the terminal is set up, before the first frame
 ///     key T NAME                      a key read from the terminal (NAME as /help writes it: "a", "Enter", "Ctrl-C")
 ///     paste T BYTES | resize T W H | wheel T ROWS
+///     inbox T TOOK ACTIONS BYTES      actions from the network applied: TOOK ns, ACTIONS actions, BYTES of text
 ///     frame T TOOK CHANGES EDITOR STATE
 ///                                     a frame written to the terminal: T when written, TOOK ns to render, diff and
 ///                                     write it, CHANGES changed runs, EDITOR characters in the editor, STATE the
@@ -264,6 +268,14 @@ final class ChatTrace {
             case .wheel(let rows): write("wheel \(time) \(rows)")
             }
         }
+    }
+
+    /// Actions from the network were applied: how many, how many text bytes they carried, and how long it took.
+    func applied(started: UInt64, actions: [Action]) {
+        var bytes = 0
+        for case let .stream(_, .text(piece, _), _) in actions { bytes += piece.utf8.count }
+        let time = Self.now()
+        write("inbox \(time) \(time - started) \(actions.count) \(bytes)")
     }
 
     /// A frame was written to the terminal (at most ~60 a second, so each is flushed at once: a driver may read
