@@ -38,8 +38,11 @@ test: test-deps
 sdk-compat: build
 	@scripts/sdk-compat "$(BIN)/turns" "$(PYENV)"
 
+## Benchmarks (see BENCHMARKS.md): the in-process figures, then the real-terminal and streaming comparisons.
 bench: release
 	$(SWIFT) run -c release turns-bench
+	scripts/bench-stream
+	scripts/bench-ui
 
 clean:
 	rm -rf .build

@@ -10,10 +10,13 @@ import TurnsUI
 enum ResizeWatcher {
     private nonisolated(unsafe) static var wakeDescriptor: Int32 = -1
     private nonisolated(unsafe) static var pending: Int32 = 0
+    private nonisolated(unsafe) static var lastSize: (rows: UInt16, columns: UInt16) = (0, 0)
 
     /// Installs the handler (replacing ncurses' own), waking `wake` on every resize.
     static func install(wake: WakePipe) {
         wakeDescriptor = wake.writeDescriptor
+        var size = winsize()
+        if ioctl(1, UInt(TIOCGWINSZ), &size) == 0 { lastSize = (size.ws_row, size.ws_col) }
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in
             ResizeWatcher.pending = 1
@@ -30,12 +33,15 @@ enum ResizeWatcher {
         signal(SIGWINCH, SIG_DFL)
     }
 
-    /// The new size when a resize happened since the last call: ncurses is told (`resizeterm`) first.
+    /// The new size when the terminal's size changed since the last call: ncurses is told (`resizeterm`) first.
+    /// The size is also compared on every call (one ioctl), so a resize is noticed at the next wake-up even if its
+    /// signal was missed.
     static func takeResize() -> InputEvent? {
-        guard pending != 0 else { return nil }
         pending = 0
         var size = winsize()
         guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 else { return nil }
+        guard size.ws_row != lastSize.rows || size.ws_col != lastSize.columns else { return nil }
+        lastSize = (size.ws_row, size.ws_col)
         resizeterm(Int32(size.ws_row), Int32(size.ws_col))
         return .resize(width: Int(size.ws_col), height: Int(size.ws_row))
     }

@@ -137,6 +137,9 @@ public final class TerminalSession {
             let result = turns_get_wch(&value)
             if result == turns_err() { break }
             if result == KEY_CODE_YES {
+                // Resizes come from ResizeWatcher alone (one source of truth for the size); the KEY_RESIZE that
+                // resizeterm queues carries nothing new.
+                if Int32(value) == turns_key_resize() { continue }
                 events.append(contentsOf: decoder.feed(rawKey(Int32(value))))
             } else if let scalar = Unicode.Scalar(UInt32(value)) {
                 events.append(contentsOf: decoder.feed(.character(Character(scalar))))

@@ -12,6 +12,8 @@ struct Benchmark: Sendable {
 enum Benchmarks {
     static let all: [Benchmark] = [
         Benchmark(name: "sse", run: SSEBenchmark.run),
+        Benchmark(name: "eventstream", run: EventStreamBenchmark.run),
+        Benchmark(name: "ui", run: UIBenchmark.run),
         Benchmark(name: "transcript", run: TranscriptBenchmark.run),
     ]
 }
@@ -27,6 +29,19 @@ enum Measure {
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
         return times.sorted()[times.count / 2]
+    }
+
+    /// The median and the largest wall time of `rounds` runs of `body`, in seconds (a frame budget is about the
+    /// worst case, so both are reported).
+    static func samples(rounds: Int, _ body: () -> Void) -> (median: Double, max: Double) {
+        var times: [Double] = []
+        for _ in 0..<rounds {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        times.sort()
+        return (times[times.count / 2], times[times.count - 1])
     }
 
     /// Prints one figure: "name: value unit".

@@ -1,5 +1,5 @@
 // turns-bench: measures the hot paths and prints one line per figure.
-// Usage: swift run -c release turns-bench [NAME…]   (names: sse, transcript; none = all)
+// Usage: swift run -c release turns-bench [NAME…]   (names: sse, eventstream, ui, transcript; none = all)
 import Foundation
 
 if CommandLine.arguments.count == 3 && CommandLine.arguments[1] == "--load-transcript" {

@@ -2,26 +2,7 @@ import XCTest
 import TurnsTestSupport
 
 /// The real binary in a real terminal (tmux), against the offline local backend.
-final class ChatTmuxTests: XCTestCase {
-    private var home = ""
-    private let turns = ProcessRunner.executable("turns")
-
-    override func setUpWithError() throws {
-        try XCTSkipUnless(TmuxSession.isAvailable, "tmux is not installed")
-        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: turns), "build the turns executable first")
-        home = ProcessRunner.temporaryDirectory()
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(atPath: home)
-    }
-
-    private func chat(_ arguments: [String] = [], width: Int = 100, height: Int = 30) throws -> TmuxSession {
-        var env = ProcessRunner.isolatedEnvironment(home: home)
-        env["LANG"] = "C.UTF-8"
-        return try TmuxSession([turns] + arguments, environment: env, width: width, height: height)
-    }
-
+final class ChatTmuxTests: TmuxTestCase {
     private func statusLine(_ session: TmuxSession) -> String {
         let lines = session.screen()
         return lines.count >= 2 ? lines[lines.count - 2] : ""

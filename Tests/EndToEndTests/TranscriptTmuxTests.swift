@@ -3,26 +3,7 @@ import TurnsCore
 import TurnsTestSupport
 
 /// Saving, loading and crash recovery with the real binary in a real terminal.
-final class TranscriptTmuxTests: XCTestCase {
-    private var home = ""
-    private let turns = ProcessRunner.executable("turns")
-
-    override func setUpWithError() throws {
-        try XCTSkipUnless(TmuxSession.isAvailable, "tmux is not installed")
-        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: turns), "build the turns executable first")
-        home = ProcessRunner.temporaryDirectory()
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(atPath: home)
-    }
-
-    private func chat(_ arguments: [String], env extra: [String: String] = [:]) throws -> TmuxSession {
-        var env = ProcessRunner.isolatedEnvironment(home: home, extra)
-        env["LANG"] = "C.UTF-8"
-        return try TmuxSession([turns] + arguments, environment: env, width: 100, height: 30)
-    }
-
+final class TranscriptTmuxTests: TmuxTestCase {
     /// The rows of the last Assistant turn on screen, joined without white space (wrapping moves spaces).
     private func lastAnswer(_ screen: [String]) -> String {
         guard let start = screen.lastIndex(of: "Assistant") else { return "" }

@@ -7,6 +7,15 @@ public enum BackendKind: String, Sendable, CaseIterable {
     /// Claude on Amazon Bedrock.
     case bedrock
 
+    /// The models the settings panel offers for this backend (any other name can still be typed).
+    public var knownModels: [String] {
+        switch self {
+        case .local: return ["turns-local"]
+        case .anthropic: return ["claude-2.1", "claude-2.0", "claude-instant-1.2"]
+        case .bedrock: return ["anthropic.claude-v2:1", "anthropic.claude-v2", "anthropic.claude-instant-v1"]
+        }
+    }
+
     /// The model used when none is configured.
     public var defaultModel: String {
         switch self {

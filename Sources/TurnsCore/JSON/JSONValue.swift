@@ -207,18 +207,22 @@ public struct JSONReader {
     public mutating func readString() throws(JSONParseError) -> String {
         index += 1
         let start = index
-        // Fast path: no escapes, plain bytes up to the closing quote.
+        // Fast path: no escapes, plain bytes up to the closing quote. ASCII needs no validation, and validating
+        // was a quarter of the SSE decoder's time.
+        var ascii = true
         while index < bytes.count {
             let b = bytes[index]
             if b == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
+                if ascii { return String(decoding: slice, as: UTF8.self) }
                 guard let s = String(validating: slice, as: UTF8.self) else {
                     throw JSONParseError(reason: "string is not valid UTF-8", offset: start)
                 }
                 return s
             }
             if b == UInt8(ascii: "\\") || b < 0x20 { break }
+            if b >= 0x80 { ascii = false }
             index += 1
         }
         var out: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))

@@ -17,6 +17,9 @@ public final class SessionJournal {
 
     private let fd: Int32
     private var pendingText = ""
+    /// fsync runs here, off the caller's thread: it can take tens of milliseconds, and the caller is the UI thread.
+    /// The data is already written (in the kernel) when fsync is queued, so a killed process loses nothing by it.
+    private let syncQueue = DispatchQueue(label: "turns.journal.fsync")
     private var lastSync = Date.distantPast
     private var dirty = false
 
@@ -43,7 +46,8 @@ public final class SessionJournal {
 
     deinit {
         flush(forceSync: true)
-        close(fd)
+        let descriptor = fd
+        syncQueue.sync { _ = close(descriptor) }
     }
 
     /// Appends a record. Streamed text (`.text`) is gathered until the next `flush`; every other record
@@ -92,7 +96,8 @@ public final class SessionJournal {
     }
 
     private func sync(now: Date = Date()) {
-        fsync(fd)
+        let descriptor = fd
+        syncQueue.async { _ = fsync(descriptor) }
         lastSync = now
         dirty = false
     }

@@ -47,6 +47,8 @@ public enum Effect: Sendable, Equatable {
     case load(path: String)
     /// Append a record to the session journal (every change to the conversation is journaled as it happens).
     case journal(JournalRecord)
+    /// Repaint every cell of the screen on the next frame.
+    case redraw
     /// Restore the terminal and exit.
     case quit
 }

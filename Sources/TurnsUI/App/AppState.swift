@@ -83,7 +83,8 @@ public struct AppState: Sendable {
 
     /// What the settings panel edits.
     public var panelValues: PanelValues {
-        PanelValues(settings: settings, system: transcript.system, streaming: streaming)
+        PanelValues(settings: settings, system: transcript.system, streaming: streaming,
+                    models: BackendKind(rawValue: backend)?.knownModels ?? [])
     }
 
     /// Where each part of the screen goes.

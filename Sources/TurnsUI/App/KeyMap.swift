@@ -18,6 +18,8 @@ public enum AppCommand: Sendable, Hashable {
     case retry
     /// Save the conversation, asking for a path.
     case saveAs
+    /// Repaint the whole screen (after another program scribbled on it).
+    case redraw
     /// Scroll the transcript.
     case scroll(ScrollAction)
     /// Home: the start of the line, or the top of the transcript from an empty editor.
@@ -77,6 +79,7 @@ public enum KeyMap {
         KeyBinding(keys: [KeyPress(.function(1))], command: .help, help: "this help"),
         KeyBinding(keys: [.ctrl("r")], command: .retry, help: "regenerate the last answer"),
         KeyBinding(keys: [.ctrl("s")], command: .saveAs, help: "save the conversation (asks for a path)"),
+        KeyBinding(keys: [.ctrl("l")], command: .redraw, help: "repaint the screen"),
         KeyBinding(keys: [KeyPress(.pageUp)], command: .scroll(.pageUp), help: "scroll the transcript up a page"),
         KeyBinding(keys: [KeyPress(.pageDown)], command: .scroll(.pageDown), help: "scroll the transcript down a page"),
         KeyBinding(keys: [KeyPress(.home, .ctrl)], command: .scroll(.top), help: "start of the conversation"),

@@ -107,6 +107,7 @@ extension AppState {
         case .retry:
             do { return try retry() } catch { message = StatusMessage(error.message, isError: true) }
         case .saveAs: askForSavePath()
+        case .redraw: return [.redraw]
         case .scroll(let action): layout.scroll(action, transcript)
         case .home: if editor.isEmpty { layout.scroll(.top, transcript) } else { editor.moveToLineStart() }
         case .end: if editor.isEmpty { layout.scroll(.bottom, transcript) } else { editor.moveToLineEnd() }

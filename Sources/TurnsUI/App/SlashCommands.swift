@@ -59,7 +59,7 @@ public enum SlashCommands {
             switch verb {
             case "add" where !text.isEmpty:
                 var settings = state.settings
-                settings.stopSequences.append(unescape(text))
+                settings.stopSequences.append(EscapedText.unescape(text))
                 try apply(settings, to: &state)
             case "clear" where text.isEmpty:
                 state.settings.stopSequences = []
@@ -76,7 +76,7 @@ public enum SlashCommands {
             return []
         },
         SlashCommand(name: "system", arguments: "TEXT", summary: "set the system text (\\n escapes; empty removes it)") { state, rest throws(CommandError) in
-            state.setSystem(rest.isEmpty ? nil : unescape(rest))
+            state.setSystem(rest.isEmpty ? nil : EscapedText.unescape(rest))
             return []
         },
         SlashCommand(name: "save", arguments: "PATH", summary: "save the conversation") { state, rest throws(CommandError) in

@@ -8,12 +8,15 @@ public struct PanelValues: Sendable, Equatable {
     public var system: String?
     /// True to stream answers.
     public var streaming: Bool
+    /// The models Left/Right cycle through on the model field (the backend's known models).
+    public var models: [String]
 
     /// Creates values.
-    public init(settings: SamplingSettings, system: String?, streaming: Bool) {
+    public init(settings: SamplingSettings, system: String?, streaming: Bool, models: [String] = []) {
         self.settings = settings
         self.system = system
         self.streaming = streaming
+        self.models = models
     }
 }
 
@@ -104,9 +107,9 @@ public struct SettingsPanel: Sendable, Equatable {
         case .topK: return s.topK.map(String.init) ?? "default"
         case .topP: return s.topP.map(StatusBar.formatNumber) ?? "default"
         case .maxTokens: return String(s.maxTokensToSample)
-        case .stop(let n): return n < s.stopSequences.count ? escape(s.stopSequences[n]) : ""
+        case .stop(let n): return n < s.stopSequences.count ? EscapedText.escape(s.stopSequences[n]) : ""
         case .addStop: return "(type to add)"
-        case .system: return values.system.map(escape) ?? "none"
+        case .system: return values.system.map(EscapedText.escape) ?? "none"
         case .streaming: return values.streaming ? "on" : "off"
         }
     }
@@ -149,7 +152,7 @@ public struct SettingsPanel: Sendable, Equatable {
         let shown = display(field, values)
         switch field {
         case .addStop: return ""
-        case .system: return values.system.map(escape) ?? ""
+        case .system: return values.system.map(EscapedText.escape) ?? ""
         case .temperature, .topK, .topP: return shown == "default" ? "" : shown
         default: return shown
         }
@@ -208,13 +211,13 @@ public struct SettingsPanel: Sendable, Equatable {
             if trimmed.isEmpty {
                 candidate.settings.stopSequences.remove(at: n)
             } else {
-                candidate.settings.stopSequences[n] = unescape(text)
+                candidate.settings.stopSequences[n] = EscapedText.unescape(text)
             }
         case .addStop:
             guard !text.isEmpty else { typing = nil; return }
-            candidate.settings.stopSequences.append(unescape(text))
+            candidate.settings.stopSequences.append(EscapedText.unescape(text))
         case .system:
-            candidate.system = text.isEmpty ? nil : unescape(text)
+            candidate.system = text.isEmpty ? nil : EscapedText.unescape(text)
         case .streaming:
             break
         }
@@ -245,6 +248,13 @@ public struct SettingsPanel: Sendable, Equatable {
             candidate.settings.maxTokensToSample = max(1, values.settings.maxTokensToSample + sign * (big ? 10 : 1))
         case .streaming:
             candidate.streaming.toggle()
+        case .model:
+            // Cycle through the backend's known models, from the current one (a typed name starts the cycle over).
+            guard !values.models.isEmpty else { return }
+            let current = values.models.firstIndex(of: values.settings.model)
+            let count = values.models.count
+            let next = current.map { (($0 + sign) % count + count) % count } ?? (sign > 0 ? 0 : count - 1)
+            candidate.settings.model = values.models[next]
         default:
             return
         }
@@ -274,38 +284,6 @@ public struct SettingsPanel: Sendable, Equatable {
     }
 }
 
-/// Shows newlines, tabs and backslashes as `\n`, `\t`, `\\`.
-public func escape(_ text: String) -> String {
-    var out = ""
-    for c in text {
-        switch c {
-        case "\n": out += "\\n"
-        case "\r\n": out += "\\r\\n"
-        case "\t": out += "\\t"
-        case "\\": out += "\\\\"
-        default: out.append(c)
-        }
-    }
-    return out
-}
-
-/// Reads `\n`, `\t`, `\r` and `\\` escapes; any other backslash stays as it is.
-public func unescape(_ text: String) -> String {
-    var out = ""
-    var iterator = text.makeIterator()
-    while let c = iterator.next() {
-        guard c == "\\" else { out.append(c); continue }
-        switch iterator.next() {
-        case "n": out += "\n"
-        case "t": out += "\t"
-        case "r": out += "\r"
-        case "\\": out += "\\"
-        case let other?: out += "\\" + String(other)
-        case nil: out += "\\"
-        }
-    }
-    return out
-}
 
 extension String {
     /// Without leading and trailing whitespace.

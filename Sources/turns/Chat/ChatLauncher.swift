@@ -36,13 +36,7 @@ struct ChatLauncher {
             return ExitStatus.usage
         }
 
-        let connection: BackendConnection
-        do {
-            connection = try BackendConnection.open(config)
-        } catch {
-            Terminal.error(error.message)
-            return ExitStatus.usage
-        }
+        guard let connection = BackendConnection.openReportingFailure(config) else { return ExitStatus.usage }
         defer { connection.close() }
 
         let journal = try? SessionJournal(folder: SessionStore.folder(environment: environment), system: transcript.system)

@@ -22,13 +22,7 @@ struct PrintMode {
             return ExitStatus.usage
         }
 
-        let connection: BackendConnection
-        do {
-            connection = try BackendConnection.open(config)
-        } catch {
-            Terminal.error(error.message)
-            return ExitStatus.usage
-        }
+        guard let connection = BackendConnection.openReportingFailure(config) else { return ExitStatus.usage }
         defer { connection.close() }
         if connection.backend == .local { Terminal.note(BackendConnection.localNotice) }
 

@@ -95,6 +95,16 @@ final class BackendConnection {
         configuration.idleTimeout = config.idleTimeout
     }
 
+    /// Opens a connection, or writes why it cannot be opened and returns nil (the caller exits with status 2).
+    static func openReportingFailure(_ config: ResolvedConfiguration) -> BackendConnection? {
+        do {
+            return try open(config)
+        } catch {
+            Terminal.error(error.message)
+            return nil
+        }
+    }
+
     /// Stops the local server, if one runs.
     func close() {
         localServer?.stop()

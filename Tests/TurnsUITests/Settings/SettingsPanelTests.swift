@@ -37,6 +37,20 @@ final class SettingsPanelTests: XCTestCase {
         XCTAssertEqual(app.state.settings.maxTokensToSample, 289)
     }
 
+    func testLeftAndRightOnTheModelFieldCycleThroughTheBackendsModels() {
+        var app = AppHarness(width: 72, height: 24, backend: "bedrock",
+                             settings: SamplingSettings(model: "anthropic.claude-v2:1", maxTokensToSample: 300))
+        app.type("<F2><Right>")
+        XCTAssertEqual(app.state.settings.model, "anthropic.claude-v2")
+        app.type("<Right>")
+        XCTAssertEqual(app.state.settings.model, "anthropic.claude-instant-v1")
+        app.type("<Right>")
+        XCTAssertEqual(app.state.settings.model, "anthropic.claude-v2:1", "the list wraps around")
+        app.type("<Left>")
+        XCTAssertEqual(app.state.settings.model, "anthropic.claude-instant-v1")
+        XCTAssertTrue(app.status.contains("anthropic.claude-instant-v1"), app.status)
+    }
+
     func testTypingAValueSetsIt() {
         var app = AppHarness(width: 72, height: 24)
         app.type("<F2><Down>0.35<Enter>")
