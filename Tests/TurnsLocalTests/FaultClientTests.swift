@@ -148,7 +148,7 @@ final class FaultClientTests: XCTestCase {
             XCTAssertEqual(bedrock.error?.kind, .serviceUnavailable, "\(kind)")
             XCTAssertEqual(bedrock.error?.status, 503, "\(kind)")
             XCTAssertEqual(bedrock.error?.errorType, "ServiceUnavailableException", "\(kind)")
-            XCTAssertEqual(bedrock.error?.exitCode, 6, "\(kind)")
+            XCTAssertEqual(bedrock.error?.exitCode, 4, "\(kind)")
             XCTAssertEqual(bedrock.retryDelays, delays, "\(kind)")
             XCTAssertEqual(bedrock.text, "")
         }

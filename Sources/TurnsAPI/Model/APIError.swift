@@ -194,19 +194,21 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
         switch kind {
         case .authentication: return "Check ANTHROPIC_API_KEY (or api_key in the config file)"
         case .permissionDenied: return "Check that your key may use this model"
-        case .rateLimit, .overloaded: return "Wait a moment and try again"
+        case .rateLimit, .overloaded, .serviceUnavailable: return "Wait a moment and try again"
         case .connection: return "Check the network and the base URL"
         case .timeout: return "The server may be busy; try again"
         default: return nil
         }
     }
 
-    /// The process exit code for this failure: 2 usage, 3 authentication, 4 rate/overload, 5 network, 6 other, 130 interrupted.
+    /// The process exit code for this failure: 2 usage, 3 authentication, 4 rate/overload/unavailable, 5 network, 6 other,
+    /// 130 interrupted.
     public var exitCode: Int32 {
         switch kind {
         case .invalidRequest: return 2
         case .authentication, .permissionDenied: return 3
-        case .rateLimit, .overloaded: return 4
+        // A 503 is the service saying it is overloaded for now (Bedrock's ServiceUnavailableException).
+        case .rateLimit, .overloaded, .serviceUnavailable: return 4
         case .connection, .timeout: return 5
         case .cancelled: return 130
         default: return 6
