@@ -76,12 +76,7 @@ public struct AnthropicWire: Sendable {
     ///
     /// - Throws: `APIError` of kind `.malformedResponse` when the body is not a completion object.
     public func decodeCompletion(_ body: [UInt8]) throws(APIError) -> Completion {
-        do throws(WireDecodingError) {
-            return try CompletionJSON.decode(body)
-        } catch {
-            throw APIError(kind: .malformedResponse, status: 200,
-                           message: "the response could not be read as a completion: \(error.description)")
-        }
+        try CompletionJSON.decodeResponse(body)
     }
 
     /// The error a non-2xx response stands for: the kind from the status (as the SDK maps it), the

@@ -39,6 +39,19 @@ enum CompletionJSON {
 }
 
 /// The keys of a completion object the scanner looks for.
+extension CompletionJSON {
+    /// The completion in a whole 2xx response body, as both wires read it; a body that is not a completion object
+    /// is a `.malformedResponse`.
+    static func decodeResponse(_ body: [UInt8]) throws(APIError) -> Completion {
+        do throws(WireDecodingError) {
+            return try decode(body)
+        } catch {
+            throw APIError(kind: .malformedResponse, status: 200,
+                           message: "the response could not be read as a completion: \(error.description)")
+        }
+    }
+}
+
 enum CompletionKey {
     case completion, stopReason, stop, model, id, other
 

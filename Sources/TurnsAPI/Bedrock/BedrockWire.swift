@@ -101,12 +101,7 @@ public struct BedrockWire: Sendable {
     ///
     /// - Throws: `APIError` of kind `.malformedResponse` when the body is not a completion object.
     public func decodeCompletion(_ body: [UInt8]) throws(APIError) -> Completion {
-        do throws(WireDecodingError) {
-            return try CompletionJSON.decode(body)
-        } catch {
-            throw APIError(kind: .malformedResponse, status: 200,
-                           message: "the response could not be read as a completion: \(error.description)")
-        }
+        try CompletionJSON.decodeResponse(body)
     }
 
     /// The error a non-2xx response stands for (see `BedrockErrors.decodeError`).
