@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN = $(shell $(SWIFT) build --show-bin-path)
 PYENV := .build/pyenv
 
-.PHONY: run test build release deps test-deps python-peers sdk-compat bench clean
+.PHONY: run test build release deps test-deps python-peers sdk-compat bench soak serve-load clean
 
 ## Install the C libraries the build links against, when missing.
 deps:
@@ -43,6 +43,13 @@ bench: release
 	$(SWIFT) run -c release turns-bench
 	scripts/bench-stream
 	scripts/bench-ui
+
+## 1,000 requests through the fault-injecting server (SOAK_REQUESTS=N to change), and 200 concurrent streams.
+soak: build
+	SOAK_REQUESTS=$${SOAK_REQUESTS:-1000} scripts/soak
+
+serve-load: build
+	scripts/serve-load
 
 clean:
 	rm -rf .build
