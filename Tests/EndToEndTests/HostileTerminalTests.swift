@@ -11,11 +11,11 @@ final class HostileTerminalTests: TmuxTestCase {
         return try JournalReader.read(path: file).transcript
     }
 
-    /// Ctrl-C clears a non-empty editor, and quits from an empty one.
+    /// Ctrl-U empties the (one-line) editor, then Ctrl-D quits. (Two Ctrl-Cs would race: if the first one quits,
+    /// the second reaches a terminal already back in cooked mode and becomes a SIGINT.)
     private func quit(_ session: TmuxSession, file: StaticString = #filePath, line: UInt = #line) {
-        try? session.keys("C-c")
-        usleep(100_000)
-        try? session.keys("C-c")
+        try? session.keys("C-u")
+        try? session.keys("C-d")
         XCTAssertEqual(session.waitForExit(timeout: 10), 0, session.screenText, file: file, line: line)
         XCTAssertEqual(session.paneValue("alternate_on"), "0", "left the alternate screen", file: file, line: line)
     }
