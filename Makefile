@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN = $(shell $(SWIFT) build --show-bin-path)
 PYENV := .build/pyenv
 
-.PHONY: run test build release deps test-deps python-peers sdk-compat bench soak serve-load clean
+.PHONY: run test build release deps test-deps python-peers sdk-compat bench soak serve-load fuzz clean
 
 ## Install the C libraries the build links against, when missing.
 deps:
@@ -53,3 +53,7 @@ serve-load: build
 
 clean:
 	rm -rf .build
+
+## libFuzzer on the parsers and decoders (FUZZ_SECONDS=N per target; see scripts/fuzz).
+fuzz:
+	scripts/fuzz

@@ -11,6 +11,8 @@ let package = Package(
         .executable(name: "turns-bench", targets: ["turns-bench"]),
         // The Text Completions client as a library for other Swift programs (no ncurses).
         .library(name: "TurnsAPI", targets: ["TurnsAPI", "TurnsCore", "TurnsHTTP"]),
+        // The pure UI layer (no ncurses), exported for the fuzz package's theme target.
+        .library(name: "TurnsUI", targets: ["TurnsUI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

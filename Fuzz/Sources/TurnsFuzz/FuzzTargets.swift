@@ -1,0 +1,46 @@
+import Foundation
+import TurnsAPI
+import TurnsCore
+import TurnsUI
+
+/// Which parser this run feeds (`TURNS_FUZZ_TARGET`), read once.
+let fuzzTarget = ProcessInfo.processInfo.environment["TURNS_FUZZ_TARGET"] ?? "sse"
+
+/// One fuzz input: fed to the chosen parser, split in two at a point the input chooses (for the incremental
+/// decoders). It must never crash; errors are fine.
+func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data else { return 0 }
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    let split = bytes.isEmpty ? 0 : Int(bytes[0]) % (bytes.count + 1)
+    switch fuzzTarget {
+    case "sse":
+        var parser = CompletionStreamParser()
+        _ = parser.feed(Array(bytes[..<split]))
+        _ = parser.feed(Array(bytes[split...]))
+        _ = parser.finish()
+    case "eventstream":
+        var decoder = EventStreamDecoder()
+        decoder.append(Array(bytes[..<split]))
+        while let _ = try? decoder.next() {}
+        decoder.append(Array(bytes[split...]))
+        while let _ = try? decoder.next() {}
+    case "prompt":
+        let text = String(decoding: bytes, as: UTF8.self)
+        let parsed = PromptFormat.parse(text)
+        let again = PromptFormat.serialize(system: parsed.system, turns: parsed.turns,
+                                           openAssistant: parsed.endsWithOpenAssistant)
+        _ = PromptFormat.parse(again)
+        _ = PromptFormat.validate(text)
+    case "transcript":
+        _ = try? bytes.withUnsafeBufferPointer { try TranscriptJSON.decode(bytes: $0) }
+    case "journal":
+        _ = try? JournalReader.replay(bytes, path: "fuzz")
+    case "config":
+        _ = try? ConfigFile.parse(String(decoding: bytes, as: UTF8.self), path: "fuzz.toml")
+    case "theme":
+        _ = try? ThemeFile.parse(String(decoding: bytes, as: UTF8.self), source: "fuzz.toml")
+    default:
+        fatalError("unknown TURNS_FUZZ_TARGET \(fuzzTarget)")
+    }
+    return 0
+}
