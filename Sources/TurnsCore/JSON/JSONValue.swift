@@ -140,42 +140,30 @@ public struct JSONReader {
 
     private mutating func readObject(depth: Int) throws(JSONParseError) -> JSONValue {
         guard depth < JSONReader.maxDepth else { throw error("nesting too deep") }
-        index += 1
         var pairs: [(String, JSONValue)] = []
-        skipSpace()
-        if index < bytes.count && bytes[index] == UInt8(ascii: "}") { index += 1; return .object(pairs) }
-        while true {
-            skipSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
-            let key = try readString()
-            skipSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
-            index += 1
-            skipSpace()
-            let value = try readValue(depth: depth + 1)
-            pairs.append((key, value))
-            skipSpace()
-            guard index < bytes.count else { throw error("unexpected end of input") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(pairs) }
-            throw error("expected ',' or '}'")
+        try typed { (reader: inout JSONReader) throws in
+            try reader.readObjectMembers { reader, key in pairs.append((key, try reader.readValue(depth: depth + 1))) }
         }
+        return .object(pairs)
     }
 
     private mutating func readArray(depth: Int) throws(JSONParseError) -> JSONValue {
         guard depth < JSONReader.maxDepth else { throw error("nesting too deep") }
-        index += 1
         var items: [JSONValue] = []
-        skipSpace()
-        if index < bytes.count && bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
-        while true {
-            skipSpace()
-            items.append(try readValue(depth: depth + 1))
-            skipSpace()
-            guard index < bytes.count else { throw error("unexpected end of input") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
-            throw error("expected ',' or ']'")
+        try typed { (reader: inout JSONReader) throws in
+            try reader.readArrayElements { reader in items.append(try reader.readValue(depth: depth + 1)) }
+        }
+        return .array(items)
+    }
+
+    /// Runs a walk whose closures can only throw `JSONParseError`, keeping `readValue`'s typed throws.
+    private mutating func typed(_ walk: (inout JSONReader) throws -> Void) throws(JSONParseError) {
+        do {
+            try walk(&self)
+        } catch let failure as JSONParseError {
+            throw failure
+        } catch {
+            throw self.error("\(error)")
         }
     }
 
