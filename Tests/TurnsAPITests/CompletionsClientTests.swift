@@ -30,19 +30,6 @@ final class CompletionsClientTests: XCTestCase {
         return (CompletionsClient(configuration, transport: transport), transport, sleeps)
     }
 
-    private func collect<Element>(_ stream: AsyncThrowingStream<Element, Error>) async -> (elements: [Element], error: APIError?) {
-        var elements: [Element] = []
-        do {
-            for try await element in stream { elements.append(element) }
-            return (elements, nil)
-        } catch {
-            guard let apiError = error as? APIError else {
-                XCTFail("not an APIError: \(error)")
-                return (elements, nil)
-            }
-            return (elements, apiError)
-        }
-    }
 
     private func event(_ text: String, stop: String? = nil) -> String {
         let reason = stop.map { JSONValue.quoted($0) } ?? "null"
