@@ -86,6 +86,33 @@ final class CompletionStreamParserTests: XCTestCase {
         XCTAssertNil(parser.finish())
     }
 
+    func testAFailedEventAddsNothingToTheReadsPieceAndARepeatedTextKeyReplacesTheFirst() {
+        var parser = CompletionStreamParser()
+        let batch = parser.feed(Array("""
+            event: completion
+            data: {"completion":"one","completion":"two","model":"m"}
+
+            event: completion
+            data: {"completion":"lost","stop_reason":"max_tokens","id":5}
+
+
+            """.utf8))
+        XCTAssertEqual(batch.piece, Completion(completion: "two", model: "m"))
+        XCTAssertEqual(batch.pieceCount, 1)
+        XCTAssertEqual(batch.error?.kind, .malformedResponse)
+        XCTAssertNil(parser.stopReason)
+    }
+
+    func testTheModelAndIDOfEachReadAreItsOwnEvenWhenTheyRepeatOrChange() {
+        var parser = CompletionStreamParser()
+        func event(_ model: String) -> String { "event: completion\ndata: {\"completion\":\"x\",\"model\":\"\(model)\",\"id\":null}\n\n" }
+        XCTAssertEqual(parser.feed(Array(event("claude-2.1").utf8)).piece?.model, "claude-2.1")
+        XCTAssertEqual(parser.feed(Array(event("claude-2.1").utf8)).piece?.model, "claude-2.1")
+        XCTAssertEqual(parser.feed(Array(event("other").utf8)).piece?.model, "other")
+        XCTAssertEqual(parser.feed(Array("event: completion\ndata: {\"completion\":\"y\"}\n\n".utf8)).piece,
+                       Completion(completion: "y"))
+    }
+
     func testAReadThatCompletesNoEventGivesNoPiece() {
         var parser = CompletionStreamParser()
         XCTAssertEqual(parser.feed(Array("event: completion\ndata: {\"completion\":".utf8)), CompletionStreamBatch())

@@ -27,6 +27,51 @@ final class JSONValueTests: XCTestCase {
         XCTAssertThrowsError(try JSONValue.parse(bytes: [0x22, 0xFF, 0x22]))
     }
 
+    func testUTF8ValidationAgreesWithTheStandardLibraryOnRandomBytes() {
+        var rng = SeededGenerator(seed: 11)
+        // Bytes drawn mostly from the interesting edges (lead bytes, continuation bytes, the surrogate and
+        // U+10FFFF boundaries), so most runs exercise a rule rather than plain ASCII.
+        let edges: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0,
+                              0xE1, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF]
+        for _ in 0..<20_000 {
+            let bytes = (0..<Int.random(in: 0...6, using: &rng)).map { _ in
+                Bool.random(using: &rng) ? edges.randomElement(using: &rng)! : UInt8.random(in: 0...255, using: &rng)
+            }
+            XCTAssertEqual(UTF8Validation.isValid(bytes), String(validating: bytes, as: UTF8.self) != nil,
+                           "\(bytes.map { String($0, radix: 16) })")
+        }
+        for text in ["", "plain", "é", "界", "😀", "a\u{10FFFF}b", TrickyText.random(using: &rng)] {
+            XCTAssertTrue(UTF8Validation.isValid(Array(text.utf8)), text)
+        }
+    }
+
+    func testReadingAStringIntoBytesGivesTheSameTextAsReadingAString() throws {
+        var rng = SeededGenerator(seed: 12)
+        for _ in 0..<500 {
+            let text = TrickyText.random(using: &rng)
+            let literal = Array(JSONValue.string(text).jsonText.utf8)
+            var out: [UInt8] = [0x21]
+            var end = 0
+            try literal.withUnsafeBufferPointer { buffer in
+                var reader = JSONReader(bytes: buffer)
+                try reader.readString(appendingTo: &out)
+                end = reader.index
+            }
+            XCTAssertEqual(end, literal.count)
+            XCTAssertEqual(String(decoding: out, as: UTF8.self), "!" + text)
+        }
+        // Invalid UTF-8 is refused in both ways of reading, with or without escapes around it.
+        for literal: [UInt8] in [[0x22, 0xC3, 0x22], [0x22, 0x5C, 0x6E, 0xE2, 0x82, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22]] {
+            try literal.withUnsafeBufferPointer { buffer in
+                var reader = JSONReader(bytes: buffer)
+                var out: [UInt8] = []
+                XCTAssertThrowsError(try reader.readString(appendingTo: &out))
+                var again = JSONReader(bytes: buffer)
+                XCTAssertThrowsError(try again.readString())
+            }
+        }
+    }
+
     func testWritingThenParsingGivesBackTheSameValue() throws {
         var rng = SeededGenerator(seed: 7)
         for _ in 0..<500 {

@@ -9,24 +9,13 @@ struct WireDecodingError: Error, Sendable, CustomStringConvertible {
 
 /// Reads the `completion` object of `/v1/complete` (a whole response or one streamed event's data) with a
 /// targeted scan: only `completion`, `stop_reason`, `stop`, `model` and `id` become values; every other
-/// key is skipped without building anything, so a streamed event costs about one string for its text.
+/// key is skipped without building anything.
 enum CompletionJSON {
     /// Decodes a completion object; unknown keys are ignored, a missing `completion` text counts as empty.
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(WireDecodingError) -> Completion {
-        var scanner = JSONScanner(bytes: bytes)
-        var completion = Completion(completion: "")
-        try scanner.readObject { key, scanner throws(WireDecodingError) in
-            switch key {
-            case .completion: completion.completion = try scanner.readOptionalString() ?? ""
-            case .stopReason: completion.stopReason = try scanner.readOptionalString()
-            case .stop: completion.stop = try scanner.readOptionalString()
-            case .model: completion.model = try scanner.readOptionalString()
-            case .id: completion.id = try scanner.readOptionalString()
-            case .other: try scanner.skipValue(depth: 1)
-            }
-        }
-        try scanner.expectEnd()
-        return completion
+        var pieces = CompletionPieces()
+        try pieces.add(bytes)
+        return pieces.take() ?? Completion(completion: "")
     }
 
     /// Decodes a completion object from an array of bytes.
@@ -36,10 +25,7 @@ enum CompletionJSON {
         }
         return try result.get()
     }
-}
 
-/// The keys of a completion object the scanner looks for.
-extension CompletionJSON {
     /// The completion in a whole 2xx response body, as both wires read it; a body that is not a completion object
     /// is a `.malformedResponse`.
     static func decodeResponse(_ body: [UInt8]) throws(APIError) -> Completion {
@@ -52,6 +38,96 @@ extension CompletionJSON {
     }
 }
 
+/// Merges the completion objects of one network read into one piece, working on bytes: the texts are gathered
+/// into one buffer and become a single String when the piece is taken, and the model and id (the same in every
+/// event) become Strings only when they change. A streamed token thus costs a scan of its event and no allocation.
+struct CompletionPieces {
+    /// The texts of the objects added since the last `take()`, concatenated; always valid UTF-8.
+    private var text: [UInt8] = []
+    /// How many objects were added since the last `take()`.
+    private(set) var count = 0
+    /// The last non-null `stop_reason`, `stop`, `model` and `id` since the last `take()`.
+    private var stopReason: String?
+    private var stop: String?
+    private var model: String?
+    private var id: String?
+    /// The model and id last seen, kept across takes so a repeated value is not made into a String again.
+    private var recentModel = RecurringString()
+    private var recentID = RecurringString()
+    /// Reused for the bytes of the model and id.
+    private var scratch: [UInt8] = []
+
+    /// Adds one completion object. When it cannot be read, nothing of it is kept and the error says why.
+    mutating func add(_ json: UnsafeBufferPointer<UInt8>) throws(WireDecodingError) {
+        let textStart = text.count
+        var scanner = JSONScanner(bytes: json)
+        var reason: String?, stopValue: String?, modelValue: String?, idValue: String?
+        do throws(WireDecodingError) {
+            try scanner.enterObject()
+            while let key = try scanner.nextKey() {
+                switch key {
+                case .completion:
+                    // A repeated key replaces the earlier value, as in any JSON object read into a dictionary.
+                    text.removeSubrange(textStart...)
+                    try scanner.readOptionalString(appendingTo: &text)
+                case .stopReason: reason = try scanner.readOptionalString()
+                case .stop: stopValue = try scanner.readOptionalString()
+                case .model: modelValue = try Self.readRecurring(&scanner, scratch: &scratch, into: &recentModel)
+                case .id: idValue = try Self.readRecurring(&scanner, scratch: &scratch, into: &recentID)
+                case .other: try scanner.skipValue(depth: 1)
+                }
+            }
+            try scanner.expectEnd()
+        } catch {
+            text.removeSubrange(textStart...)
+            throw error
+        }
+        count += 1
+        if let reason { stopReason = reason }
+        if let stopValue { stop = stopValue }
+        if let modelValue { model = modelValue }
+        if let idValue { id = idValue }
+    }
+
+    /// The objects added since the last call merged into one (texts concatenated, the last non-null other
+    /// fields), or nil when none was added.
+    mutating func take() -> Completion? {
+        guard count > 0 else { return nil }
+        let piece = Completion(id: id, completion: String(decoding: text, as: UTF8.self),
+                               stopReason: stopReason, stop: stop, model: model)
+        text.removeAll(keepingCapacity: true)
+        count = 0
+        stopReason = nil
+        stop = nil
+        model = nil
+        id = nil
+        return piece
+    }
+
+    private static func readRecurring(_ scanner: inout JSONScanner, scratch: inout [UInt8],
+                                      into recent: inout RecurringString) throws(WireDecodingError) -> String? {
+        scratch.removeAll(keepingCapacity: true)
+        guard try scanner.readOptionalString(appendingTo: &scratch) else { return nil }
+        return recent.string(for: scratch)
+    }
+}
+
+/// A string that usually repeats: made from bytes only when they differ from the previous ones.
+struct RecurringString {
+    private var bytes: [UInt8] = []
+    private var string = ""
+
+    /// The String for `newBytes` (valid UTF-8), reusing the previous one when the bytes are the same.
+    mutating func string(for newBytes: [UInt8]) -> String {
+        if newBytes != bytes {
+            bytes = newBytes
+            string = String(decoding: newBytes, as: UTF8.self)
+        }
+        return string
+    }
+}
+
+/// The keys of a completion object the scanner looks for.
 enum CompletionKey {
     case completion, stopReason, stop, model, id, other
 
@@ -75,6 +151,10 @@ enum CompletionKey {
 /// A strict JSON scanner over bytes that decodes only what it is asked for, built on `JSONReader`.
 struct JSONScanner {
     private var reader: JSONReader
+    /// `nextKey()` has returned a key, so a separator comes before the next one.
+    private var startedMembers = false
+    /// The object's closing brace was read.
+    private var objectEnded = false
 
     init(bytes: UnsafeBufferPointer<UInt8>) { reader = JSONReader(bytes: bytes) }
 
@@ -86,28 +166,34 @@ struct JSONScanner {
         WireDecodingError(description: "invalid JSON at byte \(reader.index): \(reason)")
     }
 
-    /// Reads `{ "key": value, … }`, handing each key to `field`, which must consume the value.
-    mutating func readObject(_ field: (CompletionKey, inout JSONScanner) throws(WireDecodingError) -> Void)
-        throws(WireDecodingError) {
+    /// Reads the opening brace of an object; `nextKey()` then walks its members.
+    mutating func enterObject() throws(WireDecodingError) {
         reader.skipSpace()
         guard !atEnd, current == UInt8(ascii: "{") else { throw failure("expected an object") }
         reader.index += 1
         reader.skipSpace()
-        if !atEnd && current == UInt8(ascii: "}") { reader.index += 1; return }
-        while true {
-            reader.skipSpace()
-            let key = try readKey()
-            reader.skipSpace()
-            guard !atEnd, current == UInt8(ascii: ":") else { throw failure("expected ':'") }
-            reader.index += 1
-            reader.skipSpace()
-            try field(key, &self)
+        if !atEnd && current == UInt8(ascii: "}") { reader.index += 1; objectEnded = true }
+    }
+
+    /// The next member's key, positioned at its value (which the caller must read or skip), or nil after the
+    /// closing brace.
+    mutating func nextKey() throws(WireDecodingError) -> CompletionKey? {
+        if objectEnded { return nil }
+        if startedMembers {
             reader.skipSpace()
             guard !atEnd else { throw failure("unexpected end of input") }
-            if current == UInt8(ascii: ",") { reader.index += 1; continue }
-            if current == UInt8(ascii: "}") { reader.index += 1; return }
-            throw failure("expected ',' or '}'")
+            if current == UInt8(ascii: "}") { reader.index += 1; objectEnded = true; return nil }
+            guard current == UInt8(ascii: ",") else { throw failure("expected ',' or '}'") }
+            reader.index += 1
         }
+        startedMembers = true
+        reader.skipSpace()
+        let key = try readKey()
+        reader.skipSpace()
+        guard !atEnd, current == UInt8(ascii: ":") else { throw failure("expected ':'") }
+        reader.index += 1
+        reader.skipSpace()
+        return key
     }
 
     /// Fails unless only white space is left.
@@ -143,6 +229,23 @@ struct JSONScanner {
         if current == UInt8(ascii: "n") {
             try skipValue(depth: 1)
             return nil
+        }
+        throw failure("expected a string or null")
+    }
+
+    /// Reads a string, appending its decoded bytes to `out`, or `null`; returns false for `null`.
+    @discardableResult
+    mutating func readOptionalString(appendingTo out: inout [UInt8]) throws(WireDecodingError) -> Bool {
+        guard !atEnd else { throw failure("unexpected end of input") }
+        if current == UInt8(ascii: "\"") {
+            do throws(JSONParseError) { try reader.readString(appendingTo: &out) } catch {
+                throw WireDecodingError(description: error.description)
+            }
+            return true
+        }
+        if current == UInt8(ascii: "n") {
+            try skipValue(depth: 1)
+            return false
         }
         throw failure("expected a string or null")
     }

@@ -26,6 +26,8 @@ public struct CompletionStreamBatch: Sendable, Hashable {
 /// `error.type` names. Feed it the response body in the pieces the network gives, then call `finish()`.
 public struct CompletionStreamParser: Sendable {
     private var decoder = SSEDecoder()
+    /// Where the completion events of the current read are merged.
+    private var pieces = CompletionPieces()
     /// An error was reported: the rest of the stream is ignored.
     private var failed = false
     /// The last `stop_reason` seen; its presence marks a complete answer.
@@ -37,16 +39,16 @@ public struct CompletionStreamParser: Sendable {
     /// Decodes the next bytes of the body.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer) -> CompletionStreamBatch {
         guard !failed else { return CompletionStreamBatch() }
-        var merged: Completion?
-        var count = 0
+        // Moved out (not copied) so the event handler can use it while the decoder is being mutated.
+        var pieces = CompletionPieces()
+        swap(&pieces, &self.pieces)
+        defer { swap(&pieces, &self.pieces) }
         var failure: APIError?
         decoder.feed(bytes) { event in
             guard failure == nil else { return }
             if event.isNamed("completion") {
                 do throws(WireDecodingError) {
-                    let piece = try CompletionJSON.decode(event.data)
-                    if merged == nil { merged = piece } else { merged!.append(piece) }
-                    count += 1
+                    try pieces.add(event.data)
                 } catch {
                     failure = APIError(kind: .malformedResponse, status: 200,
                                        message: "a completion event could not be read: \(error.description)")
@@ -56,6 +58,8 @@ public struct CompletionStreamParser: Sendable {
             }
             // `ping` and event names this client does not know are ignored, as the API asks.
         }
+        let count = pieces.count
+        let merged = pieces.take()
         if let reason = merged?.stopReason { stopReason = reason }
         if failure != nil { failed = true }
         return CompletionStreamBatch(piece: merged, error: failure, pieceCount: count)

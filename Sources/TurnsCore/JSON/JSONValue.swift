@@ -193,38 +193,56 @@ public struct JSONReader {
 
     /// Reads a string literal (the reader is at its opening quote), decoding escapes and checking UTF-8.
     public mutating func readString() throws(JSONParseError) -> String {
+        let quote = index
         index += 1
         let start = index
-        // Fast path: no escapes, plain bytes up to the closing quote. ASCII needs no validation, and validating
-        // was a quarter of the SSE decoder's time.
+        // Fast path: no escapes, plain bytes up to the closing quote, made into a String in one step. ASCII needs
+        // no validation, and validating was a quarter of the SSE decoder's time.
         var ascii = true
         while index < bytes.count {
             let b = bytes[index]
             if b == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
-                if ascii { return String(decoding: slice, as: UTF8.self) }
-                guard let s = String(validating: slice, as: UTF8.self) else {
+                guard ascii || UTF8Validation.isValid(slice) else {
                     throw JSONParseError(reason: "string is not valid UTF-8", offset: start)
                 }
-                return s
+                return String(decoding: slice, as: UTF8.self)
             }
             if b == UInt8(ascii: "\\") || b < 0x20 { break }
             if b >= 0x80 { ascii = false }
             index += 1
         }
-        var out: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        index = quote
+        var out: [UInt8] = []
+        try readString(appendingTo: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Reads a string literal (the reader is at its opening quote) and appends its decoded UTF-8 bytes to `out`,
+    /// so a caller gathering many strings (the texts of streamed events) builds no String per literal.
+    /// On failure `out` may hold part of the literal; the caller discards it.
+    public mutating func readString(appendingTo out: inout [UInt8]) throws(JSONParseError) {
+        index += 1
+        let start = index
+        let outStart = out.count
+        var runStart = index
+        var ascii = true
         while index < bytes.count {
             let b = bytes[index]
             if b == UInt8(ascii: "\"") {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
                 index += 1
-                guard let s = String(validating: out, as: UTF8.self) else {
+                // Escapes only ever produce whole, valid scalars, so checking the result checks the raw bytes.
+                guard ascii || out.withUnsafeBufferPointer({ UTF8Validation.isValid(UnsafeBufferPointer(rebasing: $0[outStart...])) }) else {
                     throw JSONParseError(reason: "string is not valid UTF-8", offset: start)
                 }
-                return s
+                return
             }
             if b < 0x20 { throw error("control character in string") }
-            if b != UInt8(ascii: "\\") { out.append(b); index += 1; continue }
+            if b >= 0x80 { ascii = false }
+            guard b == UInt8(ascii: "\\") else { index += 1; continue }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
             index += 1
             guard index < bytes.count else { break }
             let e = bytes[index]
@@ -260,6 +278,7 @@ public struct JSONReader {
                 appendScalar(scalar, to: &out)
             default: throw error("invalid escape")
             }
+            runStart = index
         }
         throw JSONParseError(reason: "unterminated string", offset: start - 1)
     }
