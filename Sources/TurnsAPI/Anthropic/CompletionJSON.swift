@@ -54,8 +54,6 @@ struct CompletionPieces {
     /// The model and id last seen, kept across takes so a repeated value is not made into a String again.
     private var recentModel = RecurringString()
     private var recentID = RecurringString()
-    /// Reused for the bytes of the model and id.
-    private var scratch: [UInt8] = []
 
     /// Adds one completion object. When it cannot be read, nothing of it is kept and the error says why.
     mutating func add(_ json: UnsafeBufferPointer<UInt8>) throws(WireDecodingError) {
@@ -68,18 +66,18 @@ struct CompletionPieces {
                 switch key {
                 case .completion:
                     // A repeated key replaces the earlier value, as in any JSON object read into a dictionary.
-                    text.removeSubrange(textStart...)
+                    if text.count > textStart { text.removeSubrange(textStart...) }
                     try scanner.readOptionalString(appendingTo: &text)
                 case .stopReason: reason = try scanner.readOptionalString()
                 case .stop: stopValue = try scanner.readOptionalString()
-                case .model: modelValue = try Self.readRecurring(&scanner, scratch: &scratch, into: &recentModel)
-                case .id: idValue = try Self.readRecurring(&scanner, scratch: &scratch, into: &recentID)
+                case .model: modelValue = try scanner.readOptionalString { $0.map { recentModel.string(for: $0) } }
+                case .id: idValue = try scanner.readOptionalString { $0.map { recentID.string(for: $0) } }
                 case .other: try scanner.skipValue(depth: 1)
                 }
             }
             try scanner.expectEnd()
         } catch {
-            text.removeSubrange(textStart...)
+            if text.count > textStart { text.removeSubrange(textStart...) }
             throw error
         }
         count += 1
@@ -103,13 +101,6 @@ struct CompletionPieces {
         id = nil
         return piece
     }
-
-    private static func readRecurring(_ scanner: inout JSONScanner, scratch: inout [UInt8],
-                                      into recent: inout RecurringString) throws(WireDecodingError) -> String? {
-        scratch.removeAll(keepingCapacity: true)
-        guard try scanner.readOptionalString(appendingTo: &scratch) else { return nil }
-        return recent.string(for: scratch)
-    }
 }
 
 /// A string that usually repeats: made from bytes only when they differ from the previous ones.
@@ -118,9 +109,11 @@ struct RecurringString {
     private var string = ""
 
     /// The String for `newBytes` (valid UTF-8), reusing the previous one when the bytes are the same.
-    mutating func string(for newBytes: [UInt8]) -> String {
-        if newBytes != bytes {
-            bytes = newBytes
+    mutating func string(for newBytes: UnsafeBufferPointer<UInt8>) -> String {
+        let same = newBytes.count == bytes.count
+            && (bytes.isEmpty || bytes.withUnsafeBufferPointer { memcmp($0.baseAddress!, newBytes.baseAddress!, bytes.count) == 0 })
+        if !same {
+            bytes = Array(newBytes)
             string = String(decoding: newBytes, as: UTF8.self)
         }
         return string
@@ -145,191 +138,5 @@ enum CompletionKey {
         case 2 where equals("id"): self = .id
         default: self = .other
         }
-    }
-}
-
-/// A strict JSON scanner over bytes that decodes only what it is asked for, built on `JSONReader`.
-struct JSONScanner {
-    private var reader: JSONReader
-    /// `nextKey()` has returned a key, so a separator comes before the next one.
-    private var startedMembers = false
-    /// The object's closing brace was read.
-    private var objectEnded = false
-
-    init(bytes: UnsafeBufferPointer<UInt8>) { reader = JSONReader(bytes: bytes) }
-
-    private var bytes: UnsafeBufferPointer<UInt8> { reader.bytes }
-    private var atEnd: Bool { reader.index >= bytes.count }
-    private var current: UInt8 { bytes[reader.index] }
-
-    private func failure(_ reason: String) -> WireDecodingError {
-        WireDecodingError(description: "invalid JSON at byte \(reader.index): \(reason)")
-    }
-
-    /// Reads the opening brace of an object; `nextKey()` then walks its members.
-    mutating func enterObject() throws(WireDecodingError) {
-        reader.skipSpace()
-        guard !atEnd, current == UInt8(ascii: "{") else { throw failure("expected an object") }
-        reader.index += 1
-        reader.skipSpace()
-        if !atEnd && current == UInt8(ascii: "}") { reader.index += 1; objectEnded = true }
-    }
-
-    /// The next member's key, positioned at its value (which the caller must read or skip), or nil after the
-    /// closing brace.
-    mutating func nextKey() throws(WireDecodingError) -> CompletionKey? {
-        if objectEnded { return nil }
-        if startedMembers {
-            reader.skipSpace()
-            guard !atEnd else { throw failure("unexpected end of input") }
-            if current == UInt8(ascii: "}") { reader.index += 1; objectEnded = true; return nil }
-            guard current == UInt8(ascii: ",") else { throw failure("expected ',' or '}'") }
-            reader.index += 1
-        }
-        startedMembers = true
-        reader.skipSpace()
-        let key = try readKey()
-        reader.skipSpace()
-        guard !atEnd, current == UInt8(ascii: ":") else { throw failure("expected ':'") }
-        reader.index += 1
-        reader.skipSpace()
-        return key
-    }
-
-    /// Fails unless only white space is left.
-    mutating func expectEnd() throws(WireDecodingError) {
-        reader.skipSpace()
-        if !atEnd { throw failure("unexpected text after the JSON value") }
-    }
-
-    /// Reads a key; plain keys are matched in place, keys with escapes are decoded first.
-    private mutating func readKey() throws(WireDecodingError) -> CompletionKey {
-        guard !atEnd, current == UInt8(ascii: "\"") else { throw failure("expected a string key") }
-        let start = reader.index + 1
-        var end = start
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
-        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
-            reader.index = end + 1
-            return CompletionKey(UnsafeBufferPointer(rebasing: bytes[start..<end]))
-        }
-        var decoded = try readString()
-        return decoded.withUTF8 { CompletionKey($0) }
-    }
-
-    private mutating func readString() throws(WireDecodingError) -> String {
-        do throws(JSONParseError) { return try reader.readString() } catch {
-            throw WireDecodingError(description: error.description)
-        }
-    }
-
-    /// Reads a string, or `null` as nil; anything else is an error.
-    mutating func readOptionalString() throws(WireDecodingError) -> String? {
-        guard !atEnd else { throw failure("unexpected end of input") }
-        if current == UInt8(ascii: "\"") { return try readString() }
-        if current == UInt8(ascii: "n") {
-            try skipValue(depth: 1)
-            return nil
-        }
-        throw failure("expected a string or null")
-    }
-
-    /// Reads a string, appending its decoded bytes to `out`, or `null`; returns false for `null`.
-    @discardableResult
-    mutating func readOptionalString(appendingTo out: inout [UInt8]) throws(WireDecodingError) -> Bool {
-        guard !atEnd else { throw failure("unexpected end of input") }
-        if current == UInt8(ascii: "\"") {
-            do throws(JSONParseError) { try reader.readString(appendingTo: &out) } catch {
-                throw WireDecodingError(description: error.description)
-            }
-            return true
-        }
-        if current == UInt8(ascii: "n") {
-            try skipValue(depth: 1)
-            return false
-        }
-        throw failure("expected a string or null")
-    }
-
-    /// Skips one value, checking its syntax, without building it.
-    mutating func skipValue(depth: Int) throws(WireDecodingError) {
-        guard depth < JSONReader.maxDepth else { throw failure("nesting too deep") }
-        guard !atEnd else { throw failure("unexpected end of input") }
-        switch current {
-        case UInt8(ascii: "\""):
-            try skipString()
-        case UInt8(ascii: "{"):
-            reader.index += 1
-            reader.skipSpace()
-            if !atEnd && current == UInt8(ascii: "}") { reader.index += 1; return }
-            while true {
-                reader.skipSpace()
-                guard !atEnd, current == UInt8(ascii: "\"") else { throw failure("expected a string key") }
-                try skipString()
-                reader.skipSpace()
-                guard !atEnd, current == UInt8(ascii: ":") else { throw failure("expected ':'") }
-                reader.index += 1
-                reader.skipSpace()
-                try skipValue(depth: depth + 1)
-                reader.skipSpace()
-                guard !atEnd else { throw failure("unexpected end of input") }
-                if current == UInt8(ascii: ",") { reader.index += 1; continue }
-                if current == UInt8(ascii: "}") { reader.index += 1; return }
-                throw failure("expected ',' or '}'")
-            }
-        case UInt8(ascii: "["):
-            reader.index += 1
-            reader.skipSpace()
-            if !atEnd && current == UInt8(ascii: "]") { reader.index += 1; return }
-            while true {
-                reader.skipSpace()
-                try skipValue(depth: depth + 1)
-                reader.skipSpace()
-                guard !atEnd else { throw failure("unexpected end of input") }
-                if current == UInt8(ascii: ",") { reader.index += 1; continue }
-                if current == UInt8(ascii: "]") { reader.index += 1; return }
-                throw failure("expected ',' or ']'")
-            }
-        default:
-            // Numbers and the literals build no heap values, so the core reader can check them.
-            do throws(JSONParseError) { _ = try reader.readValue(depth: depth) } catch {
-                throw WireDecodingError(description: error.description)
-            }
-        }
-    }
-
-    /// Skips a string literal, checking its escapes, without decoding it.
-    private mutating func skipString() throws(WireDecodingError) {
-        reader.index += 1
-        while !atEnd {
-            let byte = current
-            if byte == UInt8(ascii: "\"") { reader.index += 1; return }
-            if byte < 0x20 { throw failure("control character in string") }
-            if byte == UInt8(ascii: "\\") {
-                reader.index += 1
-                guard !atEnd else { break }
-                switch current {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
-                     UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    reader.index += 1
-                case UInt8(ascii: "u"):
-                    reader.index += 1
-                    for _ in 0..<4 {
-                        guard !atEnd, current.isHexDigit else { throw failure("invalid \\u escape") }
-                        reader.index += 1
-                    }
-                default:
-                    throw failure("invalid escape")
-                }
-                continue
-            }
-            reader.index += 1
-        }
-        throw failure("unterminated string")
-    }
-}
-
-extension UInt8 {
-    var isHexDigit: Bool {
-        (self >= 0x30 && self <= 0x39) || (self >= 0x41 && self <= 0x46) || (self >= 0x61 && self <= 0x66)
     }
 }

@@ -23,6 +23,10 @@ public struct SSEDecoder: Sendable {
     private var data: [UInt8] = []
     /// How many `data` lines the event being built has.
     private var dataLineCount = 0
+    /// The `event` value and the single `data` line, when they lie in the read being decoded: used in place
+    /// rather than copied (offsets into that read; copied into `eventName` and `data` before `feed` returns).
+    private var borrowedName: Range<Int>?
+    private var borrowedData: Range<Int>?
     /// The last `id` seen; per the specification it is not reset between events.
     private var lastEventID: [UInt8]?
     /// The `retry` field of the event being built.
@@ -59,13 +63,13 @@ public struct SSEDecoder: Sendable {
             let byte = base[index]
             let line = UnsafeBufferPointer(start: base + start, count: index - start)
             if partialLine.isEmpty {
-                try processLine(line, onEvent: onEvent)
+                try processLine(line, read: base, at: start, onEvent: onEvent)
             } else {
                 // Swap the carried bytes out so processing the line may change the decoder.
                 var carried: [UInt8] = []
                 swap(&carried, &partialLine)
                 carried.append(contentsOf: line)
-                try carried.withUnsafeBufferPointer { try processLine($0, onEvent: onEvent) }
+                try carried.withUnsafeBufferPointer { try processLine($0, read: nil, at: 0, onEvent: onEvent) }
                 carried.removeAll(keepingCapacity: true)
                 partialLine = carried
             }
@@ -81,6 +85,15 @@ public struct SSEDecoder: Sendable {
         }
         if start < count {
             partialLine.append(contentsOf: UnsafeBufferPointer(start: base + start, count: count - start))
+        }
+        // The read is the caller's: what the next event still needs of it is copied now.
+        if let range = borrowedName {
+            eventName.append(contentsOf: UnsafeBufferPointer(start: base + range.lowerBound, count: range.count))
+            borrowedName = nil
+        }
+        if let range = borrowedData {
+            data.append(contentsOf: UnsafeBufferPointer(start: base + range.lowerBound, count: range.count))
+            borrowedData = nil
         }
     }
 
@@ -110,9 +123,11 @@ public struct SSEDecoder: Sendable {
 
     // MARK: - Lines and fields
 
-    private mutating func processLine(_ line: UnsafeBufferPointer<UInt8>,
+    /// Handles one line; `read` is the caller's buffer when the line lies in it at `offset` (nil for a line
+    /// carried over from an earlier read), so its values can be used in place.
+    private mutating func processLine(_ line: UnsafeBufferPointer<UInt8>, read: UnsafePointer<UInt8>?, at offset: Int,
                                       onEvent: (SSEEventBytes) throws -> Void) rethrows {
-        if line.isEmpty { try dispatch(onEvent); return }
+        if line.isEmpty { try dispatch(read: read, onEvent); return }
         if line[0] == .colon { return }
         var nameEnd = 0
         while nameEnd < line.count && line[nameEnd] != .colon { nameEnd += 1 }
@@ -120,13 +135,27 @@ public struct SSEDecoder: Sendable {
         if valueStart < line.count && line[valueStart] == .space { valueStart += 1 }
         let name = UnsafeBufferPointer(rebasing: line[0..<nameEnd])
         let value = UnsafeBufferPointer(rebasing: line[valueStart..<line.count])
+        let valueRange = offset + valueStart ..< offset + line.count
         if name.equals("data") {
-            if dataLineCount > 0 { data.append(.lineFeed) }
-            data.append(contentsOf: value)
+            if dataLineCount == 0, read != nil {
+                borrowedData = valueRange
+            } else {
+                if let range = borrowedData, let read {
+                    data.append(contentsOf: UnsafeBufferPointer(start: read + range.lowerBound, count: range.count))
+                    borrowedData = nil
+                }
+                if dataLineCount > 0 { data.append(.lineFeed) }
+                data.append(contentsOf: value)
+            }
             dataLineCount += 1
         } else if name.equals("event") {
-            eventName.removeAll(keepingCapacity: true)
-            eventName.append(contentsOf: value)
+            if !eventName.isEmpty { eventName.removeAll(keepingCapacity: true) }
+            if read != nil {
+                borrowedName = valueRange
+            } else {
+                borrowedName = nil
+                eventName.append(contentsOf: value)
+            }
         } else if name.equals("id") {
             if !value.contains(0) { lastEventID = Array(value) }
         } else if name.equals("retry") {
@@ -134,13 +163,17 @@ public struct SSEDecoder: Sendable {
         }
     }
 
-    private mutating func dispatch(_ onEvent: (SSEEventBytes) throws -> Void) rethrows {
+    private mutating func dispatch(read: UnsafePointer<UInt8>?,
+                                   _ onEvent: (SSEEventBytes) throws -> Void) rethrows {
         // The SDK's rule: an event with nothing in it at all is not dispatched.
         let hasID = !(lastEventID?.isEmpty ?? true)
-        guard !eventName.isEmpty || dataLineCount > 0 || hasID || retry != nil else { return }
+        let hasName = !eventName.isEmpty || !(borrowedName?.isEmpty ?? true)
+        guard hasName || dataLineCount > 0 || hasID || retry != nil else { return }
         defer { resetEvent() }
-        try eventName.withUnsafeBufferPointer { name in
-            try data.withUnsafeBufferPointer { data in
+        try eventName.withUnsafeBufferPointer { ownedName in
+            try data.withUnsafeBufferPointer { ownedData in
+                let name = borrowed(borrowedName, in: read) ?? ownedName
+                let data = borrowed(borrowedData, in: read) ?? ownedData
                 if let lastEventID {
                     try lastEventID.withUnsafeBufferPointer { id in
                         try onEvent(SSEEventBytes(name: name, data: data, id: id, retry: retry))
@@ -152,9 +185,19 @@ public struct SSEDecoder: Sendable {
         }
     }
 
+    /// The bytes of `range` in the read being decoded, when there is one.
+    @inline(__always)
+    private func borrowed(_ range: Range<Int>?, in read: UnsafePointer<UInt8>?) -> UnsafeBufferPointer<UInt8>? {
+        guard let range, let read else { return nil }
+        return UnsafeBufferPointer(start: read + range.lowerBound, count: range.count)
+    }
+
     private mutating func resetEvent() {
-        eventName.removeAll(keepingCapacity: true)
-        data.removeAll(keepingCapacity: true)
+        // Emptied only when not empty: `removeAll(keepingCapacity:)` is not free, and this runs for every event.
+        if !eventName.isEmpty { eventName.removeAll(keepingCapacity: true) }
+        if !data.isEmpty { data.removeAll(keepingCapacity: true) }
+        borrowedName = nil
+        borrowedData = nil
         dataLineCount = 0
         retry = nil
     }
