@@ -39,5 +39,12 @@ static inline CURLcode turns_curl_getinfo_off(CURL *handle, CURLINFO info, curl_
 static inline CURLMcode turns_curl_multi_setopt_long(CURLM *handle, CURLMoption option, long value) {
     return curl_multi_setopt(handle, option, value);
 }
+/* The pause bitmasks are macros built from other macros, which Swift does not import. */
+static inline CURLcode turns_curl_pause_receiving(CURL *handle) {
+    return curl_easy_pause(handle, CURLPAUSE_RECV);
+}
+static inline CURLcode turns_curl_continue(CURL *handle) {
+    return curl_easy_pause(handle, CURLPAUSE_CONT);
+}
 
 #endif

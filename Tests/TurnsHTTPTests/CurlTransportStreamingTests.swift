@@ -165,4 +165,37 @@ final class CurlTransportStreamingTests: XCTestCase {
         XCTAssertNil(result.error)
         XCTAssertEqual(result.body, Array("direct".utf8))
     }
+
+    func testAReaderThatFallsBehindPausesTheTransferWithoutTimingOutAndThenGetsEveryByte() async throws {
+        // 24 MB as fast as the socket takes it, each megabyte a different byte, so loss or reordering shows.
+        let megabytes = 24
+        let steps: [LoopbackServer.Step] = [.head(status: 200, headers: [HTTPHeader("Content-Length", "\(megabytes << 20)")])]
+            + (0..<megabytes).map { .send([UInt8](repeating: UInt8(0x41 + $0), count: 1 << 20)) }
+        let server = try LoopbackServer([LoopbackServer.Response(steps)])
+        defer { server.stop() }
+        let recorder = LineRecorder()
+        let transport = CurlTransport(log: recorder.record)
+        // An idle limit shorter than the reader's pause: a transfer paused for its reader is not idle.
+        let request = HTTPRequest(method: "GET", url: server.baseURL + "/large", timeouts: HTTPTimeouts(idle: 0.5))
+
+        var received: [UInt8] = []
+        var stalled = false
+        for try await part in transport.execute(request) {
+            guard case .body(let bytes) = part else { continue }
+            received += bytes
+            if !stalled {
+                stalled = true
+                try await Task.sleep(for: .seconds(1.5))
+            }
+        }
+
+        XCTAssertEqual(received.count, megabytes << 20)
+        let expected = (0..<megabytes).flatMap { [UInt8](repeating: UInt8(0x41 + $0), count: 1 << 20) }
+        XCTAssertTrue(received == expected, "the body arrived damaged")
+        let pause = recorder.lines.first { $0.hasPrefix("paused after ") }
+        let pausedAt = pause.flatMap { Int($0.dropFirst("paused after ".count).prefix { $0.isNumber }) }
+        XCTAssertNotNil(pausedAt, "the transfer never paused: \(recorder.lines)")
+        // What waits unread stays near the channel's limit, far from the whole body.
+        XCTAssertLessThan(pausedAt ?? .max, 12 << 20)
+    }
 }

@@ -28,6 +28,25 @@ struct JSONScanner {
         WireDecodingError(description: "invalid JSON at byte \(index): \(reason)")
     }
 
+    /// The first position from `start` whose 8-byte word may hold a quote, a backslash, a control character or a
+    /// non-ASCII byte, skipping plain words 8 bytes per step (the "has zero byte" bit trick); string scans go on
+    /// byte by byte from there. Most keys and tokens are a word or two of plain ASCII.
+    @inline(__always) private func skipPlainWords(from start: Int) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var position = start
+        while position + 8 <= count {
+            let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+                | ((word &- ones &* 0x20) & ~word) | word
+            if special & highs != 0 { break }
+            position += 8
+        }
+        return position
+    }
+
     @inline(__always) private mutating func skipSpace() {
         while index < count {
             let byte = base[index]
@@ -76,7 +95,25 @@ struct JSONScanner {
     private mutating func readKey() throws(WireDecodingError) -> CompletionKey {
         guard !atEnd, current == UInt8(ascii: "\"") else { throw failure("expected a string key") }
         let start = index + 1
-        var end = start
+        // The keys of a streamed event are nearly always the same few: matched with their closing quote in one
+        // comparison each, before the general scan.
+        if start < count {
+            var known: (CompletionKey, Int)?
+            switch base[start] {
+            case UInt8(ascii: "c") where isKey("completion", at: start): known = (.completion, 10)
+            case UInt8(ascii: "t") where isKey("type", at: start): known = (.other, 4)
+            case UInt8(ascii: "i") where isKey("id", at: start): known = (.id, 2)
+            case UInt8(ascii: "m") where isKey("model", at: start): known = (.model, 5)
+            case UInt8(ascii: "s") where isKey("stop_reason", at: start): known = (.stopReason, 11)
+            case UInt8(ascii: "s") where isKey("stop", at: start): known = (.stop, 4)
+            default: break
+            }
+            if let (key, length) = known {
+                index = start + length + 1
+                return key
+            }
+        }
+        var end = skipPlainWords(from: start)
         while end < count {
             let byte = base[end]
             if byte == UInt8(ascii: "\"") {
@@ -89,6 +126,13 @@ struct JSONScanner {
         var decoded: [UInt8] = []
         try readStringSlowly(appendingTo: &decoded)
         return decoded.withUnsafeBufferPointer { CompletionKey($0) }
+    }
+
+    /// True when the bytes at `start` are `word` followed by the closing quote.
+    @inline(__always) private func isKey(_ word: StaticString, at start: Int) -> Bool {
+        let length = word.utf8CodeUnitCount
+        return start + length < count && base[start + length] == UInt8(ascii: "\"")
+            && memcmp(base + start, word.utf8Start, length) == 0
     }
 
     /// Reads a string, or `null` as nil; anything else is an error.
@@ -117,7 +161,7 @@ struct JSONScanner {
         switch current {
         case UInt8(ascii: "\""):
             let start = index + 1
-            var end = start
+            var end = skipPlainWords(from: start)
             var ascii = true
             while end < count {
                 let byte = base[end]
@@ -202,7 +246,7 @@ struct JSONScanner {
 
     /// Skips a string literal, checking its escapes, without decoding it.
     private mutating func skipString() throws(WireDecodingError) {
-        index += 1
+        index = skipPlainWords(from: index + 1)
         while !atEnd {
             let byte = current
             if byte == UInt8(ascii: "\"") { index += 1; return }

@@ -1,10 +1,10 @@
 import CCurl
 
-/// One request in flight: its libcurl easy handle, the stream it feeds, and its idle clock.
+/// One request in flight: its libcurl easy handle, the channel it feeds, and its idle clock.
 ///
 /// Thread confinement (why `@unchecked Sendable` is sound): the caller creates it and hands it to the worker
 /// through the worker's locked inbox; from then on only the worker thread touches it, and libcurl's callbacks run
-/// on that thread too. The continuation is the only thing other threads reach, and it is itself thread-safe.
+/// on that thread too. The channel is the only thing other threads reach, and it is itself thread-safe.
 final class CurlTransfer: @unchecked Sendable {
     /// The worker's key for this transfer (the stream's `onTermination` cancels by id).
     let id: Int
@@ -15,7 +15,7 @@ final class CurlTransfer: @unchecked Sendable {
     /// When `execute` was called.
     let startedAt = ContinuousClock.now
 
-    private let continuation: AsyncThrowingStream<HTTPResponsePart, Error>.Continuation
+    private let channel: ResponseChannel
     /// The libcurl easy handle (`CURL *`), nil before `prepare` and after `release`.
     private(set) var easy: UnsafeMutableRawPointer?
     private var headerList: UnsafeMutablePointer<curl_slist>?
@@ -27,14 +27,19 @@ final class CurlTransfer: @unchecked Sendable {
     /// True once the request went out (connection and TLS established); the idle clock runs from then on.
     private(set) var connected = false
     private var lastActivity = ContinuousClock.now
+    /// Receiving is paused because the consumer is behind (see `ResponseChannel`); the idle clock stops meanwhile.
+    private(set) var paused = false
     private(set) var bodyBytes = 0
+    /// Body bytes received since the last `flushBody()`: libcurl hands a read over in 16 KB calls, and waking the
+    /// consumer once per read instead of once per call saves most of the thread switches of a fast stream.
+    private var pendingBody: [UInt8] = []
 
     init(id: Int, request: HTTPRequest, log: CurlTransport.Log?,
-         continuation: AsyncThrowingStream<HTTPResponsePart, Error>.Continuation) {
+         channel: ResponseChannel) {
         self.id = id
         self.request = request
         self.log = log
-        self.continuation = continuation
+        self.channel = channel
         errorBuffer[0] = 0
     }
 
@@ -62,6 +67,8 @@ final class CurlTransfer: @unchecked Sendable {
         try set(turns_curl_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"), "the protocols")
         try set(turns_curl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0), "redirects")
         try set(turns_curl_setopt_long(easy, CURLOPT_NOSIGNAL, 1), "no signals")
+        // A larger receive buffer lets one read take what a fast server has sent (libcurl's default is 16 KB).
+        try set(turns_curl_setopt_long(easy, CURLOPT_BUFFERSIZE, Self.receiveBufferBytes), "the receive buffer")
         // Verification is never optional (VERIFYHOST 2 is libcurl's documented "check the name" value).
         try set(turns_curl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1), "TLS peer verification")
         try set(turns_curl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2), "TLS host verification")
@@ -119,6 +126,11 @@ final class CurlTransfer: @unchecked Sendable {
         }
     }
 
+    /// libcurl's receive buffer per transfer.
+    static let receiveBufferBytes = 256 * 1024
+    /// Pending body bytes are handed over once they reach this, even in the middle of a read.
+    static let flushThresholdBytes = 1 << 20
+
     private static func milliseconds(_ seconds: Double) -> Int {
         max(1, Int((seconds * 1000).rounded(.up)))
     }
@@ -131,7 +143,7 @@ final class CurlTransfer: @unchecked Sendable {
         if let head = parser.feed(line) {
             headDelivered = true
             log?("← \(head.status) after \(elapsedMilliseconds) ms")
-            if case .terminated = continuation.yield(.head(head)) {
+            if !channel.push(.head(head)) {
                 consumerGone = true
                 return 0
             }
@@ -147,20 +159,62 @@ final class CurlTransfer: @unchecked Sendable {
             var status = 0
             if let easy { _ = turns_curl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status) }
             headDelivered = true
-            continuation.yield(.head(HTTPResponseHead(status: status, headers: parser.headers)))
+            channel.push(.head(HTTPResponseHead(status: status, headers: parser.headers)))
         }
+        if consumerGone { return 0 }
+        // libcurl keeps bytes refused this way and hands them over again once the transfer is resumed.
+        if paused { return Int(CURL_WRITEFUNC_PAUSE) }
         bodyBytes += bytes.count
-        if case .terminated = continuation.yield(.body(Array(bytes))) {
-            consumerGone = true
-            return 0
+        pendingBody.append(contentsOf: bytes)
+        if pendingBody.count >= Self.flushThresholdBytes {
+            if !flushBody() { return 0 }
+            // One read can be many megabytes: the consumer's lag is checked within it, not only after it.
+            if channel.pauseIfBehind() {
+                paused = true
+                log?("paused after \(bodyBytes) body bytes: the reader is behind")
+            }
         }
         return bytes.count
+    }
+
+    /// Hands the body bytes received so far to the consumer. The worker calls it after each round of libcurl
+    /// work, so bytes wait at most for the rest of the read they arrived in.
+    ///
+    /// - Returns: false when the consumer has gone (the transfer should end).
+    @discardableResult
+    func flushBody() -> Bool {
+        guard !pendingBody.isEmpty else { return !consumerGone }
+        var bytes: [UInt8] = []
+        swap(&bytes, &pendingBody)
+        pendingBody.reserveCapacity(min(bytes.count, Self.flushThresholdBytes))
+        if !channel.push(.body(bytes)) {
+            consumerGone = true
+        }
+        return !consumerGone
+    }
+
+    /// Pauses receiving when the consumer has too much unread (worker thread, outside libcurl's callbacks).
+    func pauseIfConsumerIsBehind() {
+        guard !paused, let easy, channel.pauseIfBehind() else { return }
+        if turns_curl_pause_receiving(easy) == CURLE_OK {
+            paused = true
+            log?("paused after \(bodyBytes) body bytes: the reader is behind")
+        }
+    }
+
+    /// Goes on receiving after a pause; libcurl may hand over buffered bytes during this call.
+    func resume() {
+        guard paused, let easy else { return }
+        paused = false
+        lastActivity = .now
+        _ = turns_curl_continue(easy)
     }
 
     // MARK: - Idle clock (worker thread)
 
     /// When the idle limit runs out, or nil while still connecting (the connect timeout covers that phase).
     func idleDeadline() -> ContinuousClock.Instant? {
+        if paused { return nil }
         if !connected, let easy {
             var pretransfer: curl_off_t = 0
             _ = turns_curl_getinfo_off(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer)
@@ -200,12 +254,14 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// Ends the stream. Called only after `release`, so no libcurl callback can run afterwards.
     func finish(throwing error: TransportError?) {
+        // Bytes that arrived before the end (or the failure) are delivered first.
+        flushBody()
         if let error {
             log?("✗ \(error) after \(elapsedMilliseconds) ms (\(bodyBytes) body bytes)")
-            continuation.finish(throwing: error)
+            channel.finish(throwing: error)
         } else {
             log?("✓ done after \(elapsedMilliseconds) ms (\(bodyBytes) body bytes)")
-            continuation.finish()
+            channel.finish(throwing: nil)
         }
     }
 

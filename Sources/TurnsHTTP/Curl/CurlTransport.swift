@@ -14,8 +14,8 @@ import Foundation
 ///   a stream still held in a variable stays alive) or its task is cancelled, the stream's termination
 ///   wakes the worker, which tears the transfer down at once. A cancelled task's loop ends either quietly or
 ///   with `TransportError.cancelled` (whichever finishes the stream first), so callers check `Task.isCancelled`.
-/// - Backpressure: none yet. The stream buffers without bound, which is fine for completion streams
-///   (kilobytes); a slow consumer of a large download would hold it all in memory.
+/// - Backpressure: bytes are handed over once per network read (not per 16 KB libcurl call), and when the
+///   consumer has more than a few megabytes unread the transfer pauses until it catches up (`ResponseChannel`).
 public struct CurlTransport: HTTPTransport {
     /// A sink for diagnostic lines: method, URL without credentials or query, header names, status, sizes,
     /// timings, errors. Never header values or bodies.
@@ -45,12 +45,13 @@ public struct CurlTransport: HTTPTransport {
     /// Starts `request` on the worker thread and returns its response as `.head` then `.body` pieces.
     public func execute(_ request: HTTPRequest) -> AsyncThrowingStream<HTTPResponsePart, Error> {
         let worker = CurlWorker.shared
-        let (stream, continuation) = AsyncThrowingStream.makeStream(
-            of: HTTPResponsePart.self, throwing: Error.self, bufferingPolicy: .unbounded)
         let id = worker.makeID()
-        // Also runs when the worker itself finishes the stream; cancelling an ended transfer is a no-op.
-        continuation.onTermination = { _ in worker.cancel(id: id) }
-        worker.start(CurlTransfer(id: id, request: request, log: log, continuation: continuation))
-        return stream
+        // Cancelling or resuming an ended transfer is a no-op, so these may run late.
+        let channel = ResponseChannel(requestResume: { worker.resume(id: id) },
+                                      requestCancel: { worker.cancel(id: id) })
+        worker.start(CurlTransfer(id: id, request: request, log: log, channel: channel))
+        // The closure holds the only lease: when the consumer drops the stream, the lease goes and cancels.
+        let lease = ResponseChannelLease(channel)
+        return AsyncThrowingStream(unfolding: { try await lease.channel.next() })
     }
 }

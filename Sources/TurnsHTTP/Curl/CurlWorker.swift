@@ -18,6 +18,7 @@ final class CurlWorker: @unchecked Sendable {
         var nextID = 0
         var starts: [CurlTransfer] = []
         var cancels: [Int] = []
+        var resumes: [Int] = []
     }
 
     private let multi: UnsafeMutableRawPointer
@@ -49,6 +50,12 @@ final class CurlWorker: @unchecked Sendable {
         curl_multi_wakeup(multi)
     }
 
+    /// Goes on receiving for the paused transfer with `id` (its consumer has caught up).
+    func resume(id: Int) {
+        lock.withLock { inbox.resumes.append(id) }
+        curl_multi_wakeup(multi)
+    }
+
     /// Cancels the transfer with `id` if it is still running; ends its stream with `TransportError.cancelled`.
     func cancel(id: Int) {
         lock.withLock { inbox.cancels.append(id) }
@@ -59,9 +66,9 @@ final class CurlWorker: @unchecked Sendable {
 
     private func run() {
         while true {
-            let (starts, cancels) = lock.withLock {
-                defer { inbox.starts = []; inbox.cancels = [] }
-                return (inbox.starts, inbox.cancels)
+            let (starts, cancels, resumes) = lock.withLock {
+                defer { inbox.starts = []; inbox.cancels = []; inbox.resumes = [] }
+                return (inbox.starts, inbox.cancels, inbox.resumes)
             }
             // Starts first: a cancel taken in the same batch may be for a transfer queued in it.
             for transfer in starts { begin(transfer) }
@@ -70,9 +77,18 @@ final class CurlWorker: @unchecked Sendable {
                 transfer.log?("cancelled after \(transfer.elapsedMilliseconds) ms")
                 end(transfer, error: .cancelled)
             }
+            for id in resumes { active[id]?.resume() }
 
             var running: Int32 = 0
             curl_multi_perform(multi, &running)
+            for transfer in active.values {
+                if transfer.flushBody() {
+                    transfer.pauseIfConsumerIsBehind()
+                } else {
+                    // The consumer has gone; libcurl would learn it only from the next callback.
+                    end(transfer, error: .cancelled)
+                }
+            }
             collectFinished()
             let timeout = enforceIdleLimits()
             curl_multi_poll(multi, nil, 0, timeout, nil)
