@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN = $(shell $(SWIFT) build --show-bin-path)
 PYENV := .build/pyenv
 
-.PHONY: run test build release deps test-deps python-peers sdk-compat bench soak serve-load fuzz clean
+.PHONY: run test build release deps test-deps python-peers sdk-compat bench soak serve-load fuzz sanitize clean
 
 ## Install the C libraries the build links against, when missing.
 deps:
@@ -57,3 +57,7 @@ clean:
 ## libFuzzer on the parsers and decoders (FUZZ_SECONDS=N per target; see scripts/fuzz).
 fuzz:
 	scripts/fuzz
+
+## The Swift tests under AddressSanitizer and ThreadSanitizer (.build-asan, .build-tsan; slow, not part of `make test`).
+sanitize: test-deps
+	scripts/sanitize

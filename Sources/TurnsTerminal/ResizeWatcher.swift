@@ -5,11 +5,10 @@ import TurnsUI
 /// Turns SIGWINCH into a wake-up of the UI thread.
 ///
 /// A signal can be delivered to any thread; ncurses' own handler only sets a flag, so a UI thread asleep in `poll`
-/// would not notice a resize until the next key. This handler (async-signal-safe: it sets a flag and writes one
-/// byte) wakes the poll through the wake pipe, and the UI thread then asks the terminal for its size.
+/// would not notice a resize until the next key. This handler (async-signal-safe: it only writes one byte) wakes the
+/// poll through the wake pipe, and the UI thread then asks the terminal for its size.
 enum ResizeWatcher {
     private nonisolated(unsafe) static var wakeDescriptor: Int32 = -1
-    private nonisolated(unsafe) static var pending: Int32 = 0
     private nonisolated(unsafe) static var lastSize: (rows: UInt16, columns: UInt16) = (0, 0)
 
     /// Installs the handler (replacing ncurses' own), waking `wake` on every resize.
@@ -19,9 +18,11 @@ enum ResizeWatcher {
         if ioctl(1, UInt(TIOCGWINSZ), &size) == 0 { lastSize = (size.ws_row, size.ws_col) }
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in
-            ResizeWatcher.pending = 1
+            // The interrupted code may be about to read errno; a full pipe makes write() set it to EAGAIN.
+            let savedErrno = errno
             var byte: UInt8 = 1
             _ = write(ResizeWatcher.wakeDescriptor, &byte, 1)
+            errno = savedErrno
         }
         sigemptyset(&action.sa_mask)
         action.sa_flags = SA_RESTART
@@ -37,7 +38,6 @@ enum ResizeWatcher {
     /// The size is also compared on every call (one ioctl), so a resize is noticed at the next wake-up even if its
     /// signal was missed.
     static func takeResize() -> InputEvent? {
-        pending = 0
         var size = winsize()
         guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 else { return nil }
         guard size.ws_row != lastSize.rows || size.ws_col != lastSize.columns else { return nil }

@@ -25,6 +25,10 @@ final class LibraryParityTests: XCTestCase {
 
     override func tearDown() {
         server?.stop()
+        // XCTest keeps every test case instance until the whole run ends: let the stopped server (its pipes and
+        // output) and the client go now rather than holding one of each per test.
+        server = nil
+        client = nil
         try? FileManager.default.removeItem(atPath: home)
     }
 

@@ -32,6 +32,8 @@ public struct ProcessRunner {
 
     /// An environment for child processes: this one without API keys or AWS secrets, plus `overrides`,
     /// with the XDG folders pointed at `home` so nothing the user has on disk changes the result.
+    /// Everything else passes through, ASAN_OPTIONS, LSAN_OPTIONS and TSAN_OPTIONS included: under `scripts/sanitize`
+    /// a sanitized `turns` reports where the test process does and uses the same suppressions.
     public static func isolatedEnvironment(home: String, _ overrides: [String: String] = [:]) -> [String: String] {
         var env = ProcessInfo.processInfo.environment
         for key in env.keys where key.hasPrefix("ANTHROPIC_") || key.hasPrefix("AWS_") || key.hasPrefix("XDG_") {
