@@ -1,3 +1,4 @@
+import Foundation
 import TurnsCore
 
 /// Decodes the event stream of `invoke-with-response-stream` into completion pieces (PROTOCOL.md C.6).
@@ -8,6 +9,10 @@ import TurnsCore
 /// bytes that are not a valid event stream (a CRC failure, …) become `.malformedResponse`.
 public struct BedrockStreamDecoder: Sendable {
     private var decoder = EventStreamDecoder()
+    /// Where the chunks of the current read are merged.
+    private var pieces = CompletionPieces()
+    /// Reused for each chunk's decoded base64 (its count is its capacity; only a prefix is used at a time).
+    private var chunkBytes: [UInt8] = []
     /// An error was reported: the rest of the stream is ignored.
     private var failed = false
     /// The last `stop_reason` seen; its presence marks a complete answer.
@@ -20,32 +25,70 @@ public struct BedrockStreamDecoder: Sendable {
     public mutating func feed(_ bytes: [UInt8]) -> CompletionStreamBatch {
         guard !failed else { return CompletionStreamBatch() }
         decoder.append(bytes)
-        var merged: Completion?
-        var count = 0
         var failure: APIError?
         while failure == nil {
-            let message: EventStreamMessage
+            let raw: EventStreamDecoder.RawMessage
             do throws(EventStreamError) {
-                guard let next = try decoder.next() else { break }
-                message = next
+                guard let next = try decoder.nextRawMessage() else { break }
+                raw = next
             } catch {
                 failure = APIError(kind: .malformedResponse, status: 200,
                                    message: "the event stream could not be read: \(error.description)")
                 break
             }
-            switch Self.interpret(message) {
-            case .piece(let piece):
-                if merged == nil { merged = piece } else { merged!.append(piece) }
-                count += 1
-            case .failure(let error):
-                failure = error
-            case .skip:
-                break
+            // The common message, an `event` of type `chunk`, is read in place; anything else as values.
+            guard isString(raw.messageType, "event") else {
+                do throws(EventStreamError) {
+                    if case .failure(let error) = Self.interpret(try decoder.message(raw)) { failure = error }
+                } catch {
+                    failure = APIError(kind: .malformedResponse, status: 200,
+                                       message: "the event stream could not be read: \(error.description)")
+                }
+                continue
+            }
+            guard isString(raw.eventType, "chunk") else { continue }
+            do throws(WireDecodingError) {
+                try addChunk(raw.payload)
+            } catch {
+                failure = APIError(kind: .malformedResponse, status: 200,
+                                   message: "a chunk event could not be read: \(error.description)")
             }
         }
+        let count = pieces.count
+        let merged = pieces.take()
         if let reason = merged?.stopReason { stopReason = reason }
         if failure != nil { failed = true }
         return CompletionStreamBatch(piece: merged, error: failure, pieceCount: count)
+    }
+
+    /// True when the header value at `range` is exactly `expected`.
+    private func isString(_ range: Range<Int>?, _ expected: StaticString) -> Bool {
+        guard let range else { return false }
+        return decoder.withBytes(range) { $0.equals(expected) }
+    }
+
+    /// Adds the completion a `chunk` payload carries to the read's pieces.
+    private mutating func addChunk(_ payload: Range<Int>) throws(WireDecodingError) {
+        let found = decoder.withBytes(payload) { BedrockChunk.compactBase64(in: $0.bindMemory(to: UInt8.self)) }
+        if let found {
+            // Where the base64 text lies in the decoder's buffer (`found` is within the payload).
+            let text = payload.lowerBound + found.lowerBound..<payload.lowerBound + found.upperBound
+            let needed = decoder.withBytes(text) { Base64.decodedCount(of: $0.bindMemory(to: UInt8.self)) } ?? 0
+            if chunkBytes.count < needed { chunkBytes = [UInt8](repeating: 0, count: max(needed, 2 * chunkBytes.count)) }
+            var written: Int?
+            decoder.withBytes(text) { base64 in
+                chunkBytes.withUnsafeMutableBufferPointer { written = Base64.decode(base64.bindMemory(to: UInt8.self), into: $0) }
+            }
+            if let written {
+                try chunkBytes.withUnsafeBufferPointer { buffer throws(WireDecodingError) in
+                    try pieces.add(UnsafeBufferPointer(rebasing: buffer[0..<written]))
+                }
+                return
+            }
+        }
+        // Any other form, or base64 with JSON escapes: the general reader decides.
+        let bytes = try BedrockChunk.modelBytes(decoder.withBytes(payload) { Array($0) })
+        try bytes.withUnsafeBufferPointer { buffer throws(WireDecodingError) in try pieces.add(buffer) }
     }
 
     /// Ends the stream: the error to report when it stopped inside a message or before the piece with the
@@ -108,7 +151,10 @@ public enum BedrockChunk {
 
     /// The decoded `bytes` of a chunk payload; other keys (e.g. a `p` padding key) are skipped.
     static func modelBytes(_ payload: [UInt8]) throws(WireDecodingError) -> [UInt8] {
-        if let decoded = compactModelBytes(payload) { return decoded }
+        let compact: [UInt8]?? = payload.withUnsafeBufferPointer { buffer in
+            compactBase64(in: buffer).map { Base64.decode(UnsafeBufferPointer(rebasing: buffer[$0])) }
+        }
+        if case .some(.some(let decoded)) = compact { return decoded }
         let result: Result<[UInt8], WireDecodingError> = payload.withUnsafeBufferPointer { buffer in
             do throws(JSONParseError) {
                 var reader = JSONReader(bytes: buffer)
@@ -143,19 +189,16 @@ public enum BedrockChunk {
 
     private static let compactPrefix = Array("{\"bytes\":\"".utf8)
 
-    /// The fast path for the form Bedrock sends, `{"bytes":"…"}` with nothing else: base64 decoded in
-    /// place, without building a JSON value. Nil for any other form (then the general path decides).
-    private static func compactModelBytes(_ payload: [UInt8]) -> [UInt8]? {
+    /// Where the base64 text lies in the form Bedrock sends, `{"bytes":"…"}` with nothing else, so it can be
+    /// decoded in place without building a JSON value; nil for any other form (then the general reader decides;
+    /// base64 with JSON escapes in it fails to decode and goes that way too).
+    static func compactBase64(in payload: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
         let prefix = compactPrefix.count
         guard payload.count >= prefix + 2, payload[payload.count - 1] == UInt8(ascii: "}"),
               payload[payload.count - 2] == UInt8(ascii: "\""),
-              payload.starts(with: compactPrefix) else { return nil }
-        return payload.withUnsafeBufferPointer { buffer in
-            let text = UnsafeBufferPointer(rebasing: buffer[prefix..<buffer.count - 2])
-            // Base64 never needs escapes or quotes; anything else is left to the JSON reader.
-            guard !text.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") }) else { return nil }
-            return Base64.decode(text)
-        }
+              compactPrefix.withUnsafeBufferPointer({ memcmp(payload.baseAddress!, $0.baseAddress!, prefix) == 0 })
+        else { return nil }
+        return prefix..<payload.count - 2
     }
 
     /// The payload of a `chunk` event carrying `modelJSON`: `{"bytes":"<base64>"}`.

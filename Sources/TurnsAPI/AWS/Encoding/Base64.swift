@@ -31,37 +31,65 @@ public enum Base64 {
 
     /// The bytes base64 `text` stands for, or nil when it is not base64 (padding may be left out; no white space).
     public static func decode(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard let count = decodedCount(of: text) else { return nil }
+        var valid = false
+        let out = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            valid = decode(text, into: buffer) != nil
+            initialized = valid ? count : 0
+        }
+        return valid ? out : nil
+    }
+
+    /// How many bytes base64 `text` decodes to, or nil when its length or padding cannot be base64.
+    public static func decodedCount(of text: UnsafeBufferPointer<UInt8>) -> Int? {
         var end = text.count
         var padding = 0
         while end > 0, text[end - 1] == UInt8(ascii: "="), padding < 2 { end -= 1; padding += 1 }
         // With padding the length must be whole quads; without it, a lone trailing character is impossible.
         if padding > 0, text.count % 4 != 0 { return nil }
         if end % 4 == 1 { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(end / 4 * 3 + 2)
-        var group: UInt32 = 0
-        var filled = 0
-        for index in 0..<end {
-            let value = values[Int(text[index])]
-            if value == 0xFF { return nil }
-            group = group << 6 | UInt32(value)
-            filled += 1
-            if filled == 4 {
-                out.append(UInt8(truncatingIfNeeded: group >> 16))
-                out.append(UInt8(truncatingIfNeeded: group >> 8))
-                out.append(UInt8(truncatingIfNeeded: group))
-                group = 0
-                filled = 0
+        return end / 4 * 3 + (end % 4 == 0 ? 0 : end % 4 - 1)
+    }
+
+    /// Decodes base64 `text` into the start of `output` (at least `decodedCount(of:)` bytes); returns the count
+    /// written, or nil when the text is not base64. A streamed chunk is decoded into a buffer its reader reuses,
+    /// so a token costs no allocation here.
+    public static func decode(_ text: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        guard let produced = decodedCount(of: text), output.count >= produced else { return nil }
+        guard produced > 0, let input = text.baseAddress, let output = output.baseAddress else { return 0 }
+        var end = text.count
+        while end > 0, input[end - 1] == UInt8(ascii: "=") { end -= 1 }
+        let quads = end / 4
+        let valid = values.withUnsafeBufferPointer { table in
+            var bad: UInt8 = 0
+            // Four characters to three bytes; an invalid character maps to 0xFF, whose high bit is checked once.
+            for quad in 0..<quads {
+                let a = table[Int(input[quad * 4])], b = table[Int(input[quad * 4 + 1])]
+                let c = table[Int(input[quad * 4 + 2])], d = table[Int(input[quad * 4 + 3])]
+                bad |= a | b | c | d
+                let group = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                output[quad * 3] = UInt8(truncatingIfNeeded: group >> 16)
+                output[quad * 3 + 1] = UInt8(truncatingIfNeeded: group >> 8)
+                output[quad * 3 + 2] = UInt8(truncatingIfNeeded: group)
             }
+            let tail = end % 4
+            if tail > 0 {
+                var group: UInt32 = 0
+                for index in quads * 4..<end {
+                    let value = table[Int(input[index])]
+                    bad |= value
+                    group = group << 6 | UInt32(value & 0x3F)
+                }
+                if tail == 2 {
+                    output[quads * 3] = UInt8(truncatingIfNeeded: group >> 4)
+                } else {
+                    output[quads * 3] = UInt8(truncatingIfNeeded: group >> 10)
+                    output[quads * 3 + 1] = UInt8(truncatingIfNeeded: group >> 2)
+                }
+            }
+            return bad & 0x80 == 0
         }
-        switch filled {
-        case 2: out.append(UInt8(truncatingIfNeeded: group >> 4))
-        case 3:
-            out.append(UInt8(truncatingIfNeeded: group >> 10))
-            out.append(UInt8(truncatingIfNeeded: group >> 2))
-        default: break
-        }
-        return out
+        return valid ? produced : nil
     }
 
     /// The bytes base64 `text` stands for, or nil when it is not base64.

@@ -80,6 +80,53 @@ public struct EventStreamDecoder: Sendable {
     // MARK: - Decoding
 
     private mutating func decodeNext() throws(EventStreamError) -> EventStreamMessage? {
+        guard let raw = try nextRawLocked() else { return nil }
+        return try message(raw)
+    }
+
+    /// Where one checked message lies in the decoder's buffer; valid until the decoder is next changed.
+    struct RawMessage {
+        /// The header block's bytes.
+        var headers: Range<Int>
+        /// The payload's bytes.
+        var payload: Range<Int>
+        /// The value of a `:message-type` string header, when there is one.
+        var messageType: Range<Int>?
+        /// The value of an `:event-type` string header, when there is one.
+        var eventType: Range<Int>?
+    }
+
+    /// The next complete message, its checksums and header block checked, as places in the buffer instead of
+    /// values: the hot path of a Bedrock stream, where a token's message then costs no String and no array.
+    /// Read it with `withBytes(_:_:)` before changing the decoder again.
+    mutating func nextRawMessage() throws(EventStreamError) -> RawMessage? {
+        if let failure { throw failure }
+        do throws(EventStreamError) {
+            return try nextRawLocked()
+        } catch {
+            failure = error
+            buffer = []
+            start = 0
+            throw error
+        }
+    }
+
+    /// Calls `body` with the bytes of `range` (of a `RawMessage` just returned).
+    func withBytes<Result>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
+    }
+
+    /// The message a `RawMessage` just returned holds, as values.
+    func message(_ raw: RawMessage) throws(EventStreamError) -> EventStreamMessage {
+        let headers = try buffer.withUnsafeBytes { bytes in
+            Result { () throws(EventStreamError) in try Self.decodeHeaders(UnsafeRawBufferPointer(rebasing: bytes[raw.headers])) }
+        }.get()
+        return EventStreamMessage(headers: headers, payload: Array(buffer[raw.payload]))
+    }
+
+    private mutating func nextRawLocked() throws(EventStreamError) -> RawMessage? {
+        // The previous message's bytes were needed until now; dropping consumed bytes waits for this call.
+        compactIfWorthwhile()
         let available = buffer.count - start
         if pending == nil {
             guard available >= Self.preludeLength else { return nil }
@@ -92,16 +139,19 @@ public struct EventStreamDecoder: Sendable {
         }
         guard let prelude = pending, available >= prelude.total else { return nil }
         let start = self.start
-        let message = try buffer.withUnsafeBytes { raw in
+        let found = try buffer.withUnsafeBytes { raw in
             Result { () throws(EventStreamError) in
-                try Self.decodeMessage(UnsafeRawBufferPointer(rebasing: raw[start..<start + prelude.total]),
-                                       headersLength: prelude.headers, preludeCRC: prelude.preludeCRC)
+                try Self.checkMessage(UnsafeRawBufferPointer(rebasing: raw[start..<start + prelude.total]),
+                                      headersLength: prelude.headers, preludeCRC: prelude.preludeCRC)
             }
         }.get()
         pending = nil
         self.start += prelude.total
-        compactIfWorthwhile()
-        return message
+        let headersStart = start + Self.preludeLength
+        let headersEnd = headersStart + prelude.headers
+        return RawMessage(headers: headersStart..<headersEnd, payload: headersEnd..<start + prelude.total - 4,
+                          messageType: found.messageType.map { ($0.lowerBound + headersStart)..<($0.upperBound + headersStart) },
+                          eventType: found.eventType.map { ($0.lowerBound + headersStart)..<($0.upperBound + headersStart) })
     }
 
     /// Drops consumed bytes when they are most of the buffer, so a long stream does not grow it forever.
@@ -132,93 +182,151 @@ public struct EventStreamDecoder: Sendable {
         return (total, headers, expected)
     }
 
-    /// Checks the message CRC and decodes the headers and payload of one whole message.
-    static func decodeMessage(_ bytes: UnsafeRawBufferPointer, headersLength: Int,
-                              preludeCRC: UInt32) throws(EventStreamError) -> EventStreamMessage {
+    /// Checks one whole message's CRC and its header block; returns where the `:message-type` and `:event-type`
+    /// string values lie in the header block.
+    static func checkMessage(_ bytes: UnsafeRawBufferPointer, headersLength: Int, preludeCRC: UInt32)
+        throws(EventStreamError) -> (messageType: Range<Int>?, eventType: Range<Int>?) {
         let total = bytes.count
         let expected = readUInt32(bytes, at: total - 4)
         // Continuing from the prelude CRC over bytes 8..<T-4 equals the CRC of bytes 0..<T-4 (botocore's way).
         let computed = CRC32.checksum(UnsafeRawBufferPointer(rebasing: bytes[8..<total - 4]), seed: preludeCRC)
         guard expected == computed else { throw .messageChecksumMismatch(expected: expected, computed: computed) }
-        let headersEnd = preludeLength + headersLength
-        let headers = try decodeHeaders(UnsafeRawBufferPointer(rebasing: bytes[preludeLength..<headersEnd]))
-        let payload = [UInt8](UnsafeRawBufferPointer(rebasing: bytes[headersEnd..<total - 4]))
-        return EventStreamMessage(headers: headers, payload: payload)
+        let block = UnsafeRawBufferPointer(rebasing: bytes[preludeLength..<preludeLength + headersLength])
+        var messageType: Range<Int>?, eventType: Range<Int>?
+        try walkHeaders(block) { nameRange, type, value throws(EventStreamError) in
+            guard type == 7 else { return }
+            let name = UnsafeRawBufferPointer(rebasing: block[nameRange])
+            if name.equals(":message-type") { messageType = value } else if name.equals(":event-type") { eventType = value }
+        }
+        return (messageType, eventType)
     }
 
     /// Decodes a header block: `name_len:u8 name type:u8 value`, repeated to its end.
-    /// The bytes as a string when they are valid UTF-8. Header names and values are almost always ASCII, which
-    /// needs no validation (validating was the largest cost of decoding a message's headers).
-    static func utf8String(_ bytes: UnsafeRawBufferPointer) -> String? {
-        var ascii = true
-        for byte in bytes where byte >= 0x80 { ascii = false; break }
-        if ascii { return String(decoding: bytes, as: UTF8.self) }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
     static func decodeHeaders(_ block: UnsafeRawBufferPointer) throws(EventStreamError) -> [EventStreamHeader] {
         var headers: [EventStreamHeader] = []
         headers.reserveCapacity(4)
-        var names: Set<String>?
+        try walkHeaders(block) { nameRange, type, valueRange throws(EventStreamError) in
+            // The walk has checked both for UTF-8.
+            let name = String(decoding: UnsafeRawBufferPointer(rebasing: block[nameRange]), as: UTF8.self)
+            headers.append(EventStreamHeader(name, value(type: type, UnsafeRawBufferPointer(rebasing: block[valueRange]))))
+        }
+        return headers
+    }
+
+    /// Walks a header block (`name_len:u8 name type:u8 value`, repeated to its end), checking its structure, that
+    /// names and string values are UTF-8 and that no name repeats; `visit` gets each header's name and value as
+    /// places in the block. Nothing is allocated for a block of up to 16 headers.
+    static func walkHeaders(_ block: UnsafeRawBufferPointer,
+                            _ visit: (_ name: Range<Int>, _ type: UInt8, _ value: Range<Int>) throws(EventStreamError) -> Void)
+        throws(EventStreamError) {
+        // Earlier names, compared byte by byte: a linear scan is cheapest for the handful real messages carry; a
+        // set bounds the cost of a hostile block of thousands of tiny headers.
+        let smallLimit = 16
+        var earlier: (Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>,
+                      Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>)
+            = (0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0)
+        var count = 0
+        var manyNames: Set<[UInt8]>?
         var offset = 0
         let end = block.count
         while offset < end {
             let nameLength = Int(block[offset])
             offset += 1
             guard offset + nameLength < end else { throw .malformedHeader("a header name runs past the header block") }
-            guard let name = utf8String(UnsafeRawBufferPointer(rebasing: block[offset..<offset + nameLength])) else {
-                throw .malformedHeader("a header name is not UTF-8")
-            }
+            let nameRange = offset..<offset + nameLength
+            let name = UnsafeRawBufferPointer(rebasing: block[nameRange])
+            guard isUTF8(name) else { throw .malformedHeader("a header name is not UTF-8") }
             offset += nameLength
             let type = block[offset]
             offset += 1
-            let value = try decodeValue(type: type, name: name, block, &offset)
-            // A linear scan is cheapest for the handful of headers real messages carry; a set bounds the
-            // cost of a hostile block of thousands of tiny headers.
-            if headers.count < 16 {
-                if headers.contains(where: { $0.name == name }) { throw .duplicateHeader(name) }
-            } else {
-                if names == nil { names = Set(headers.map(\.name)) }
-                if !names!.insert(name).inserted { throw .duplicateHeader(name) }
+            let valueRange = try valueExtent(type: type, name: name, block, &offset)
+            if type == 7, !isUTF8(UnsafeRawBufferPointer(rebasing: block[valueRange])) {
+                throw .malformedHeader("the string value of \"\(String(decoding: name, as: UTF8.self))\" is not UTF-8")
             }
-            headers.append(EventStreamHeader(name, value))
+            let repeated: Bool = withUnsafeBytes(of: &earlier) { raw in
+                let ranges = raw.bindMemory(to: Range<Int>.self)
+                for index in 0..<min(count, smallLimit) {
+                    let other = UnsafeRawBufferPointer(rebasing: block[ranges[index]])
+                    if other.count == name.count && (name.isEmpty || memcmp(other.baseAddress!, name.baseAddress!, name.count) == 0) {
+                        return true
+                    }
+                }
+                return false
+            }
+            if repeated { throw .duplicateHeader(String(decoding: name, as: UTF8.self)) }
+            if count < smallLimit {
+                withUnsafeMutableBytes(of: &earlier) { $0.bindMemory(to: Range<Int>.self)[count] = nameRange }
+            } else {
+                if manyNames == nil {
+                    manyNames = Set((0..<smallLimit).map { index in
+                        withUnsafeBytes(of: &earlier) { Array(UnsafeRawBufferPointer(rebasing: block[$0.bindMemory(to: Range<Int>.self)[index]])) }
+                    })
+                }
+                if !manyNames!.insert(Array(name)).inserted { throw .duplicateHeader(String(decoding: name, as: UTF8.self)) }
+            }
+            count += 1
+            try visit(nameRange, type, valueRange)
         }
-        return headers
     }
 
-    private static func decodeValue(type: UInt8, name: String, _ block: UnsafeRawBufferPointer,
-                                    _ offset: inout Int) throws(EventStreamError) -> EventStreamHeaderValue {
-        func take(_ count: Int) throws(EventStreamError) -> Int {
-            guard offset + count <= block.count else {
-                throw .malformedHeader("the value of \"\(name)\" runs past the header block")
-            }
-            defer { offset += count }
-            return offset
+    /// True when the bytes are UTF-8; header names and values are almost always ASCII, checked word by word.
+    static func isUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        var high: UInt64 = 0
+        while index + 8 <= bytes.count {
+            high |= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
         }
+        while index < bytes.count {
+            high |= UInt64(bytes[index])
+            index += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0 || UTF8Validation.isValid(bytes.bindMemory(to: UInt8.self))
+    }
+
+    /// Where the value of a header of `type` lies, moving `offset` past it.
+    private static func valueExtent(type: UInt8, name: UnsafeRawBufferPointer, _ block: UnsafeRawBufferPointer,
+                                    _ offset: inout Int) throws(EventStreamError) -> Range<Int> {
+        let size: Int
+        switch type {
+        case 0, 1: size = 0
+        case 2: size = 1
+        case 3: size = 2
+        case 4: size = 4
+        case 5, 8: size = 8
+        case 9: size = 16
+        case 6, 7:
+            guard offset + 2 <= block.count else { throw valueOverrun(name) }
+            size = Int(readUInt(block, at: offset, size: 2))
+            offset += 2
+        default:
+            throw .invalidHeaderType(type)
+        }
+        guard offset + size <= block.count else { throw valueOverrun(name) }
+        defer { offset += size }
+        return offset..<offset + size
+    }
+
+    private static func valueOverrun(_ name: UnsafeRawBufferPointer) -> EventStreamError {
+        .malformedHeader("the value of \"\(String(decoding: name, as: UTF8.self))\" runs past the header block")
+    }
+
+    /// The value of a header of `type` whose bytes (checked by `walkHeaders`) are `bytes`.
+    private static func value(type: UInt8, _ bytes: UnsafeRawBufferPointer) -> EventStreamHeaderValue {
         switch type {
         case 0: return .bool(true)
         case 1: return .bool(false)
-        case 2: return .byte(Int8(bitPattern: block[try take(1)]))
-        case 3: return .short(Int16(bitPattern: UInt16(readUInt(block, at: try take(2), size: 2))))
-        case 4: return .integer(Int32(bitPattern: readUInt32(block, at: try take(4))))
-        case 5: return .long(Int64(bitPattern: readUInt(block, at: try take(8), size: 8)))
-        case 6, 7:
-            let length = Int(readUInt(block, at: try take(2), size: 2))
-            let at = try take(length)
-            let bytes = UnsafeRawBufferPointer(rebasing: block[at..<at + length])
-            if type == 6 { return .byteArray([UInt8](bytes)) }
-            guard let text = utf8String(bytes) else {
-                throw .malformedHeader("the string value of \"\(name)\" is not UTF-8")
-            }
-            return .string(text)
-        case 8: return .timestamp(Int64(bitPattern: readUInt(block, at: try take(8), size: 8)))
-        case 9:
-            let at = try take(16)
-            var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-            withUnsafeMutableBytes(of: &uuid) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: block[at..<at + 16])) }
-            return .uuid(UUID(uuid: uuid))
+        case 2: return .byte(Int8(bitPattern: bytes[0]))
+        case 3: return .short(Int16(bitPattern: UInt16(readUInt(bytes, at: 0, size: 2))))
+        case 4: return .integer(Int32(bitPattern: readUInt32(bytes, at: 0)))
+        case 5: return .long(Int64(bitPattern: readUInt(bytes, at: 0, size: 8)))
+        case 6: return .byteArray([UInt8](bytes))
+        case 7: return .string(String(decoding: bytes, as: UTF8.self))
+        case 8: return .timestamp(Int64(bitPattern: readUInt(bytes, at: 0, size: 8)))
         default:
-            throw .invalidHeaderType(type)
+            var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            withUnsafeMutableBytes(of: &uuid) { $0.copyMemory(from: bytes) }
+            return .uuid(UUID(uuid: uuid))
         }
     }
 
@@ -230,5 +338,13 @@ public struct EventStreamDecoder: Sendable {
         var value: UInt64 = 0
         for index in offset..<offset + size { value = value << 8 | UInt64(bytes[index]) }
         return value
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// True when the bytes are exactly `word`'s.
+    @inline(__always)
+    func equals(_ word: StaticString) -> Bool {
+        count == word.utf8CodeUnitCount && (count == 0 || memcmp(baseAddress!, word.utf8Start, count) == 0)
     }
 }
