@@ -73,7 +73,8 @@ public struct BedrockStreamDecoder: Sendable {
         if let found {
             // Where the base64 text lies in the decoder's buffer (`found` is within the payload).
             let text = payload.lowerBound + found.lowerBound..<payload.lowerBound + found.upperBound
-            let needed = decoder.withBytes(text) { Base64.decodedCount(of: $0.bindMemory(to: UInt8.self)) } ?? 0
+            // Room for any base64 of this length; `decode` checks the text itself.
+            let needed = text.count / 4 * 3 + 2
             if chunkBytes.count < needed { chunkBytes = [UInt8](repeating: 0, count: max(needed, 2 * chunkBytes.count)) }
             var written: Int?
             decoder.withBytes(text) { base64 in
@@ -187,16 +188,16 @@ public enum BedrockChunk {
         return try result.get()
     }
 
-    private static let compactPrefix = Array("{\"bytes\":\"".utf8)
+    private static let compactPrefix: StaticString = "{\"bytes\":\""
 
     /// Where the base64 text lies in the form Bedrock sends, `{"bytes":"…"}` with nothing else, so it can be
     /// decoded in place without building a JSON value; nil for any other form (then the general reader decides;
     /// base64 with JSON escapes in it fails to decode and goes that way too).
     static func compactBase64(in payload: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
-        let prefix = compactPrefix.count
+        let prefix = compactPrefix.utf8CodeUnitCount
         guard payload.count >= prefix + 2, payload[payload.count - 1] == UInt8(ascii: "}"),
               payload[payload.count - 2] == UInt8(ascii: "\""),
-              compactPrefix.withUnsafeBufferPointer({ memcmp(payload.baseAddress!, $0.baseAddress!, prefix) == 0 })
+              memcmp(payload.baseAddress!, compactPrefix.utf8Start, prefix) == 0
         else { return nil }
         return prefix..<payload.count - 2
     }

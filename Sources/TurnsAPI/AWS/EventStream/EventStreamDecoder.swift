@@ -229,18 +229,20 @@ public struct EventStreamDecoder: Sendable {
         var manyNames: Set<[UInt8]>?
         var offset = 0
         let end = block.count
+        // When no byte of the block is 0x80 or above, every name and string value is ASCII: one pass checks them all.
+        let allASCII = isASCII(block)
         while offset < end {
             let nameLength = Int(block[offset])
             offset += 1
             guard offset + nameLength < end else { throw .malformedHeader("a header name runs past the header block") }
             let nameRange = offset..<offset + nameLength
             let name = UnsafeRawBufferPointer(rebasing: block[nameRange])
-            guard isUTF8(name) else { throw .malformedHeader("a header name is not UTF-8") }
+            guard allASCII || isUTF8(name) else { throw .malformedHeader("a header name is not UTF-8") }
             offset += nameLength
             let type = block[offset]
             offset += 1
             let valueRange = try valueExtent(type: type, name: name, block, &offset)
-            if type == 7, !isUTF8(UnsafeRawBufferPointer(rebasing: block[valueRange])) {
+            if type == 7, !allASCII, !isUTF8(UnsafeRawBufferPointer(rebasing: block[valueRange])) {
                 throw .malformedHeader("the string value of \"\(String(decoding: name, as: UTF8.self))\" is not UTF-8")
             }
             let repeated: Bool = withUnsafeBytes(of: &earlier) { raw in
@@ -271,6 +273,12 @@ public struct EventStreamDecoder: Sendable {
 
     /// True when the bytes are UTF-8; header names and values are almost always ASCII, checked word by word.
     static func isUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        isASCII(bytes) || UTF8Validation.isValid(bytes.bindMemory(to: UInt8.self))
+    }
+
+    /// True when no byte is 0x80 or above, checked eight bytes at a time.
+    @inline(__always)
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var index = 0
         var high: UInt64 = 0
         while index + 8 <= bytes.count {
@@ -281,7 +289,7 @@ public struct EventStreamDecoder: Sendable {
             high |= UInt64(bytes[index])
             index += 1
         }
-        return high & 0x8080_8080_8080_8080 == 0 || UTF8Validation.isValid(bytes.bindMemory(to: UInt8.self))
+        return high & 0x8080_8080_8080_8080 == 0
     }
 
     /// Where the value of a header of `type` lies, moving `offset` past it.
