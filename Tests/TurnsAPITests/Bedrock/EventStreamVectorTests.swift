@@ -233,6 +233,32 @@ final class EventStreamVectorTests: XCTestCase {
         }
     }
 
+    func testManyHeadersOfEveryLengthAreKeptInOrderAndALateRepeatIsRefused() throws {
+        // Past the first sixteen headers names are checked another way; both must agree.
+        let names = (0..<24).map { "h\(String(repeating: "x", count: $0))" }
+        let headers = names.enumerated().map { index, name in
+            EventStreamHeader(name, index % 3 == 0 ? .string("v\(index)") : index % 3 == 1 ? .integer(Int32(index)) : .bool(true))
+        }
+        let encoded = try EventStreamEncoder.encode(EventStreamMessage(headers: headers, payload: Array("p".utf8)))
+        XCTAssertEqual(try EventStreamTesting.decode([encoded]).first?.headers, headers)
+        for repeated in [1, 15, 20] {
+            var block: [UInt8] = []
+            for header in headers + [EventStreamHeader(names[repeated], .bool(false))] {
+                let name = Array(header.name.utf8)
+                block += [UInt8(name.count)] + name
+                switch header.value {
+                case .string(let text): block += [7, 0, UInt8(text.utf8.count)] + Array(text.utf8)
+                case .integer(let value): block += [4] + withUnsafeBytes(of: value.bigEndian) { Array($0) }
+                default: block += [0]
+                }
+            }
+            let bytes = EventStreamTesting.frame(total: UInt32(16 + block.count), headersLength: UInt32(block.count), body: block)
+            XCTAssertThrowsError(try EventStreamTesting.decode([bytes])) { error in
+                XCTAssertEqual(error as? EventStreamError, .duplicateHeader(names[repeated]))
+            }
+        }
+    }
+
     func testAHeaderValueRunningPastTheBlockIsRefused() {
         let headers: [UInt8] = [1, UInt8(ascii: "a"), 7, 0, 9, UInt8(ascii: "x")]
         let bytes = EventStreamTesting.frame(total: UInt32(16 + headers.count), headersLength: UInt32(headers.count), body: headers)

@@ -219,12 +219,10 @@ public struct EventStreamDecoder: Sendable {
     static func walkHeaders(_ block: UnsafeRawBufferPointer,
                             _ visit: (_ name: Range<Int>, _ type: UInt8, _ value: Range<Int>) throws(EventStreamError) -> Void)
         throws(EventStreamError) {
-        // Earlier names, compared byte by byte: a linear scan is cheapest for the handful real messages carry; a
-        // set bounds the cost of a hostile block of thousands of tiny headers.
-        let smallLimit = 16
-        var earlier: (Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>,
-                      Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>, Range<Int>)
-            = (0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0, 0..<0)
+        // Repeated names: the first headers are compared with the ones before them by walking the (already checked)
+        // block again, which costs nothing to set up for the handful real messages carry; past that, a set bounds
+        // the cost of a hostile block of thousands of tiny headers.
+        let walkLimit = 16
         var count = 0
         var manyNames: Set<[UInt8]>?
         var offset = 0
@@ -232,6 +230,7 @@ public struct EventStreamDecoder: Sendable {
         // When no byte of the block is 0x80 or above, every name and string value is ASCII: one pass checks them all.
         let allASCII = isASCII(block)
         while offset < end {
+            let headerStart = offset
             let nameLength = Int(block[offset])
             offset += 1
             guard offset + nameLength < end else { throw .malformedHeader("a header name runs past the header block") }
@@ -245,29 +244,45 @@ public struct EventStreamDecoder: Sendable {
             if type == 7, !allASCII, !isUTF8(UnsafeRawBufferPointer(rebasing: block[valueRange])) {
                 throw .malformedHeader("the string value of \"\(String(decoding: name, as: UTF8.self))\" is not UTF-8")
             }
-            let repeated: Bool = withUnsafeBytes(of: &earlier) { raw in
-                let ranges = raw.bindMemory(to: Range<Int>.self)
-                for index in 0..<min(count, smallLimit) {
-                    let other = UnsafeRawBufferPointer(rebasing: block[ranges[index]])
-                    if other.count == name.count && (name.isEmpty || memcmp(other.baseAddress!, name.baseAddress!, name.count) == 0) {
-                        return true
+            if count < walkLimit {
+                var other = 0
+                while other < headerStart {
+                    let otherLength = Int(block[other])
+                    if otherLength == nameLength
+                        && (nameLength == 0 || memcmp(block.baseAddress! + other + 1, name.baseAddress!, nameLength) == 0) {
+                        throw .duplicateHeader(String(decoding: name, as: UTF8.self))
                     }
+                    other = nextHeader(afterCheckedHeaderAt: other, in: block)
                 }
-                return false
-            }
-            if repeated { throw .duplicateHeader(String(decoding: name, as: UTF8.self)) }
-            if count < smallLimit {
-                withUnsafeMutableBytes(of: &earlier) { $0.bindMemory(to: Range<Int>.self)[count] = nameRange }
             } else {
                 if manyNames == nil {
-                    manyNames = Set((0..<smallLimit).map { index in
-                        withUnsafeBytes(of: &earlier) { Array(UnsafeRawBufferPointer(rebasing: block[$0.bindMemory(to: Range<Int>.self)[index]])) }
-                    })
+                    var names = Set<[UInt8]>()
+                    var other = 0
+                    while other < headerStart {
+                        names.insert(Array(UnsafeRawBufferPointer(rebasing: block[other + 1..<other + 1 + Int(block[other])])))
+                        other = nextHeader(afterCheckedHeaderAt: other, in: block)
+                    }
+                    manyNames = names
                 }
                 if !manyNames!.insert(Array(name)).inserted { throw .duplicateHeader(String(decoding: name, as: UTF8.self)) }
             }
             count += 1
             try visit(nameRange, type, valueRange)
+        }
+    }
+
+    /// Where the header after the one at `offset` starts, for a header `walkHeaders` has already checked.
+    @inline(__always)
+    private static func nextHeader(afterCheckedHeaderAt offset: Int, in block: UnsafeRawBufferPointer) -> Int {
+        let typeAt = offset + 1 + Int(block[offset])
+        switch block[typeAt] {
+        case 0, 1: return typeAt + 1
+        case 2: return typeAt + 2
+        case 3: return typeAt + 3
+        case 4: return typeAt + 5
+        case 5, 8: return typeAt + 9
+        case 9: return typeAt + 17
+        default: return typeAt + 3 + Int(readUInt(block, at: typeAt + 1, size: 2))
         }
     }
 
