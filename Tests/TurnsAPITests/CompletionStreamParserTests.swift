@@ -1,5 +1,6 @@
 import TurnsAPI
 import TurnsCore
+import TurnsTestSupport
 import XCTest
 
 final class CompletionStreamParserTests: XCTestCase {
@@ -111,6 +112,72 @@ final class CompletionStreamParserTests: XCTestCase {
         XCTAssertEqual(parser.feed(Array(event("other").utf8)).piece?.model, "other")
         XCTAssertEqual(parser.feed(Array("event: completion\ndata: {\"completion\":\"y\"}\n\n".utf8)).piece,
                        Completion(completion: "y"))
+    }
+
+    func testReadsOfRepeatedAndVaryingEventsDecodeAsAReferenceParserReadsEachEvent() throws {
+        // Most events of a stream repeat the previous one's bytes but for the text, which the parser reads on its
+        // own: this checks that shortcut against a full parse of every event, over streams that repeat, vary a
+        // field, reorder keys, add keys, escape the text, and break.
+        var rng = SeededGenerator(seed: 31)
+        for _ in 0..<300 {
+            var parser = CompletionStreamParser()
+            var expected = Outcome()
+            var expectedFailure = false
+            var keys = ["type", "id", "completion", "stop_reason", "model", "stop"]
+            var model = "claude-2.1"
+            var stream = ""
+            for _ in 0..<Int.random(in: 1...12, using: &rng) {
+                switch Int.random(in: 0..<10, using: &rng) {
+                case 0: keys.shuffle(using: &rng)
+                case 1: model = ["claude-2.1", "claude-instant-1.2", #"m\u00e9"#].randomElement(using: &rng)!
+                case 2: keys.append("extra\(keys.count)")
+                default: break
+                }
+                let text = TrickyText.random(using: &rng, maxPieces: 4)
+                let reason: String? = Int.random(in: 0..<6, using: &rng) == 0 ? "max_tokens" : nil
+                let members = keys.map { key -> String in
+                    switch key {
+                    case "type": return #""type": "completion""#
+                    case "id": return #""id":"compl_01ABCDEF""#
+                    case "completion": return #""completion":"# + JSONValue.string(text).jsonText
+                    case "stop_reason": return #""stop_reason":"# + (reason.map { #""\#($0)""# } ?? "null")
+                    case "model": return #""model": ""# + model + #"""#
+                    case "stop": return #""stop":null"#
+                    default: return "\"\(key)\":[1,{\"a\":\"\\\"\"}]"
+                    }
+                }
+                var data = "{" + members.joined(separator: ", ") + "}"
+                let broken = Int.random(in: 0..<25, using: &rng) == 0
+                if broken { data = String(data.dropLast()) }
+                stream += "event: completion\ndata: \(data)\n\n"
+                guard !expectedFailure else { continue }
+                if broken { expectedFailure = true; continue }
+                let reference = try JSONValue.parse(data)
+                expected.text += reference["completion"]?.stringValue ?? ""
+                expected.pieces += 1
+                expected.stopReason = reference["stop_reason"]?.stringValue ?? expected.stopReason
+                expected.model = reference["model"]?.stringValue ?? expected.model
+            }
+            // In reads of random sizes, so events are split and merged every which way.
+            var outcome = Outcome()
+            let bytes = Array(stream.utf8)
+            var offset = 0
+            while offset < bytes.count {
+                let end = min(bytes.count, offset + Int.random(in: 1...400, using: &rng))
+                let batch = parser.feed(Array(bytes[offset..<end]))
+                outcome.text += batch.piece?.completion ?? ""
+                outcome.pieces += batch.pieceCount
+                outcome.stopReason = batch.piece?.stopReason ?? outcome.stopReason
+                outcome.model = batch.piece?.model ?? outcome.model
+                if batch.error != nil { outcome.error = batch.error }
+                offset = end
+            }
+            XCTAssertEqual(outcome.text, expected.text)
+            XCTAssertEqual(outcome.pieces, expected.pieces)
+            XCTAssertEqual(outcome.stopReason, expected.stopReason)
+            XCTAssertEqual(outcome.model, expected.model)
+            XCTAssertEqual(outcome.error?.kind, expectedFailure ? .malformedResponse : nil)
+        }
     }
 
     func testAReadThatCompletesNoEventGivesNoPiece() {

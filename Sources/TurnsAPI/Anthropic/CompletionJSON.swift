@@ -54,12 +54,17 @@ struct CompletionPieces {
     /// The model and id last seen, kept across takes so a repeated value is not made into a String again.
     private var recentModel = RecurringString()
     private var recentID = RecurringString()
+    /// The last object read in full, but for its text: the next one usually differs from it only there.
+    private var shape: CompletionShape?
 
     /// Adds one completion object. When it cannot be read, nothing of it is kept and the error says why.
     mutating func add(_ json: UnsafeBufferPointer<UInt8>) throws(WireDecodingError) {
+        if let shape, addIfShaped(json, like: shape) { return }
         let textStart = text.count
         var scanner = JSONScanner(bytes: json)
         var reason: String?, stopValue: String?, modelValue: String?, idValue: String?
+        var textSpan: Range<Int>?
+        var textKeys = 0
         do throws(WireDecodingError) {
             try scanner.enterObject()
             while let key = try scanner.nextKey() {
@@ -67,7 +72,9 @@ struct CompletionPieces {
                 case .completion:
                     // A repeated key replaces the earlier value, as in any JSON object read into a dictionary.
                     if text.count > textStart { text.removeSubrange(textStart...) }
-                    try scanner.readOptionalString(appendingTo: &text)
+                    let valueStart = scanner.position
+                    if try scanner.readOptionalString(appendingTo: &text) { textSpan = valueStart..<scanner.position }
+                    textKeys += 1
                 case .stopReason: reason = try scanner.readOptionalString()
                 case .stop: stopValue = try scanner.readOptionalString()
                 case .model: modelValue = try scanner.readOptionalString { $0.map { recentModel.string(for: $0) } }
@@ -80,11 +87,48 @@ struct CompletionPieces {
             if text.count > textStart { text.removeSubrange(textStart...) }
             throw error
         }
+        if textKeys == 1, let textSpan {
+            shape = CompletionShape(prefix: Array(json[..<(textSpan.lowerBound + 1)]), suffix: Array(json[textSpan.upperBound...]),
+                                    stopReason: reason, stop: stopValue, model: modelValue, id: idValue)
+        }
         count += 1
         if let reason { stopReason = reason }
         if let stopValue { stop = stopValue }
         if let modelValue { model = modelValue }
         if let idValue { id = idValue }
+    }
+
+    /// Adds `json` when it is `shape`'s bytes around a different text, reading only that text; false (and nothing
+    /// added) otherwise. Sound because the bytes outside the string are those of an object already read in full,
+    /// and the string is read by the same strict reader.
+    private mutating func addIfShaped(_ json: UnsafeBufferPointer<UInt8>, like shape: CompletionShape) -> Bool {
+        let prefixCount = shape.prefix.count, suffixCount = shape.suffix.count
+        guard json.count >= prefixCount + 1 + suffixCount,
+              shape.prefix.withUnsafeBufferPointer({ memcmp(json.baseAddress!, $0.baseAddress!, prefixCount) == 0 })
+        else { return false }
+        let textStart = text.count
+        // The prefix ends with the text's opening quote.
+        var scanner = JSONScanner(bytes: json, at: prefixCount - 1)
+        let matched: Bool
+        do throws(WireDecodingError) {
+            matched = try scanner.readOptionalString(appendingTo: &text)
+                && json.count - scanner.position == suffixCount
+                && (suffixCount == 0 || shape.suffix.withUnsafeBufferPointer {
+                    memcmp(json.baseAddress! + scanner.position, $0.baseAddress!, suffixCount) == 0
+                })
+        } catch {
+            matched = false
+        }
+        guard matched else {
+            if text.count > textStart { text.removeSubrange(textStart...) }
+            return false
+        }
+        count += 1
+        if let value = shape.stopReason { stopReason = value }
+        if let value = shape.stop { stop = value }
+        if let value = shape.model { model = value }
+        if let value = shape.id { id = value }
+        return true
     }
 
     /// The objects added since the last call merged into one (texts concatenated, the last non-null other
@@ -100,6 +144,28 @@ struct CompletionPieces {
         model = nil
         id = nil
         return piece
+    }
+}
+
+/// A completion object read in full, as the bytes before and after its text and the other values it held.
+/// A class, so checking each event against it costs one reference count, not one per field.
+final class CompletionShape: Sendable {
+    /// The bytes up to and including the text's opening quote.
+    let prefix: [UInt8]
+    /// The bytes after the text's closing quote.
+    let suffix: [UInt8]
+    let stopReason: String?
+    let stop: String?
+    let model: String?
+    let id: String?
+
+    init(prefix: [UInt8], suffix: [UInt8], stopReason: String?, stop: String?, model: String?, id: String?) {
+        self.prefix = prefix
+        self.suffix = suffix
+        self.stopReason = stopReason
+        self.stop = stop
+        self.model = model
+        self.id = id
     }
 }
 

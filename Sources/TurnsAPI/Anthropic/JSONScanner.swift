@@ -15,11 +15,15 @@ struct JSONScanner {
     /// The object's closing brace was read.
     private var objectEnded = false
 
-    init(bytes: UnsafeBufferPointer<UInt8>) {
+    init(bytes: UnsafeBufferPointer<UInt8>, at position: Int = 0) {
         // An empty buffer may have no address; any valid pointer does, since nothing is read at `count` 0.
         base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
         count = bytes.count
+        index = position
     }
+
+    /// The offset of the next byte to read.
+    var position: Int { index }
 
     @inline(__always) private var atEnd: Bool { index >= count }
     @inline(__always) private var current: UInt8 { base[index] }

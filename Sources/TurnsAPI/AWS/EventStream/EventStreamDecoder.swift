@@ -28,6 +28,10 @@ public struct EventStreamDecoder: Sendable {
     /// The checked prelude of the message being received, once its 12 bytes are in.
     private var pending: (total: Int, headers: Int, preludeCRC: UInt32)?
     private var failure: EventStreamError?
+    /// The last header block checked, and where its `:message-type` and `:event-type` values lie: the messages of a
+    /// stream mostly repeat the same block, which then needs no second walk.
+    private var lastHeaderBlock: [UInt8] = []
+    private var lastHeaderTypes: (messageType: Range<Int>?, eventType: Range<Int>?) = (nil, nil)
 
     /// Creates a decoder at the start of a stream.
     public init() {}
@@ -139,12 +143,23 @@ public struct EventStreamDecoder: Sendable {
         }
         guard let prelude = pending, available >= prelude.total else { return nil }
         let start = self.start
-        let found = try buffer.withUnsafeBytes { raw in
+        let message = start..<start + prelude.total
+        let block = start + Self.preludeLength..<start + Self.preludeLength + prelude.headers
+        try buffer.withUnsafeBytes { raw in
             Result { () throws(EventStreamError) in
-                try Self.checkMessage(UnsafeRawBufferPointer(rebasing: raw[start..<start + prelude.total]),
-                                      headersLength: prelude.headers, preludeCRC: prelude.preludeCRC)
+                try Self.checkMessageCRC(UnsafeRawBufferPointer(rebasing: raw[message]), preludeCRC: prelude.preludeCRC)
             }
         }.get()
+        let sameBlock = lastHeaderBlock.count == block.count && buffer.withUnsafeBytes { raw in
+            lastHeaderBlock.withUnsafeBytes { memcmp(raw.baseAddress! + block.lowerBound, $0.baseAddress!, block.count) == 0 }
+        }
+        if !sameBlock {
+            lastHeaderTypes = try buffer.withUnsafeBytes { raw in
+                Result { () throws(EventStreamError) in try Self.checkHeaders(UnsafeRawBufferPointer(rebasing: raw[block])) }
+            }.get()
+            lastHeaderBlock = Array(buffer[block])
+        }
+        let found = lastHeaderTypes
         pending = nil
         self.start += prelude.total
         let headersStart = start + Self.preludeLength
@@ -182,16 +197,18 @@ public struct EventStreamDecoder: Sendable {
         return (total, headers, expected)
     }
 
-    /// Checks one whole message's CRC and its header block; returns where the `:message-type` and `:event-type`
-    /// string values lie in the header block.
-    static func checkMessage(_ bytes: UnsafeRawBufferPointer, headersLength: Int, preludeCRC: UInt32)
-        throws(EventStreamError) -> (messageType: Range<Int>?, eventType: Range<Int>?) {
+    /// Checks one whole message's CRC.
+    static func checkMessageCRC(_ bytes: UnsafeRawBufferPointer, preludeCRC: UInt32) throws(EventStreamError) {
         let total = bytes.count
         let expected = readUInt32(bytes, at: total - 4)
         // Continuing from the prelude CRC over bytes 8..<T-4 equals the CRC of bytes 0..<T-4 (botocore's way).
         let computed = CRC32.checksum(UnsafeRawBufferPointer(rebasing: bytes[8..<total - 4]), seed: preludeCRC)
         guard expected == computed else { throw .messageChecksumMismatch(expected: expected, computed: computed) }
-        let block = UnsafeRawBufferPointer(rebasing: bytes[preludeLength..<preludeLength + headersLength])
+    }
+
+    /// Checks a header block; returns where the `:message-type` and `:event-type` string values lie in it.
+    static func checkHeaders(_ block: UnsafeRawBufferPointer)
+        throws(EventStreamError) -> (messageType: Range<Int>?, eventType: Range<Int>?) {
         var messageType: Range<Int>?, eventType: Range<Int>?
         try walkHeaders(block) { nameRange, type, value throws(EventStreamError) in
             guard type == 7 else { return }
