@@ -39,9 +39,12 @@ final class HostileTerminalTests: TmuxTestCase {
         XCTAssertEqual(transcript.turns.map(\.role), [.human, .assistant])
         // The whole answer is on screen at 100 columns after the storm (nothing lost or doubled).
         let answer = transcript.turns[1].text.filter { !$0.isWhitespace }
-        // The pane follows the end: its last rows are the answer's end (the label may have scrolled away).
-        let shown = session.screen().prefix(while: { !$0.hasPrefix(" local ·") }).joined().filter { !$0.isWhitespace }
-        XCTAssertTrue(shown.hasSuffix(String(answer.suffix(60))), session.screenText)
+        // The pane follows the end: its last rows are the answer's end (the label may have scrolled away). Waited
+        // for rather than read once: under a sanitizer the last resize can still be on its way when "done:" shows.
+        let end = String(answer.suffix(60))
+        XCTAssertTrue(session.waitUntil(timeout: 10) { screen in
+            screen.prefix(while: { !$0.hasPrefix(" local ·") }).joined().filter { !$0.isWhitespace }.hasSuffix(end)
+        }, session.screenText)
         quit(session)
     }
 

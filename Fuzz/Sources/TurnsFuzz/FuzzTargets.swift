@@ -14,9 +14,13 @@ func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let split = bytes.isEmpty ? 0 : Int(bytes[0]) % (bytes.count + 1)
     switch fuzzTarget {
     case "sse":
+        // Three reads: lines, events and the text of an event split across them (the decoder uses a read's bytes
+        // in place and carries only what is unfinished).
+        let second = split + (bytes.count > 1 ? Int(bytes[1]) % (bytes.count - split + 1) : 0)
         var parser = CompletionStreamParser()
         _ = parser.feed(Array(bytes[..<split]))
-        _ = parser.feed(Array(bytes[split...]))
+        _ = parser.feed(Array(bytes[split..<second]))
+        _ = parser.feed(Array(bytes[second...]))
         _ = parser.finish()
     case "eventstream":
         var decoder = EventStreamDecoder()
@@ -24,6 +28,11 @@ func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         while let _ = try? decoder.next() {}
         decoder.append(Array(bytes[split...]))
         while let _ = try? decoder.next() {}
+        // The Bedrock decoder reads the same messages in place, with base64 and completion JSON inside.
+        var bedrock = BedrockStreamDecoder()
+        _ = bedrock.feed(Array(bytes[..<split]))
+        _ = bedrock.feed(Array(bytes[split...]))
+        _ = bedrock.finish()
     case "prompt":
         let text = String(decoding: bytes, as: UTF8.self)
         let parsed = PromptFormat.parse(text)
