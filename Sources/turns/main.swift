@@ -3,5 +3,6 @@
 import ArgumentParser
 import Foundation
 
+MemoryTuning.apply()
 let status = await TurnsMain.run(arguments: Array(CommandLine.arguments.dropFirst()))
 exit(status)
