@@ -147,30 +147,28 @@ public enum TextWrapper {
         }
     }
 
-    /// Feeds the clusters of one line (without its newline) to `line`; bytes for ASCII, Characters otherwise.
+    /// Feeds the clusters of one line (without its newline) to `line`: an ASCII byte followed by another ASCII byte
+    /// (or the line's end) is a cluster of its own and goes as a byte; anything else as a Character, so a combining
+    /// mark after an ASCII letter stays with it. Streamed answers are mostly ASCII with a few other characters, and
+    /// walking a whole line by Character made absorbing them a tenth as fast.
     private static func wrapLine(text: String, bytes: UnsafeBufferPointer<UInt8>, from: Int, to end: Int,
                                  into line: inout LineWrapper, rows: inout [WrappedRow]) {
-        var isASCII = true
-        for i in from..<end where bytes[i] >= 0x80 { isASCII = false; break }
-        if isASCII {
-            for i in from..<end {
-                let byte = bytes[i]
-                line.feed(offset: i, next: i + 1, isSpace: byte == 0x20, isTab: byte == 0x09,
-                          width: DisplayWidth.asciiWidth(byte), rows: &rows)
-            }
-            return
-        }
         let utf8 = text.utf8
-        var index = utf8.index(utf8.startIndex, offsetBy: from)
-        let endIndex = utf8.index(utf8.startIndex, offsetBy: end)
         var offset = from
-        while index < endIndex {
+        while offset < end {
+            let byte = bytes[offset]
+            if byte < 0x80 && (offset + 1 == end || bytes[offset + 1] < 0x80) {
+                line.feed(offset: offset, next: offset + 1, isSpace: byte == 0x20, isTab: byte == 0x09,
+                          width: DisplayWidth.asciiWidth(byte), rows: &rows)
+                offset += 1
+                continue
+            }
+            let index = utf8.index(utf8.startIndex, offsetBy: offset)
             let cluster = text[index]
             let next = text.index(after: index)
             let nextOffset = min(end, offset + utf8.distance(from: index, to: next))
             line.feed(offset: offset, next: nextOffset, isSpace: cluster == " ", isTab: cluster == "\t",
                       width: DisplayWidth.of(cluster), rows: &rows)
-            index = next
             offset = nextOffset
         }
     }

@@ -94,6 +94,11 @@ final class TextWrapperTests: XCTestCase {
             let context = "text \(text.debugDescription) width \(width)"
             XCTAssertEqual(rows.first?.start, 0, context)
             XCTAssertEqual(rows.last?.end, text.utf8.count, context)
+            // No row cuts a grapheme cluster (an accent after an ASCII letter, a flag, a ZWJ sequence).
+            var boundaries: Set<Int> = [text.utf8.count]
+            var offset = 0
+            for character in text { boundaries.insert(offset); offset += character.utf8.count }
+            XCTAssertTrue(rows.allSatisfy { boundaries.contains($0.start) && boundaries.contains($0.end) }, context)
             var rebuilt = ""
             for (i, row) in rows.enumerated() {
                 let shown = DisplayWidth.of(slice(text, row.start, row.end))
