@@ -22,10 +22,6 @@ enum UIBenchmark {
                         " 😀", " and", " wraps", " them", " by", " display", " cells", ".\n\n"]
 
     static func run() {
-        let emptyCost = tokenCost(transcript: Transcript())
-        Measure.report("ui.token_us_empty", emptyCost.total * 1e6, "us/token (reduce \(format(emptyCost.reduce * 1e6)) + "
-            + "render+diff \(format(emptyCost.render * 1e6)); one frame per token, the worst case)", digits: 2)
-
         // An unpaced stream reaches the chat in bursts of network reads: each read's pieces merged into one piece of
         // ~450 bytes of text (16 KB of SSE). Applying such a burst blocks the run loop, so its rate matters for
         // keystroke latency (scripts/bench-ui): this is `reduce` alone, no frames.
@@ -71,7 +67,12 @@ enum UIBenchmark {
         _ = reduce(&state, .input(.key(KeyPress(.end, .ctrl))))
         precondition(state.layout.isFollowing, "Ctrl-End follows the end again")
 
-        let bigCost = tokenCost(state: &state)
+        // The two conversations stream in alternating rounds, so a machine that slows down or speeds up during the
+        // run weighs on both alike (measured one after the other, the ratio swung from 0.8 to 1.6 with load).
+        var empty = chatState(with: Transcript())
+        let (emptyCost, bigCost) = interleavedTokenCosts(&empty, &state)
+        Measure.report("ui.token_us_empty", emptyCost.total * 1e6, "us/token (reduce \(format(emptyCost.reduce * 1e6)) + "
+            + "render+diff \(format(emptyCost.render * 1e6)); one frame per token, the worst case)", digits: 2)
         Measure.report("ui.token_us_50k_turns", bigCost.total * 1e6, "us/token (reduce \(format(bigCost.reduce * 1e6)) + "
             + "render+diff \(format(bigCost.render * 1e6)))", digits: 2)
         Measure.report("ui.token_ratio_50k_vs_empty", bigCost.total / emptyCost.total, "(target: <= 1.2)", digits: 2)
@@ -101,20 +102,45 @@ enum UIBenchmark {
         var total: Double { reduce + render }
     }
 
-    static func tokenCost(transcript: Transcript) -> TokenCost {
-        var state = chatState(with: transcript)
-        return tokenCost(state: &state)
+    /// Sends a message from each state and streams the answers, one frame per token, in alternating rounds; the
+    /// median round's cost per token of each.
+    static func interleavedTokenCosts(_ first: inout AppState, _ second: inout AppState) -> (TokenCost, TokenCost) {
+        var a = TokenStream(state: first), b = TokenStream(state: second)
+        _ = a.round(warmupTokens)
+        _ = b.round(warmupTokens)
+        var costsA: [TokenCost] = [], costsB: [TokenCost] = []
+        for _ in 0..<rounds {
+            costsA.append(a.round(tokensPerRound))
+            costsB.append(b.round(tokensPerRound))
+        }
+        for stream in [a, b] {
+            precondition(stream.changed > 0, "streamed tokens must change the screen")
+            precondition(stream.state.request.isBusy && stream.state.layout.isFollowing, "the answer is still streaming, in view")
+        }
+        first = a.state
+        second = b.state
+        func median(_ costs: [TokenCost]) -> TokenCost { costs.sorted { $0.total < $1.total }[costs.count / 2] }
+        return (median(costsA), median(costsB))
     }
 
-    /// Sends a message from `state` and streams the answer, one frame per token; the median round's cost per token.
-    static func tokenCost(state: inout AppState) -> TokenCost {
-        let request = send(&state)
+    /// A conversation streaming an answer, one frame per token.
+    struct TokenStream {
+        var state: AppState
+        let request: Int
         var renderer = FrameRenderer()
-        _ = renderer.render(state)
         var time = 1.0
         var index = 0
         var changed = 0
-        func stream(_ count: Int, reduceNanos: inout UInt64, renderNanos: inout UInt64) {
+
+        init(state: AppState) {
+            self.state = state
+            request = send(&self.state)
+            _ = renderer.render(self.state)
+        }
+
+        /// Streams `count` tokens; their cost per token.
+        mutating func round(_ count: Int) -> TokenCost {
+            var reduceNanos: UInt64 = 0, renderNanos: UInt64 = 0
             for _ in 0..<count {
                 let start = DispatchTime.now().uptimeNanoseconds
                 time += 0.0001
@@ -126,19 +152,9 @@ enum UIBenchmark {
                 renderNanos &+= end - middle
                 index += 1
             }
+            return TokenCost(reduce: Double(reduceNanos) / 1e9 / Double(count),
+                             render: Double(renderNanos) / 1e9 / Double(count))
         }
-        var ignored: (UInt64, UInt64) = (0, 0)
-        stream(warmupTokens, reduceNanos: &ignored.0, renderNanos: &ignored.1)
-        var costs: [TokenCost] = []
-        for _ in 0..<rounds {
-            var reduceNanos: UInt64 = 0, renderNanos: UInt64 = 0
-            stream(tokensPerRound, reduceNanos: &reduceNanos, renderNanos: &renderNanos)
-            costs.append(TokenCost(reduce: Double(reduceNanos) / 1e9 / Double(tokensPerRound),
-                                   render: Double(renderNanos) / 1e9 / Double(tokensPerRound)))
-        }
-        precondition(changed > 0, "streamed tokens must change the screen")
-        precondition(state.request.isBusy && state.layout.isFollowing, "the answer is still streaming, in view")
-        return costs.sorted { $0.total < $1.total }[costs.count / 2]
     }
 
     /// The rate at which `reduce` absorbs answer text arriving in pieces the size of one network read's worth.
