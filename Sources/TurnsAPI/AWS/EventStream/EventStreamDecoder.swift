@@ -58,15 +58,9 @@ public struct EventStreamDecoder: Sendable {
     ///
     /// - Throws: `EventStreamError` when the bytes are not a valid message; the same error on every later call.
     public mutating func next() throws(EventStreamError) -> EventStreamMessage? {
-        if let failure { throw failure }
-        do throws(EventStreamError) {
-            return try decodeNext()
-        } catch {
-            failure = error
-            buffer = []
-            start = 0
-            throw error
-        }
+        // `nextRawMessage` checked the header block with the walk `message(_:)` builds from, so this cannot fail.
+        guard let raw = try nextRawMessage() else { return nil }
+        return try message(raw)
     }
 
     /// Ends the stream.
@@ -82,11 +76,6 @@ public struct EventStreamDecoder: Sendable {
     }
 
     // MARK: - Decoding
-
-    private mutating func decodeNext() throws(EventStreamError) -> EventStreamMessage? {
-        guard let raw = try nextRawLocked() else { return nil }
-        return try message(raw)
-    }
 
     /// Where one checked message lies in the decoder's buffer; valid until the decoder is next changed.
     struct RawMessage {
