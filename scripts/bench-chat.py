@@ -79,14 +79,20 @@ def process_status(pid, key):
 
 
 def wakeups(pid):
-    """Voluntary context switches of every thread: how often the process went to sleep and was woken."""
-    total = 0
+    """Voluntary context switches by thread: how often each went to sleep and was woken."""
+    counts = {}
     for task in os.listdir(f"/proc/{pid}/task"):
         try:
-            total += process_status(f"{pid}/task/{task}", "voluntary_ctxt_switches")
+            counts[task] = process_status(f"{pid}/task/{task}", "voluntary_ctxt_switches")
         except FileNotFoundError:
             pass
-    return total
+    return counts
+
+
+def wakeups_between(before, after):
+    """The wakeups between two samples of `wakeups`, thread by thread (a thread that ended in between is not
+    counted: summing totals instead gave negative counts when one did)."""
+    return sum(count - before.get(task, 0) for task, count in after.items())
 
 
 # MARK: - The chat in tmux
@@ -258,7 +264,7 @@ def idle(args):
             seconds = (end - start) / 1e9
             emit({"figure": "idle", "phase": phase, "seconds": seconds, "cpu_s": cpu_after - cpu_before,
                   "cpu_percent": 100 * (cpu_after - cpu_before) / seconds,
-                  "wakeups": switches_after - switches_before, "frames": frames_after - frames_before})
+                  "wakeups": wakeups_between(switches_before, switches_after), "frames": frames_after - frames_before})
         tmux.quit_chat()
     except BaseException:
         tmux.close()
