@@ -52,6 +52,14 @@ public struct SSEDecoder: Sendable {
         let hasCarriageReturn = memchr(base + start, Int32(UInt8.carriageReturn), count - start) != nil
         var index = start
         while index < count {
+            // The usual event, whole in this read with nothing of another pending, is dispatched in one step.
+            if !hasCarriageReturn && partialLine.isEmpty && isBetweenEvents,
+               let event = Self.wholePlainEvent(base, from: start, count: count) {
+                try dispatchPlain(name: event.name, data: event.data, onEvent)
+                index = event.next
+                start = index
+                continue
+            }
             if hasCarriageReturn {
                 while index < count && base[index] != .lineFeed && base[index] != .carriageReturn { index += 1 }
             } else if let found = memchr(base + index, Int32(UInt8.lineFeed), count - index) {
@@ -182,6 +190,48 @@ public struct SSEDecoder: Sendable {
                     try onEvent(SSEEventBytes(name: name, data: data, id: nil, retry: retry))
                 }
             }
+        }
+    }
+
+    /// True when no field of an event has been read since the last dispatch (nor a retry).
+    private var isBetweenEvents: Bool {
+        dataLineCount == 0 && eventName.isEmpty && borrowedName == nil && retry == nil
+    }
+
+    /// An event written the usual way, `event: NAME` LF `data: DATA` LF LF, lying whole from `start`: its name, its
+    /// data and where the next line starts; nil for anything else (the line-by-line path reads those). Only for reads
+    /// without CR. The event is the one the line-by-line path would build from the same lines.
+    private static func wholePlainEvent(_ base: UnsafePointer<UInt8>, from start: Int, count: Int)
+        -> (name: UnsafeBufferPointer<UInt8>, data: UnsafeBufferPointer<UInt8>, next: Int)? {
+        let eventPrefix: StaticString = "event: ", dataPrefix: StaticString = "data: "
+        let nameStart = start + eventPrefix.utf8CodeUnitCount
+        guard nameStart < count, memcmp(base + start, eventPrefix.utf8Start, eventPrefix.utf8CodeUnitCount) == 0,
+              let nameEnd = lineEnd(base, from: nameStart, count: count), nameEnd > nameStart else { return nil }
+        let dataLine = nameEnd + 1
+        let dataStart = dataLine + dataPrefix.utf8CodeUnitCount
+        guard dataStart < count, memcmp(base + dataLine, dataPrefix.utf8Start, dataPrefix.utf8CodeUnitCount) == 0,
+              let dataEnd = lineEnd(base, from: dataStart, count: count),
+              dataEnd + 1 < count, base[dataEnd + 1] == .lineFeed else { return nil }
+        return (UnsafeBufferPointer(start: base + nameStart, count: nameEnd - nameStart),
+                UnsafeBufferPointer(start: base + dataStart, count: dataEnd - dataStart), dataEnd + 2)
+    }
+
+    /// The offset of the next LF at or after `from`, if any.
+    @inline(__always)
+    private static func lineEnd(_ base: UnsafePointer<UInt8>, from: Int, count: Int) -> Int? {
+        guard let found = memchr(base + from, Int32(UInt8.lineFeed), count - from) else { return nil }
+        return UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
+    }
+
+    /// Dispatches an event of one name and one data line, read in place.
+    private func dispatchPlain(name: UnsafeBufferPointer<UInt8>, data: UnsafeBufferPointer<UInt8>,
+                               _ onEvent: (SSEEventBytes) throws -> Void) rethrows {
+        if let lastEventID {
+            try lastEventID.withUnsafeBufferPointer { id in
+                try onEvent(SSEEventBytes(name: name, data: data, id: id, retry: nil))
+            }
+        } else {
+            try onEvent(SSEEventBytes(name: name, data: data, id: nil, retry: nil))
         }
     }
 
