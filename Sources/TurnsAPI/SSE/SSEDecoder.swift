@@ -55,17 +55,15 @@ public struct SSEDecoder: Sendable {
             // The usual event, whole in this read with nothing of another pending, is dispatched in one step.
             if !hasCarriageReturn && partialLine.isEmpty && isBetweenEvents,
                let event = Self.wholePlainEvent(base, from: start, count: count) {
-                try dispatchPlain(name: event.name, data: event.data, onEvent)
+                try emit(name: event.name, data: event.data, retry: nil, onEvent)
                 index = event.next
                 start = index
                 continue
             }
             if hasCarriageReturn {
                 while index < count && base[index] != .lineFeed && base[index] != .carriageReturn { index += 1 }
-            } else if let found = memchr(base + index, Int32(UInt8.lineFeed), count - index) {
-                index = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
             } else {
-                index = count
+                index = Self.lineEnd(base, from: index, count: count) ?? count
             }
             guard index < count else { break }
             let byte = base[index]
@@ -180,15 +178,8 @@ public struct SSEDecoder: Sendable {
         defer { resetEvent() }
         try eventName.withUnsafeBufferPointer { ownedName in
             try data.withUnsafeBufferPointer { ownedData in
-                let name = borrowed(borrowedName, in: read) ?? ownedName
-                let data = borrowed(borrowedData, in: read) ?? ownedData
-                if let lastEventID {
-                    try lastEventID.withUnsafeBufferPointer { id in
-                        try onEvent(SSEEventBytes(name: name, data: data, id: id, retry: retry))
-                    }
-                } else {
-                    try onEvent(SSEEventBytes(name: name, data: data, id: nil, retry: retry))
-                }
+                try emit(name: borrowed(borrowedName, in: read) ?? ownedName,
+                         data: borrowed(borrowedData, in: read) ?? ownedData, retry: retry, onEvent)
             }
         }
     }
@@ -223,15 +214,15 @@ public struct SSEDecoder: Sendable {
         return UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
     }
 
-    /// Dispatches an event of one name and one data line, read in place.
-    private func dispatchPlain(name: UnsafeBufferPointer<UInt8>, data: UnsafeBufferPointer<UInt8>,
-                               _ onEvent: (SSEEventBytes) throws -> Void) rethrows {
+    /// Hands an event to `onEvent`, with the last event id seen in the stream.
+    private func emit(name: UnsafeBufferPointer<UInt8>, data: UnsafeBufferPointer<UInt8>, retry: Int?,
+                      _ onEvent: (SSEEventBytes) throws -> Void) rethrows {
         if let lastEventID {
             try lastEventID.withUnsafeBufferPointer { id in
-                try onEvent(SSEEventBytes(name: name, data: data, id: id, retry: nil))
+                try onEvent(SSEEventBytes(name: name, data: data, id: id, retry: retry))
             }
         } else {
-            try onEvent(SSEEventBytes(name: name, data: data, id: nil, retry: nil))
+            try onEvent(SSEEventBytes(name: name, data: data, id: nil, retry: retry))
         }
     }
 
@@ -309,14 +300,6 @@ public struct ServerSentEvent: Sendable, Hashable {
         self.data = String(decoding: bytes.data, as: UTF8.self)
         self.id = bytes.id.map { String(decoding: $0, as: UTF8.self) }
         self.retry = bytes.retry
-    }
-}
-
-extension UnsafeBufferPointer<UInt8> {
-    /// True when the bytes are exactly `word`'s (memcmp: the generic `elementsEqual` showed in every profile).
-    @inline(__always)
-    func equals(_ word: StaticString) -> Bool {
-        count == word.utf8CodeUnitCount && (count == 0 || memcmp(baseAddress!, word.utf8Start, count) == 0)
     }
 }
 
