@@ -191,18 +191,11 @@ enum CompletionKey {
     case completion, stopReason, stop, model, id, other
 
     init(_ key: UnsafeBufferPointer<UInt8>) {
-        // memcmp on the raw bytes: this runs for every key of every event, and generic `elementsEqual` was a
-        // tenth of the decoder's time.
-        func equals(_ word: StaticString) -> Bool {
-            memcmp(key.baseAddress!, word.utf8Start, word.utf8CodeUnitCount) == 0
-        }
-        switch key.count {
-        case 10 where equals("completion"): self = .completion
-        case 11 where equals("stop_reason"): self = .stopReason
-        case 4 where equals("stop"): self = .stop
-        case 5 where equals("model"): self = .model
-        case 2 where equals("id"): self = .id
-        default: self = .other
-        }
+        if key.equals("completion") { self = .completion }
+        else if key.equals("stop_reason") { self = .stopReason }
+        else if key.equals("stop") { self = .stop }
+        else if key.equals("model") { self = .model }
+        else if key.equals("id") { self = .id }
+        else { self = .other }
     }
 }

@@ -64,7 +64,7 @@ public struct BedrockStreamDecoder: Sendable {
     /// True when the header value at `range` is exactly `expected`.
     private func isString(_ range: Range<Int>?, _ expected: StaticString) -> Bool {
         guard let range else { return false }
-        return decoder.withBytes(range) { $0.equals(expected) }
+        return decoder.withBytes(range) { $0.bindMemory(to: UInt8.self).equals(expected) }
     }
 
     /// Adds the completion a `chunk` payload carries to the read's pieces.

@@ -201,7 +201,7 @@ public struct EventStreamDecoder: Sendable {
         var messageType: Range<Int>?, eventType: Range<Int>?
         try walkHeaders(block) { nameRange, type, value throws(EventStreamError) in
             guard type == 7 else { return }
-            let name = UnsafeRawBufferPointer(rebasing: block[nameRange])
+            let name = UnsafeRawBufferPointer(rebasing: block[nameRange]).bindMemory(to: UInt8.self)
             if name.equals(":message-type") { messageType = value } else if name.equals(":event-type") { eventType = value }
         }
         return (messageType, eventType)
@@ -367,13 +367,5 @@ public struct EventStreamDecoder: Sendable {
         var value: UInt64 = 0
         for index in offset..<offset + size { value = value << 8 | UInt64(bytes[index]) }
         return value
-    }
-}
-
-extension UnsafeRawBufferPointer {
-    /// True when the bytes are exactly `word`'s.
-    @inline(__always)
-    func equals(_ word: StaticString) -> Bool {
-        count == word.utf8CodeUnitCount && (count == 0 || memcmp(baseAddress!, word.utf8Start, count) == 0)
     }
 }
