@@ -42,23 +42,27 @@ public enum Base64 {
 
     /// How many bytes base64 `text` decodes to, or nil when its length or padding cannot be base64.
     public static func decodedCount(of text: UnsafeBufferPointer<UInt8>) -> Int? {
+        measure(text)?.produced
+    }
+
+    /// Where the characters of `text` end (before its padding) and how many bytes they stand for; nil when its
+    /// length or padding cannot be base64.
+    private static func measure(_ text: UnsafeBufferPointer<UInt8>) -> (end: Int, produced: Int)? {
         var end = text.count
         var padding = 0
         while end > 0, text[end - 1] == UInt8(ascii: "="), padding < 2 { end -= 1; padding += 1 }
         // With padding the length must be whole quads; without it, a lone trailing character is impossible.
         if padding > 0, text.count % 4 != 0 { return nil }
         if end % 4 == 1 { return nil }
-        return end / 4 * 3 + (end % 4 == 0 ? 0 : end % 4 - 1)
+        return (end, end / 4 * 3 + (end % 4 == 0 ? 0 : end % 4 - 1))
     }
 
     /// Decodes base64 `text` into the start of `output` (at least `decodedCount(of:)` bytes); returns the count
     /// written, or nil when the text is not base64. A streamed chunk is decoded into a buffer its reader reuses,
     /// so a token costs no allocation here.
     public static func decode(_ text: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) -> Int? {
-        guard let produced = decodedCount(of: text), output.count >= produced else { return nil }
+        guard let (end, produced) = measure(text), output.count >= produced else { return nil }
         guard produced > 0, let input = text.baseAddress, let output = output.baseAddress else { return 0 }
-        var end = text.count
-        while end > 0, input[end - 1] == UInt8(ascii: "=") { end -= 1 }
         let quads = end / 4
         let valid = values.withUnsafeBufferPointer { table in
             var bad: UInt8 = 0
