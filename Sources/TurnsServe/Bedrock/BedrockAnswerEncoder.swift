@@ -74,14 +74,8 @@ struct BedrockAnswerEncoder: AnswerEncoding {
 
     /// `","stop_reason":"…","stop":…}`.
     func writeBodyEnd(_ stop: LocalStop, into buffer: inout ByteBuffer) {
-        buffer.writeStaticString("\",\"stop_reason\":")
-        JSONBytes.writeQuoted(stop.reason.rawValue, into: &buffer)
-        buffer.writeStaticString(",\"stop\":")
-        if let sequence = stop.sequence {
-            JSONBytes.writeQuoted(sequence, into: &buffer)
-        } else {
-            buffer.writeStaticString("null")
-        }
+        buffer.writeStaticString("\",")
+        JSONBytes.writeStopFields(stop, into: &buffer)
         buffer.writeStaticString("}")
     }
 

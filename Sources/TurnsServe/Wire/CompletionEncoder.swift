@@ -86,15 +86,9 @@ struct CompletionEncoder: AnswerEncoding {
         buffer.writeBytes(modelField)
     }
 
-    /// `,"stop_reason":"…","stop":… ` (the `stop` value is the matched sequence or null).
+    /// `,"stop_reason":"…","stop":…`.
     private func writeStopFields(_ stop: LocalStop, into buffer: inout ByteBuffer) {
-        buffer.writeStaticString(",\"stop_reason\":")
-        JSONBytes.writeQuoted(stop.reason.rawValue, into: &buffer)
-        buffer.writeStaticString(",\"stop\":")
-        if let sequence = stop.sequence {
-            JSONBytes.writeQuoted(sequence, into: &buffer)
-        } else {
-            buffer.writeStaticString("null")
-        }
+        buffer.writeStaticString(",")
+        JSONBytes.writeStopFields(stop, into: &buffer)
     }
 }

@@ -1,4 +1,5 @@
 import NIOCore
+import TurnsLocal
 
 /// Writes JSON string contents straight into a `ByteBuffer`: the hot path of every completion event, so it copies
 /// runs of plain bytes at once and escapes only quotes, backslashes and control characters.
@@ -25,6 +26,19 @@ enum JSONBytes {
     /// Appends `bytes` escaped for use between JSON quotes.
     static func writeEscaped(_ bytes: [UInt8], into buffer: inout ByteBuffer) {
         bytes.withUnsafeBytes { writeEscaped($0, into: &buffer) }
+    }
+
+    /// Appends `"stop_reason":"…","stop":…`, the fields both wires end a completion with (`stop` is the matched
+    /// sequence or null).
+    static func writeStopFields(_ stop: LocalStop, into buffer: inout ByteBuffer) {
+        buffer.writeStaticString("\"stop_reason\":")
+        writeQuoted(stop.reason.rawValue, into: &buffer)
+        buffer.writeStaticString(",\"stop\":")
+        if let sequence = stop.sequence {
+            writeQuoted(sequence, into: &buffer)
+        } else {
+            buffer.writeStaticString("null")
+        }
     }
 
     /// Appends `text` as a complete JSON string literal, quotes included.
