@@ -26,6 +26,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        // Vector loops Swift cannot express (PCLMULQDQ CRC folding, SSSE3 base64); the Swift callers keep a scalar path.
+        .target(name: "CByteKernels"),
 
         // MARK: - Pure Swift libraries (no terminal, no network)
         .target(name: "TurnsCore"),
@@ -35,7 +37,7 @@ let package = Package(
         // MARK: - The wire
         .target(name: "TurnsHTTP", dependencies: ["CCurl"]),
         .target(name: "TurnsAPI", dependencies: [
-            "TurnsCore", "TurnsHTTP",
+            "TurnsCore", "TurnsHTTP", "CByteKernels",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "TurnsServe", dependencies: [

@@ -1,5 +1,5 @@
 import Foundation
-import TurnsAPI
+@testable import TurnsAPI
 import TurnsTestSupport
 import XCTest
 
@@ -31,5 +31,51 @@ final class Base64Tests: XCTestCase {
         let written = Array("aGk=".utf8).withUnsafeBufferPointer { text in small.withUnsafeMutableBufferPointer { Base64.decode(text, into: $0) } }
         XCTAssertNil(written)
         XCTAssertEqual(Base64.decode("aGk="), Array("hi".utf8))
+    }
+
+    // MARK: - The vector path
+
+    func testTheVectorBlocksAndTheTableLoopDecodeAlike() throws {
+        try XCTSkipUnless(Base64.canDecodeBlocks, "this CPU has no SSSE3: only the table loop runs here")
+        var rng = SeededGenerator(seed: 6464)
+        for length in 0..<160 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let text = Array(Base64.encode(bytes).utf8)
+            // Exactly the room the bytes need, and room for every 16-byte store.
+            for slack in [0, 16] {
+                XCTAssertEqual(decode(text, vector: true, slack: slack), bytes, "vector, \(length) bytes, slack \(slack)")
+                XCTAssertEqual(decode(text, vector: false, slack: slack), bytes, "table, \(length) bytes, slack \(slack)")
+            }
+        }
+    }
+
+    func testEveryByteOutsideTheAlphabetIsRefusedAtEveryPositionOfABlock() throws {
+        try XCTSkipUnless(Base64.canDecodeBlocks, "this CPU has no SSSE3: only the table loop runs here")
+        let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        // 48 characters: three vector blocks, nothing left for the table loop.
+        let valid = Array(Base64.encode(Array(0..<36)).utf8)
+        XCTAssertEqual(valid.count, 48)
+        for byte in UInt8.min...UInt8.max where !alphabet.contains(byte) {
+            // (Except '=' last, which is padding.)
+            for position in 0..<valid.count where !(byte == UInt8(ascii: "=") && position == valid.count - 1) {
+                var text = valid
+                text[position] = byte
+                XCTAssertNil(decode(text, vector: true, slack: 16), "byte \(byte) at \(position)")
+                XCTAssertNil(decode(text, vector: false, slack: 16), "byte \(byte) at \(position)")
+            }
+        }
+        // And every character of the alphabet is decoded to its value in every lane.
+        let characters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        XCTAssertEqual(decode(characters, vector: true, slack: 16), decode(characters, vector: false, slack: 16))
+        XCTAssertEqual(decode(characters, vector: true, slack: 16), Base64.decode(String(decoding: characters, as: UTF8.self)))
+    }
+
+    private func decode(_ text: [UInt8], vector: Bool, slack: Int) -> [UInt8]? {
+        let count = text.withUnsafeBufferPointer { Base64.decodedCount(of: $0) } ?? 0
+        var out = [UInt8](repeating: 0xAA, count: count + slack)
+        let written = text.withUnsafeBufferPointer { text in
+            out.withUnsafeMutableBufferPointer { Base64.decode(text, into: $0, vector: vector) }
+        }
+        return written.map { Array(out[..<$0]) }
     }
 }
