@@ -23,37 +23,28 @@ public struct BedrockStreamDecoder: Sendable {
 
     /// Decodes the next bytes of the body: every piece completed by them merged into one.
     public mutating func feed(_ bytes: [UInt8]) -> CompletionStreamBatch {
+        bytes.withUnsafeBytes { feed($0) }
+    }
+
+    /// Decodes the next bytes of the body, read where they lie (only a message cut by their end is copied): every
+    /// piece completed by them merged into one.
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer) -> CompletionStreamBatch {
         guard !failed else { return CompletionStreamBatch() }
-        decoder.append(bytes)
+        // The decoder is moved out while it reads, so that reading its messages can change the rest of `self`.
+        var decoder = EventStreamDecoder()
+        swap(&decoder, &self.decoder)
         var failure: APIError?
-        while failure == nil {
-            let raw: EventStreamDecoder.RawMessage
-            do throws(EventStreamError) {
-                guard let next = try decoder.nextRawMessage() else { break }
-                raw = next
-            } catch {
-                failure = APIError(kind: .malformedResponse, status: 200,
-                                   message: "the event stream could not be read: \(error.description)")
-                break
+        do throws(EventStreamError) {
+            try decoder.readMessages(appending: bytes) { message in
+                guard let error = read(message) else { return true }
+                failure = error
+                return false
             }
-            // The common message, an `event` of type `chunk`, is read in place; anything else as values.
-            guard isString(raw.messageType, "event") else {
-                do throws(EventStreamError) {
-                    if case .failure(let error) = Self.interpret(try decoder.message(raw)) { failure = error }
-                } catch {
-                    failure = APIError(kind: .malformedResponse, status: 200,
-                                       message: "the event stream could not be read: \(error.description)")
-                }
-                continue
-            }
-            guard isString(raw.eventType, "chunk") else { continue }
-            do throws(WireDecodingError) {
-                try addChunk(raw.payload)
-            } catch {
-                failure = APIError(kind: .malformedResponse, status: 200,
-                                   message: "a chunk event could not be read: \(error.description)")
-            }
+        } catch {
+            failure = APIError(kind: .malformedResponse, status: 200,
+                               message: "the event stream could not be read: \(error.description)")
         }
+        swap(&decoder, &self.decoder)
         let count = pieces.count
         let merged = pieces.take()
         if let reason = merged?.stopReason { stopReason = reason }
@@ -61,34 +52,49 @@ public struct BedrockStreamDecoder: Sendable {
         return CompletionStreamBatch(piece: merged, error: failure, pieceCount: count)
     }
 
-    /// True when the header value at `range` is exactly `expected`.
-    private func isString(_ range: Range<Int>?, _ expected: StaticString) -> Bool {
-        guard let range else { return false }
-        return decoder.withBytes(range) { $0.bindMemory(to: UInt8.self).equals(expected) }
+    /// Reads one message: a `chunk` event into the read's pieces; the error it ends the stream with, if any.
+    private mutating func read(_ message: EventStreamDecoder.MessageView) -> APIError? {
+        // The common message, an `event` of type `chunk`, is read in place; anything else as values.
+        guard let messageType = message.messageType, messageType.bindMemory(to: UInt8.self).equals("event") else {
+            do throws(EventStreamError) {
+                if case .failure(let error) = Self.interpret(try EventStreamDecoder.message(message)) { return error }
+                return nil
+            } catch {
+                return APIError(kind: .malformedResponse, status: 200,
+                                message: "the event stream could not be read: \(error.description)")
+            }
+        }
+        guard let eventType = message.eventType, eventType.bindMemory(to: UInt8.self).equals("chunk") else { return nil }
+        do throws(WireDecodingError) {
+            try addChunk(message.payload.bindMemory(to: UInt8.self))
+            return nil
+        } catch {
+            return APIError(kind: .malformedResponse, status: 200,
+                            message: "a chunk event could not be read: \(error.description)")
+        }
     }
 
     /// Adds the completion a `chunk` payload carries to the read's pieces.
-    private mutating func addChunk(_ payload: Range<Int>) throws(WireDecodingError) {
-        let found = decoder.withBytes(payload) { BedrockChunk.compactBase64(in: $0.bindMemory(to: UInt8.self)) }
-        if let found {
-            // Where the base64 text lies in the decoder's buffer (`found` is within the payload).
-            let text = payload.lowerBound + found.lowerBound..<payload.lowerBound + found.upperBound
-            // Room for any base64 of this length; `decode` checks the text itself.
-            let needed = text.count / 4 * 3 + 2
+    private mutating func addChunk(_ payload: UnsafeBufferPointer<UInt8>) throws(WireDecodingError) {
+        if let found = BedrockChunk.compactBase64(in: payload) {
+            let text = UnsafeBufferPointer(rebasing: payload[found])
+            // Room for any base64 of this length, and for the vector decoder's 16-byte stores (12 bytes each) to reach
+            // the end; `decode` checks the text itself.
+            let needed = text.count / 4 * 3 + 2 + 16
             if chunkBytes.count < needed { chunkBytes = [UInt8](repeating: 0, count: max(needed, 2 * chunkBytes.count)) }
-            var written: Int?
-            decoder.withBytes(text) { base64 in
-                chunkBytes.withUnsafeMutableBufferPointer { written = Base64.decode(base64.bindMemory(to: UInt8.self), into: $0) }
-            }
-            if let written {
-                try chunkBytes.withUnsafeBufferPointer { buffer throws(WireDecodingError) in
+            // The scratch buffer is moved out while in use, so the pieces can change meanwhile.
+            var scratch: [UInt8] = []
+            swap(&scratch, &chunkBytes)
+            defer { swap(&scratch, &chunkBytes) }
+            if let written = scratch.withUnsafeMutableBufferPointer({ Base64.decode(text, into: $0) }) {
+                try scratch.withUnsafeBufferPointer { buffer throws(WireDecodingError) in
                     try pieces.add(UnsafeBufferPointer(rebasing: buffer[0..<written]))
                 }
                 return
             }
         }
         // Any other form, or base64 with JSON escapes: the general reader decides.
-        let bytes = try BedrockChunk.modelBytes(decoder.withBytes(payload) { Array($0) })
+        let bytes = try BedrockChunk.modelBytes(Array(payload))
         try bytes.withUnsafeBufferPointer { buffer throws(WireDecodingError) in try pieces.add(buffer) }
     }
 

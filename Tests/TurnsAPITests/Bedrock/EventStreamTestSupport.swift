@@ -1,17 +1,53 @@
 import Foundation
-import TurnsAPI
+@testable import TurnsAPI
 import TurnsTestSupport
 import XCTest
 
 /// Helpers shared by the event-stream and Bedrock tests.
 enum EventStreamTesting {
-    /// Decodes `reads` in order, taking every message as soon as it is complete, then ends the stream.
-    static func decode(_ reads: [[UInt8]]) throws(EventStreamError) -> [EventStreamMessage] {
+    /// Decodes `reads` in order, taking every message as soon as it is complete, then ends the stream; both ways
+    /// the decoder offers (`append` and `next()`, and reading each read in place) must give the same messages or
+    /// the same error.
+    static func decode(_ reads: [[UInt8]], file: StaticString = #filePath, line: UInt = #line)
+        throws(EventStreamError) -> [EventStreamMessage] {
+        let pulled = Result { () throws(EventStreamError) in try decodePulling(reads) }
+        let inPlace = Result { () throws(EventStreamError) in try decodeInPlace(reads) }
+        XCTAssertEqual(inPlace, pulled, "reading in place and pulling with next() disagree", file: file, line: line)
+        return try pulled.get()
+    }
+
+    /// Decodes with `append` and `next()`.
+    static func decodePulling(_ reads: [[UInt8]]) throws(EventStreamError) -> [EventStreamMessage] {
         var decoder = EventStreamDecoder()
         var messages: [EventStreamMessage] = []
         for read in reads {
             decoder.append(read)
             while let message = try decoder.next() { messages.append(message) }
+        }
+        try decoder.finish()
+        return messages
+    }
+
+    /// Decodes with `readMessages(appending:_:)`, each read in place.
+    static func decodeInPlace(_ reads: [[UInt8]]) throws(EventStreamError) -> [EventStreamMessage] {
+        var decoder = EventStreamDecoder()
+        var messages: [EventStreamMessage] = []
+        for read in reads {
+            var unreadable: EventStreamError?
+            try read.withUnsafeBytes { bytes in
+                Result { () throws(EventStreamError) in
+                    try decoder.readMessages(appending: bytes) { view in
+                        do throws(EventStreamError) {
+                            messages.append(try EventStreamDecoder.message(view))
+                            return true
+                        } catch {
+                            unreadable = error
+                            return false
+                        }
+                    }
+                }
+            }.get()
+            if let unreadable { throw unreadable }
         }
         try decoder.finish()
         return messages

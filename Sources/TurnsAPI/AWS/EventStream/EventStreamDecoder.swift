@@ -12,6 +12,9 @@ import Foundation
 /// decoder.append(bytes)
 /// while let message = try decoder.next() { … }
 /// ```
+///
+/// A client's hot path reads the messages of each network read in place instead (`readMessages(appending:_:)`):
+/// only a message cut by the end of a read is copied, to be finished by the next one.
 public struct EventStreamDecoder: Sendable {
     /// The longest header block accepted (botocore's and aws-sdk-go's limit).
     public static let maxHeadersLength = 128 * 1024
@@ -22,11 +25,10 @@ public struct EventStreamDecoder: Sendable {
     /// A message with no headers and no payload: the prelude and the message CRC.
     public static let minimumMessageLength = 16
 
+    /// Bytes received and not yet taken as messages: with `readMessages`, only the start of one unfinished message.
     private var buffer: [UInt8] = []
     /// Where the next message starts in `buffer` (consumed bytes are dropped lazily, in bulk).
     private var start = 0
-    /// The checked prelude of the message being received, once its 12 bytes are in.
-    private var pending: (total: Int, headers: Int, preludeCRC: UInt32)?
     private var failure: EventStreamError?
     /// The last header block checked, and where its `:message-type` and `:event-type` values lie: the messages of a
     /// stream mostly repeat the same block, which then needs no second walk.
@@ -58,9 +60,27 @@ public struct EventStreamDecoder: Sendable {
     ///
     /// - Throws: `EventStreamError` when the bytes are not a valid message; the same error on every later call.
     public mutating func next() throws(EventStreamError) -> EventStreamMessage? {
-        // `nextRawMessage` checked the header block with the walk `message(_:)` builds from, so this cannot fail.
-        guard let raw = try nextRawMessage() else { return nil }
-        return try message(raw)
+        if let failure { throw failure }
+        compactIfWorthwhile()
+        let start = self.start
+        var taken: (length: Int, message: EventStreamMessage)?
+        do throws(EventStreamError) {
+            var buffer = self.buffer
+            self.buffer = []
+            defer { self.buffer = buffer }
+            taken = try buffer.withUnsafeBytes { raw in
+                Result { () throws(EventStreamError) -> (length: Int, message: EventStreamMessage)? in
+                    guard let (length, view) = try checkedMessage(UnsafeRawBufferPointer(rebasing: raw[start...])) else { return nil }
+                    return (length, try Self.message(view))
+                }
+            }.get()
+        } catch {
+            fail(error)
+            throw error
+        }
+        guard let taken else { return nil }
+        self.start += taken.length
+        return taken.message
     }
 
     /// Ends the stream.
@@ -75,87 +95,138 @@ public struct EventStreamDecoder: Sendable {
         }
     }
 
-    // MARK: - Decoding
+    // MARK: - Reading in place
 
-    /// Where one checked message lies in the decoder's buffer; valid until the decoder is next changed.
-    struct RawMessage {
+    /// One checked message, its checksums and header block verified, as bytes where it lies: valid only during the
+    /// call it is passed to. A token's message then costs no String and no array.
+    struct MessageView {
         /// The header block's bytes.
-        var headers: Range<Int>
+        var headers: UnsafeRawBufferPointer
         /// The payload's bytes.
-        var payload: Range<Int>
+        var payload: UnsafeRawBufferPointer
         /// The value of a `:message-type` string header, when there is one.
-        var messageType: Range<Int>?
+        var messageType: UnsafeRawBufferPointer?
         /// The value of an `:event-type` string header, when there is one.
-        var eventType: Range<Int>?
+        var eventType: UnsafeRawBufferPointer?
     }
 
-    /// The next complete message, its checksums and header block checked, as places in the buffer instead of
-    /// values: the hot path of a Bedrock stream, where a token's message then costs no String and no array.
-    /// Read it with `withBytes(_:_:)` before changing the decoder again.
-    mutating func nextRawMessage() throws(EventStreamError) -> RawMessage? {
+    /// Takes `input` as the next bytes of the stream and passes every message they complete to `body`, in order,
+    /// read where it lies: in `input` itself, or (for a message begun by an earlier read) in the decoder's buffer.
+    /// Only an unfinished message at the end is copied, for the next call. When `body` returns false the rest of
+    /// `input` is kept unread, as if appended.
+    ///
+    /// - Throws: `EventStreamError` when the bytes are not a valid message; the same error on every later call.
+    mutating func readMessages(appending input: UnsafeRawBufferPointer,
+                               _ body: (MessageView) -> Bool) throws(EventStreamError) {
         if let failure { throw failure }
         do throws(EventStreamError) {
-            return try nextRawLocked()
+            var offset = 0
+            // First the messages begun earlier, taking from `input` only the bytes they still lack.
+            while bufferedByteCount > 0 {
+                guard try finishBufferedMessage(from: input, at: &offset, body) else {
+                    keep(input, from: offset)
+                    return
+                }
+            }
+            while input.count - offset >= Self.preludeLength {
+                let rest = UnsafeRawBufferPointer(rebasing: input[offset...])
+                guard let (length, view) = try checkedMessage(rest) else { break }
+                offset += length
+                guard body(view) else { break }
+            }
+            keep(input, from: offset)
         } catch {
-            failure = error
-            buffer = []
-            start = 0
+            fail(error)
             throw error
         }
     }
 
-    /// Calls `body` with the bytes of `range` (of a `RawMessage` just returned).
-    func withBytes<Result>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
-        try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
-    }
-
-    /// The message a `RawMessage` just returned holds, as values.
-    func message(_ raw: RawMessage) throws(EventStreamError) -> EventStreamMessage {
-        let headers = try buffer.withUnsafeBytes { bytes in
-            Result { () throws(EventStreamError) in try Self.decodeHeaders(UnsafeRawBufferPointer(rebasing: bytes[raw.headers])) }
-        }.get()
-        return EventStreamMessage(headers: headers, payload: Array(buffer[raw.payload]))
-    }
-
-    private mutating func nextRawLocked() throws(EventStreamError) -> RawMessage? {
-        // The previous message's bytes were needed until now; dropping consumed bytes waits for this call.
+    /// Completes the buffered message with bytes of `input` from `offset` (moved past them) and passes it to
+    /// `body`; true when reading may go on, false when `input` is used up or `body` said stop.
+    private mutating func finishBufferedMessage(from input: UnsafeRawBufferPointer, at offset: inout Int,
+                                                _ body: (MessageView) -> Bool) throws(EventStreamError) -> Bool {
         compactIfWorthwhile()
-        let available = buffer.count - start
-        if pending == nil {
-            guard available >= Self.preludeLength else { return nil }
-            let start = self.start
-            pending = try buffer.withUnsafeBytes { raw in
-                Result { () throws(EventStreamError) in
-                    try Self.checkPrelude(UnsafeRawBufferPointer(rebasing: raw[start..<start + Self.preludeLength]))
-                }
-            }.get()
-        }
-        guard let prelude = pending, available >= prelude.total else { return nil }
+        // The prelude first, then (its length known and checked) the rest of the message.
+        guard fillBuffer(to: Self.preludeLength, from: input, at: &offset) else { return false }
         let start = self.start
-        let message = start..<start + prelude.total
-        let block = start + Self.preludeLength..<start + Self.preludeLength + prelude.headers
-        try buffer.withUnsafeBytes { raw in
+        let total = try buffer.withUnsafeBytes { raw in
             Result { () throws(EventStreamError) in
-                try Self.checkMessageCRC(UnsafeRawBufferPointer(rebasing: raw[message]), preludeCRC: prelude.preludeCRC)
+                try Self.checkPrelude(UnsafeRawBufferPointer(rebasing: raw[start..<start + Self.preludeLength])).total
             }
         }.get()
-        let sameBlock = lastHeaderBlock.count == block.count && buffer.withUnsafeBytes { raw in
-            lastHeaderBlock.withUnsafeBytes { memcmp(raw.baseAddress! + block.lowerBound, $0.baseAddress!, block.count) == 0 }
+        guard fillBuffer(to: total, from: input, at: &offset) else { return false }
+        var buffer = self.buffer
+        self.buffer = []
+        defer { self.buffer = buffer }
+        let (length, goOn) = try buffer.withUnsafeBytes { raw in
+            Result { () throws(EventStreamError) in
+                // The whole message is in: `checkedMessage` does not ask for more.
+                let (length, view) = try checkedMessage(UnsafeRawBufferPointer(rebasing: raw[start...]))!
+                return (length, body(view))
+            }
+        }.get()
+        self.start += length
+        return goOn
+    }
+
+    /// Appends bytes of `input` from `offset` (moved past them) until `count` bytes are buffered; false when
+    /// `input` ran out first.
+    private mutating func fillBuffer(to count: Int, from input: UnsafeRawBufferPointer, at offset: inout Int) -> Bool {
+        let lacking = count - bufferedByteCount
+        guard lacking > 0 else { return true }
+        let take = min(lacking, input.count - offset)
+        buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[offset..<offset + take]))
+        offset += take
+        return take == lacking
+    }
+
+    /// Keeps the bytes of `input` from `offset` on, unread, for the next call.
+    private mutating func keep(_ input: UnsafeRawBufferPointer, from offset: Int) {
+        guard offset < input.count else { return }
+        if start > 0 && start == buffer.count {
+            buffer.removeAll(keepingCapacity: true)
+            start = 0
         }
+        buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[offset...]))
+    }
+
+    /// Records `error` as the end of the stream: every later call throws it.
+    private mutating func fail(_ error: EventStreamError) {
+        failure = error
+        buffer = []
+        start = 0
+    }
+
+    // MARK: - Decoding
+
+    /// The message at the start of `bytes`, checked, and its length; nil when its bytes are not all there yet (its
+    /// prelude is checked as soon as its 12 bytes are, so a corrupt length never makes the decoder wait).
+    private mutating func checkedMessage(_ bytes: UnsafeRawBufferPointer) throws(EventStreamError)
+        -> (length: Int, view: MessageView)? {
+        guard bytes.count >= Self.preludeLength else { return nil }
+        let prelude = try Self.checkPrelude(UnsafeRawBufferPointer(rebasing: bytes[0..<Self.preludeLength]))
+        guard bytes.count >= prelude.total else { return nil }
+        let message = UnsafeRawBufferPointer(rebasing: bytes[0..<prelude.total])
+        try Self.checkMessageCRC(message, preludeCRC: prelude.preludeCRC)
+        let block = UnsafeRawBufferPointer(rebasing: message[Self.preludeLength..<Self.preludeLength + prelude.headers])
+        let sameBlock = lastHeaderBlock.count == block.count
+            && lastHeaderBlock.withUnsafeBytes { memcmp(block.baseAddress!, $0.baseAddress!, block.count) == 0 }
         if !sameBlock {
-            lastHeaderTypes = try buffer.withUnsafeBytes { raw in
-                Result { () throws(EventStreamError) in try Self.checkHeaders(UnsafeRawBufferPointer(rebasing: raw[block])) }
-            }.get()
-            lastHeaderBlock = Array(buffer[block])
+            lastHeaderTypes = try Self.checkHeaders(block)
+            lastHeaderBlock = Array(block)
         }
-        let found = lastHeaderTypes
-        pending = nil
-        self.start += prelude.total
-        let headersStart = start + Self.preludeLength
-        let headersEnd = headersStart + prelude.headers
-        return RawMessage(headers: headersStart..<headersEnd, payload: headersEnd..<start + prelude.total - 4,
-                          messageType: found.messageType.map { ($0.lowerBound + headersStart)..<($0.upperBound + headersStart) },
-                          eventType: found.eventType.map { ($0.lowerBound + headersStart)..<($0.upperBound + headersStart) })
+        let types = lastHeaderTypes
+        return (prelude.total, MessageView(
+            headers: block,
+            payload: UnsafeRawBufferPointer(rebasing: message[Self.preludeLength + prelude.headers..<prelude.total - 4]),
+            messageType: types.messageType.map { UnsafeRawBufferPointer(rebasing: block[$0]) },
+            eventType: types.eventType.map { UnsafeRawBufferPointer(rebasing: block[$0]) }))
+    }
+
+    /// The message a view shows, as values.
+    static func message(_ view: MessageView) throws(EventStreamError) -> EventStreamMessage {
+        // The view's header block was checked with the walk `decodeHeaders` builds from, so this cannot fail.
+        EventStreamMessage(headers: try decodeHeaders(view.headers), payload: Array(view.payload))
     }
 
     /// Drops consumed bytes when they are most of the buffer, so a long stream does not grow it forever.

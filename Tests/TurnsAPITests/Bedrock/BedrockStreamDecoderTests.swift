@@ -1,0 +1,100 @@
+@testable import TurnsAPI
+import TurnsTestSupport
+import XCTest
+
+/// The Bedrock stream decoder reads each network read in place: however the body is cut, the text, the stop reason
+/// and the errors come out the same.
+final class BedrockStreamDecoderTests: XCTestCase {
+    private let texts = ["Hello", ", wörld", " 界", " 😀", "\n\n", "", " end."]
+
+    private func stream(exceptionAfter: Int? = nil) throws -> [UInt8] {
+        var body: [UInt8] = []
+        for (index, text) in texts.enumerated() {
+            if index == exceptionAfter {
+                try EventStreamEncoder.encode(EventStreamMessage(headers: [
+                    EventStreamHeader(":exception-type", .string("modelStreamErrorException")),
+                    EventStreamHeader(":content-type", .string("application/json")),
+                    EventStreamHeader(":message-type", .string("exception")),
+                ], payload: Array(#"{"message":"the model stopped"}"#.utf8)), into: &body)
+            }
+            let last = index == texts.count - 1
+            let piece = Completion(completion: text, stopReason: last ? "stop_sequence" : nil, stop: last ? "\n\nHuman:" : nil)
+            try EventStreamEncoder.encode(BedrockServer.chunkMessage(piece), into: &body)
+        }
+        return body
+    }
+
+    /// Feeds `reads` in order: the text, the last stop reason, the first error, and what `finish()` says.
+    private func decode(_ reads: [[UInt8]]) -> (text: String, stop: String?, error: APIError?, finish: APIError?) {
+        var decoder = BedrockStreamDecoder()
+        var text = "", stop: String?, error: APIError?
+        for read in reads {
+            let batch = decoder.feed(read)
+            text += batch.piece?.completion ?? ""
+            if let reason = batch.piece?.stopReason { stop = reason }
+            if error == nil { error = batch.error }
+        }
+        return (text, stop, error, decoder.finish())
+    }
+
+    func testTheTextAndStopReasonAreTheSameAtEverySplitAndByteByByte() throws {
+        let body = try stream()
+        let whole = decode([body])
+        XCTAssertEqual(whole.text, texts.joined())
+        XCTAssertEqual(whole.stop, "stop_sequence")
+        XCTAssertNil(whole.error)
+        XCTAssertNil(whole.finish)
+        for (label, reads) in EventStreamTesting.readings(of: body) {
+            let result = decode(reads)
+            XCTAssertEqual(result.text, whole.text, label)
+            XCTAssertEqual(result.stop, whole.stop, label)
+            XCTAssertNil(result.error, label)
+            XCTAssertNil(result.finish, label)
+        }
+    }
+
+    func testAnExceptionKeepsTheTextBeforeItAtEverySplitAndEndsTheStream() throws {
+        let body = try stream(exceptionAfter: 3)
+        for (label, reads) in EventStreamTesting.readings(of: body) {
+            let result = decode(reads)
+            XCTAssertEqual(result.text, texts.prefix(3).joined(), label)
+            XCTAssertEqual(result.error, APIError(kind: .apiStatus, status: 200, errorType: "modelStreamErrorException",
+                                                  message: "the model stopped"), label)
+            XCTAssertNil(result.stop, label)
+            XCTAssertNil(result.finish, "an error already ended the stream: \(label)")
+        }
+    }
+
+    func testACorruptChecksumAfterTheFirstChunkKeepsItsTextAtEverySplit() throws {
+        var body = try stream()
+        let first = Int(EventStreamDecoder.readUInt32(body.withUnsafeBytes { $0 }, at: 0))
+        body[first + 20] ^= 0x40
+        for (label, reads) in EventStreamTesting.readings(of: body) {
+            let result = decode(reads)
+            XCTAssertEqual(result.text, texts[0], label)
+            XCTAssertEqual(result.error?.kind, .malformedResponse, label)
+        }
+    }
+
+    func testReadingStopsWhereTheBodySaysAndTheRestIsReadNextTime() throws {
+        let body = try stream()
+        var decoder = EventStreamDecoder()
+        var types: [String] = []
+        try body.withUnsafeBytes { bytes in
+            // Stop after two messages; the rest stays buffered and comes with the next (empty) read.
+            try decoder.readMessages(appending: bytes) { view in
+                types.append(String(decoding: view.eventType ?? UnsafeRawBufferPointer(start: nil, count: 0), as: UTF8.self))
+                return types.count < 2
+            }
+            XCTAssertEqual(types.count, 2)
+            XCTAssertGreaterThan(decoder.bufferedByteCount, 0)
+            try decoder.readMessages(appending: UnsafeRawBufferPointer(rebasing: bytes[0..<0])) { view in
+                types.append(String(decoding: view.eventType ?? UnsafeRawBufferPointer(start: nil, count: 0), as: UTF8.self))
+                return true
+            }
+        }
+        XCTAssertEqual(types, Array(repeating: "chunk", count: texts.count))
+        XCTAssertEqual(decoder.bufferedByteCount, 0)
+        XCTAssertNoThrow(try decoder.finish())
+    }
+}
