@@ -1,5 +1,52 @@
 #include "ByteKernels.h"
 
+/*
+ * Slicing-by-8: table k gives the CRC contribution of a byte followed by k zero bytes, so a step consumes eight bytes
+ * with eight independent lookups. The tables are built once, before main, from the reflected IEEE polynomial.
+ */
+static uint32_t tables[8][256];
+
+static int can_fold;
+
+__attribute__((constructor))
+static void build_crc32_tables(void) {
+    for (uint32_t byte = 0; byte < 256; byte++) {
+        uint32_t crc = byte;
+        for (int bit = 0; bit < 8; bit++) crc = (crc & 1) ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+        tables[0][byte] = crc;
+    }
+    for (int slice = 1; slice < 8; slice++) {
+        for (int byte = 0; byte < 256; byte++) {
+            uint32_t previous = tables[slice - 1][byte];
+            tables[slice][byte] = (previous >> 8) ^ tables[0][previous & 0xFF];
+        }
+    }
+    can_fold = turns_crc32_can_fold();
+}
+
+static inline uint32_t load_le32(const uint8_t *bytes) {
+    return (uint32_t)bytes[0] | (uint32_t)bytes[1] << 8 | (uint32_t)bytes[2] << 16 | (uint32_t)bytes[3] << 24;
+}
+
+/* The table CRC (no inversions) of `count` bytes from `state`. */
+static inline uint32_t slice8(uint32_t state, const uint8_t *bytes, size_t count) {
+    while (count >= 8) {
+        uint32_t low = load_le32(bytes) ^ state;
+        uint32_t high = load_le32(bytes + 4);
+        state = tables[7][low & 0xFF] ^ tables[6][(low >> 8) & 0xFF] ^ tables[5][(low >> 16) & 0xFF]
+              ^ tables[4][low >> 24] ^ tables[3][high & 0xFF] ^ tables[2][(high >> 8) & 0xFF]
+              ^ tables[1][(high >> 16) & 0xFF] ^ tables[0][high >> 24];
+        bytes += 8;
+        count -= 8;
+    }
+    while (count > 0) {
+        state = tables[0][(state ^ *bytes) & 0xFF] ^ (state >> 8);
+        bytes++;
+        count--;
+    }
+    return state;
+}
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -21,21 +68,41 @@ static inline __m128i fold(__m128i lane, __m128i constants, __m128i next) {
     return _mm_xor_si128(_mm_xor_si128(low, high), next);
 }
 
-__attribute__((target("pclmul,sse2")))
-void turns_crc32_fold(const uint8_t *bytes, size_t count, uint32_t state, uint8_t folded[16]) {
+/* The last two steps: x^64 mod P (shifted as above), then Barrett's reduction by P (33 bits, reflected) with
+ * mu = floor(x^64 / P) (33 bits, reflected). */
+#define REDUCE_64     0x163cd6124ULL
+#define POLYNOMIAL    0x1db710641ULL
+#define BARRETT_MU    0x1f7011641ULL
+
+/* pshufb masks for byte shifts by a variable count: 16 bytes loaded at offset 16 - k shift a lane up by k bytes
+ * (towards the end of the stream), at offset 16 + k down by k; 0x80 selects zero. */
+static const uint8_t shifts[48] = {
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+};
+
+/*
+ * The table state after `count` bytes (at least 32) from the table state `state`, all by carry-less multiplication:
+ * whole 16-byte lanes are folded together, a last partial lane is folded in after shifting, and the 128 bits left
+ * are reduced to 32 (Barrett). No table lookup, so a short message costs no chain of dependent loads.
+ */
+__attribute__((target("pclmul,ssse3,sse4.1")))
+static uint32_t fold_run(uint32_t state, const uint8_t *bytes, size_t count) {
     const __m128i by128 = _mm_set_epi64x((long long)FOLD_128_HIGH, (long long)FOLD_128_LOW);
-    /* The running state is folded into the first four bytes, as the byte-wise table would consume it. */
+    size_t whole = count & ~(size_t)15;
+    /* The running state is folded into the first four bytes, as the table would consume it. */
     __m128i first = _mm_xor_si128(_mm_loadu_si128((const __m128i *)bytes), _mm_cvtsi32_si128((int)state));
     __m128i lane;
     size_t offset;
-    if (count >= 64) {
+    if (whole >= 64) {
         /* Four independent lanes keep the multiplier busy; they are folded into one at the end. */
         const __m128i by512 = _mm_set_epi64x((long long)FOLD_512_HIGH, (long long)FOLD_512_LOW);
         __m128i a = first;
         __m128i b = _mm_loadu_si128((const __m128i *)(bytes + 16));
         __m128i c = _mm_loadu_si128((const __m128i *)(bytes + 32));
         __m128i d = _mm_loadu_si128((const __m128i *)(bytes + 48));
-        for (offset = 64; count - offset >= 64; offset += 64) {
+        for (offset = 64; whole - offset >= 64; offset += 64) {
             a = fold(a, by512, _mm_loadu_si128((const __m128i *)(bytes + offset)));
             b = fold(b, by512, _mm_loadu_si128((const __m128i *)(bytes + offset + 16)));
             c = fold(c, by512, _mm_loadu_si128((const __m128i *)(bytes + offset + 32)));
@@ -46,24 +113,49 @@ void turns_crc32_fold(const uint8_t *bytes, size_t count, uint32_t state, uint8_
         lane = first;
         offset = 16;
     }
-    for (; offset < count; offset += 16) {
+    for (; offset < whole; offset += 16) {
         lane = fold(lane, by128, _mm_loadu_si128((const __m128i *)(bytes + offset)));
     }
-    _mm_storeu_si128((__m128i *)folded, lane);
+    size_t rest = count - whole;
+    if (rest > 0) {
+        /* The lane and the last `rest` bytes are 16 + rest bytes: split them as the lane's first `rest` bytes (with
+         * zeros before them, which change nothing from a zero state) and sixteen bytes made of the lane's remaining
+         * bytes followed by the tail, read as the last 16 bytes of the input. Then fold the one onto the other. */
+        const __m128i up = _mm_loadu_si128((const __m128i *)(shifts + rest));
+        const __m128i down = _mm_loadu_si128((const __m128i *)(shifts + 16 + rest));
+        __m128i head = _mm_shuffle_epi8(lane, up);
+        __m128i last = _mm_loadu_si128((const __m128i *)(bytes + count - 16));
+        __m128i tail = _mm_blendv_epi8(_mm_shuffle_epi8(lane, down), last, down);
+        lane = fold(head, by128, tail);
+    }
+    /* 128 bits to 96, to 64, then Barrett's reduction to the 32-bit state. */
+    const __m128i low32s = _mm_setr_epi32(~0, 0, ~0, 0);
+    __m128i x = _mm_xor_si128(_mm_srli_si128(lane, 8), _mm_clmulepi64_si128(lane, by128, 0x10));
+    x = _mm_xor_si128(_mm_srli_si128(x, 4),
+                      _mm_clmulepi64_si128(_mm_and_si128(x, low32s), _mm_set_epi64x(0, (long long)REDUCE_64), 0x00));
+    const __m128i barrett = _mm_set_epi64x((long long)BARRETT_MU, (long long)POLYNOMIAL);
+    __m128i t = _mm_and_si128(_mm_clmulepi64_si128(_mm_and_si128(x, low32s), barrett, 0x10), low32s);
+    x = _mm_xor_si128(x, _mm_clmulepi64_si128(t, barrett, 0x00));
+    return (uint32_t)_mm_extract_epi32(x, 1);
 }
 
-int turns_crc32_fold_available(void) {
+int turns_crc32_can_fold(void) {
     __builtin_cpu_init();
-    return __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse2");
+    return __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("ssse3") && __builtin_cpu_supports("sse4.1");
 }
 
 #else
 
-int turns_crc32_fold_available(void) { return 0; }
+int turns_crc32_can_fold(void) { return 0; }
 
-void turns_crc32_fold(const uint8_t *bytes, size_t count, uint32_t state, uint8_t folded[16]) {
-    (void)bytes; (void)count; (void)state; (void)folded;
-    __builtin_trap(); /* Callers check turns_crc32_fold_available first. */
+static uint32_t fold_run(uint32_t state, const uint8_t *bytes, size_t count) {
+    return slice8(state, bytes, count);
 }
 
 #endif
+
+uint32_t turns_crc32(uint32_t crc, const uint8_t *bytes, size_t count, int fold) {
+    uint32_t state = ~crc;
+    if (fold && can_fold && count >= 32) return ~fold_run(state, bytes, count);
+    return ~slice8(state, bytes, count);
+}

@@ -2,25 +2,26 @@
 #define TURNS_BYTE_KERNELS_H
 
 /*
- * Vector kernels for the event-stream hot path: carry-less-multiply CRC-32 folding and SSSE3 base64 decoding.
+ * Kernels for the event-stream hot path: CRC-32 (carry-less-multiply folding, slicing-by-8 tables) and SSSE3 base64
+ * decoding.
  *
- * Swift has no portable way to reach PCLMULQDQ or PSHUFB, so these few loops are C. Each is only the vector part:
- * the Swift callers (CRC32.swift, Base64.swift) own the tables, the tails, the checks, and a scalar path for CPUs
- * without these instructions. Each kernel is tested against that scalar path over generated input.
+ * Swift has no portable way to reach PCLMULQDQ or PSHUFB, so these few loops are C; the CRC's tables live beside its
+ * fold so a short message costs one call. Each vector path is tested against its scalar path over generated input
+ * (CRC32Tests, Base64Tests); the base64 kernel is only the vector part, its tail and checks stay in Base64.swift.
  */
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* Whether this CPU can run turns_crc32_fold (x86-64 with PCLMULQDQ). */
-int turns_crc32_fold_available(void);
+/* Whether this CPU folds CRC-32 with carry-less multiplication (x86-64 with PCLMULQDQ, SSSE3 and SSE4.1). */
+int turns_crc32_can_fold(void);
 
 /*
- * Folds `count` bytes (a multiple of 16, at least 32) of a CRC-32 (IEEE, reflected) computation whose running
- * state is `state` (the inverted CRC so far) into 16 bytes written to `folded`: running the byte-wise table CRC from
- * state 0 over `folded` gives the same state as running it from `state` over the `count` bytes.
+ * The CRC-32 (IEEE, reflected; zlib's crc32) of `count` bytes, continuing from `crc` (the CRC of the bytes before
+ * them; 0 to start). Runs of 32 bytes or more are folded and reduced with carry-less multiplication when `fold` is
+ * nonzero and the CPU can; shorter runs go through slicing-by-8 tables.
  */
-void turns_crc32_fold(const uint8_t *bytes, size_t count, uint32_t state, uint8_t folded[16]);
+uint32_t turns_crc32(uint32_t crc, const uint8_t *bytes, size_t count, int fold);
 
 /* Whether this CPU can run turns_base64_decode_blocks (x86-64 with SSSE3). */
 int turns_base64_blocks_available(void);
