@@ -60,6 +60,10 @@ static inline uint32_t slice8(uint32_t state, const uint8_t *bytes, size_t count
 #define FOLD_512_HIGH 0x1c6e41596ULL  /* x^(4*128-32) */
 #define FOLD_128_LOW  0x1751997d0ULL  /* x^(128+32): one lane, 16 bytes ahead */
 #define FOLD_128_HIGH 0x0ccaa009eULL  /* x^(128-32) */
+#define FOLD_384_LOW  0x03db1ecdcULL  /* x^(3*128+32): the four lanes into one, each by its own distance */
+#define FOLD_384_HIGH 0x174359406ULL  /* x^(3*128-32) */
+#define FOLD_256_LOW  0x0f1da05aaULL  /* x^(2*128+32) */
+#define FOLD_256_HIGH 0x15a546366ULL  /* x^(2*128-32) */
 
 __attribute__((target("pclmul,sse2")))
 static inline __m128i fold(__m128i lane, __m128i constants, __m128i next) {
@@ -108,7 +112,10 @@ static uint32_t fold_run(uint32_t state, const uint8_t *bytes, size_t count) {
             c = fold(c, by512, _mm_loadu_si128((const __m128i *)(bytes + offset + 32)));
             d = fold(d, by512, _mm_loadu_si128((const __m128i *)(bytes + offset + 48)));
         }
-        lane = fold(fold(fold(a, by128, b), by128, c), by128, d);
+        /* Each lane is moved to the end at once (not lane by lane), so the multiplies run side by side. */
+        const __m128i by384 = _mm_set_epi64x((long long)FOLD_384_HIGH, (long long)FOLD_384_LOW);
+        const __m128i by256 = _mm_set_epi64x((long long)FOLD_256_HIGH, (long long)FOLD_256_LOW);
+        lane = fold(a, by384, fold(b, by256, fold(c, by128, d)));
     } else {
         lane = first;
         offset = 16;

@@ -13,6 +13,8 @@ public struct BedrockStreamDecoder: Sendable {
     private var pieces = CompletionPieces()
     /// Reused for each chunk's decoded base64 (its count is its capacity; only a prefix is used at a time).
     private var chunkBytes: [UInt8] = []
+    /// What the last message's header block made of it (a stream repeats one block for every chunk).
+    private var lastKind: MessageKind?
     /// An error was reported: the rest of the stream is ignored.
     private var failed = false
     /// The last `stop_reason` seen; its presence marks a complete answer.
@@ -52,10 +54,24 @@ public struct BedrockStreamDecoder: Sendable {
         return CompletionStreamBatch(piece: merged, error: failure, pieceCount: count)
     }
 
+    /// What a message is, by its `:message-type` and `:event-type` headers.
+    private enum MessageKind {
+        case chunk, otherEvent, notAnEvent
+    }
+
     /// Reads one message: a `chunk` event into the read's pieces; the error it ends the stream with, if any.
     private mutating func read(_ message: EventStreamDecoder.MessageView) -> APIError? {
+        let kind: MessageKind
+        if message.repeatsHeaders, let lastKind {
+            kind = lastKind
+        } else if let messageType = message.messageType, messageType.bindMemory(to: UInt8.self).equals("event") {
+            kind = message.eventType.map { $0.bindMemory(to: UInt8.self).equals("chunk") } == true ? .chunk : .otherEvent
+        } else {
+            kind = .notAnEvent
+        }
+        lastKind = kind
         // The common message, an `event` of type `chunk`, is read in place; anything else as values.
-        guard let messageType = message.messageType, messageType.bindMemory(to: UInt8.self).equals("event") else {
+        guard kind != .notAnEvent else {
             do throws(EventStreamError) {
                 if case .failure(let error) = Self.interpret(try EventStreamDecoder.message(message)) { return error }
                 return nil
@@ -64,7 +80,7 @@ public struct BedrockStreamDecoder: Sendable {
                                 message: "the event stream could not be read: \(error.description)")
             }
         }
-        guard let eventType = message.eventType, eventType.bindMemory(to: UInt8.self).equals("chunk") else { return nil }
+        guard kind == .chunk else { return nil }
         do throws(WireDecodingError) {
             try addChunk(message.payload.bindMemory(to: UInt8.self))
             return nil

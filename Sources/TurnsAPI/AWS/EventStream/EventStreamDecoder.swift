@@ -108,6 +108,8 @@ public struct EventStreamDecoder: Sendable {
         var messageType: UnsafeRawBufferPointer?
         /// The value of an `:event-type` string header, when there is one.
         var eventType: UnsafeRawBufferPointer?
+        /// The header block is byte for byte the previous message's: what a reader concluded from it still holds.
+        var repeatsHeaders: Bool
     }
 
     /// Takes `input` as the next bytes of the stream and passes every message they complete to `body`, in order,
@@ -203,24 +205,26 @@ public struct EventStreamDecoder: Sendable {
     /// prelude is checked as soon as its 12 bytes are, so a corrupt length never makes the decoder wait).
     private mutating func checkedMessage(_ bytes: UnsafeRawBufferPointer) throws(EventStreamError)
         -> (length: Int, view: MessageView)? {
-        guard bytes.count >= Self.preludeLength else { return nil }
-        let prelude = try Self.checkPrelude(UnsafeRawBufferPointer(rebasing: bytes[0..<Self.preludeLength]))
+        guard bytes.count >= Self.preludeLength, let base = bytes.baseAddress else { return nil }
+        let prelude = try Self.checkPrelude(UnsafeRawBufferPointer(start: base, count: Self.preludeLength))
         guard bytes.count >= prelude.total else { return nil }
-        let message = UnsafeRawBufferPointer(rebasing: bytes[0..<prelude.total])
-        try Self.checkMessageCRC(message, preludeCRC: prelude.preludeCRC)
-        let block = UnsafeRawBufferPointer(rebasing: message[Self.preludeLength..<Self.preludeLength + prelude.headers])
+        try Self.checkMessageCRC(UnsafeRawBufferPointer(start: base, count: prelude.total), preludeCRC: prelude.preludeCRC)
+        // The lengths were checked against each other and against `total` by `checkPrelude`.
+        let block = UnsafeRawBufferPointer(start: base + Self.preludeLength, count: prelude.headers)
         let sameBlock = lastHeaderBlock.count == block.count
-            && lastHeaderBlock.withUnsafeBytes { memcmp(block.baseAddress!, $0.baseAddress!, block.count) == 0 }
+            && lastHeaderBlock.withUnsafeBytes { sameBytes(block.baseAddress!, $0.baseAddress!, count: block.count) }
         if !sameBlock {
             lastHeaderTypes = try Self.checkHeaders(block)
             lastHeaderBlock = Array(block)
         }
         let types = lastHeaderTypes
+        let payloadStart = Self.preludeLength + prelude.headers
         return (prelude.total, MessageView(
             headers: block,
-            payload: UnsafeRawBufferPointer(rebasing: message[Self.preludeLength + prelude.headers..<prelude.total - 4]),
-            messageType: types.messageType.map { UnsafeRawBufferPointer(rebasing: block[$0]) },
-            eventType: types.eventType.map { UnsafeRawBufferPointer(rebasing: block[$0]) }))
+            payload: UnsafeRawBufferPointer(start: base + payloadStart, count: prelude.total - 4 - payloadStart),
+            messageType: types.messageType.map { UnsafeRawBufferPointer(start: block.baseAddress! + $0.lowerBound, count: $0.count) },
+            eventType: types.eventType.map { UnsafeRawBufferPointer(start: block.baseAddress! + $0.lowerBound, count: $0.count) },
+            repeatsHeaders: sameBlock))
     }
 
     /// The message a view shows, as values.
