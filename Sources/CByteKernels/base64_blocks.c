@@ -1,5 +1,7 @@
 #include "ByteKernels.h"
 
+#include <string.h>
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -50,6 +52,44 @@ size_t turns_base64_decode_blocks(const uint8_t *text, size_t count, uint8_t *ou
     return read;
 }
 
+/* Decodes up to 16 characters (a multiple of 4 apart from a last group of 2 or 3) through a padded block; -1 when
+ * one is not in the alphabet. The padding character 'A' stands for zero bits, so it changes no byte written. */
+__attribute__((target("ssse3")))
+static ptrdiff_t decode_short(const uint8_t *text, size_t count, uint8_t *output) {
+    uint8_t block[16], bytes[16];
+    memset(block, 'A', sizeof block);
+    memcpy(block, text, count);
+    int invalid = 0;
+    turns_base64_decode_blocks(block, 16, bytes, 16, &invalid);
+    if (invalid) return -1;
+    size_t produced = count / 4 * 3 + (count % 4 ? count % 4 - 1 : 0);
+    memcpy(output, bytes, produced);
+    return (ptrdiff_t)produced;
+}
+
+__attribute__((target("ssse3")))
+ptrdiff_t turns_base64_decode(const uint8_t *text, size_t count, uint8_t *output, size_t capacity) {
+    size_t end = count;
+    int padding = 0;
+    while (end > 0 && text[end - 1] == '=' && padding < 2) { end--; padding++; }
+    /* With padding the length must be whole quads; without it, a lone trailing character is impossible. */
+    if ((padding > 0 && count % 4 != 0) || end % 4 == 1) return -1;
+    size_t produced = end / 4 * 3 + (end % 4 ? end % 4 - 1 : 0);
+    if (capacity < produced) return -1;
+    int invalid = 0;
+    size_t read = turns_base64_decode_blocks(text, end, output, capacity, &invalid);
+    if (invalid) return -1;
+    size_t written = read / 4 * 3;
+    while (read < end) {
+        size_t take = end - read < 16 ? end - read : 16;
+        ptrdiff_t got = decode_short(text + read, take, output + written);
+        if (got < 0) return -1;
+        read += take;
+        written += (size_t)got;
+    }
+    return (ptrdiff_t)written;
+}
+
 int turns_base64_blocks_available(void) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("ssse3");
@@ -63,6 +103,11 @@ size_t turns_base64_decode_blocks(const uint8_t *text, size_t count, uint8_t *ou
     (void)text; (void)count; (void)output; (void)capacity;
     *invalid = 0;
     return 0;
+}
+
+ptrdiff_t turns_base64_decode(const uint8_t *text, size_t count, uint8_t *output, size_t capacity) {
+    (void)text; (void)count; (void)output; (void)capacity;
+    __builtin_trap(); /* Callers check turns_base64_blocks_available first. */
 }
 
 #endif

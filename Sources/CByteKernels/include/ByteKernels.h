@@ -34,4 +34,12 @@ int turns_base64_blocks_available(void);
  */
 size_t turns_base64_decode_blocks(const uint8_t *text, size_t count, uint8_t *output, size_t capacity, int *invalid);
 
+/*
+ * Decodes standard base64 `text` (up to two '=' of padding, which may be left out; no white space) into `output`,
+ * all of it through the vector blocks (a last short block through a padded copy). Returns the bytes written, or -1
+ * when the text is not base64 or `capacity` is less than the bytes it stands for. Bytes of `output` past those
+ * written may be overwritten, up to `capacity`. Only where turns_base64_blocks_available says so.
+ */
+ptrdiff_t turns_base64_decode(const uint8_t *text, size_t count, uint8_t *output, size_t capacity);
+
 #endif

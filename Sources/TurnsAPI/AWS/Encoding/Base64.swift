@@ -3,8 +3,8 @@ import CByteKernels
 /// Standard base64 (RFC 4648, `+/`, `=` padding) on bytes, for event-stream `chunk` payloads.
 ///
 /// Foundation's `Data(base64Encoded:)` would cost a `Data` and a `String` per chunk; this works on the
-/// payload's bytes in place. On x86-64 with SSSE3 the text is decoded sixteen characters per step
-/// (`turns_base64_decode_blocks`); the table loop takes the rest, and all of it on other CPUs.
+/// payload's bytes in place. On x86-64 with SSSE3 the text is decoded sixteen characters per step, in C
+/// (`turns_base64_decode`); on other CPUs by the table loop here.
 public enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
@@ -74,22 +74,18 @@ public enum Base64 {
     /// Decodes with the vector blocks used or not (tests compare the two paths).
     static func decode(_ text: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>,
                        vector: Bool) -> Int? {
+        if vector, let input = text.baseAddress, let out = output.baseAddress {
+            let written = turns_base64_decode(input, text.count, out, output.count)
+            return written < 0 ? nil : written
+        }
         let capacity = output.count
         guard let (end, produced) = measure(text), capacity >= produced else { return nil }
         guard produced > 0, let input = text.baseAddress, let output = output.baseAddress else { return 0 }
         let quads = end / 4
-        // Whole blocks of sixteen characters first (they store sixteen bytes for twelve, so only while that fits).
-        var firstQuad = 0
-        if vector && end >= 16 {
-            var invalid: Int32 = 0
-            let read = turns_base64_decode_blocks(input, end, output, capacity, &invalid)
-            if invalid != 0 { return nil }
-            firstQuad = read / 4
-        }
         let valid = values.withUnsafeBufferPointer { table in
             var bad: UInt8 = 0
             // Four characters to three bytes; an invalid character maps to 0xFF, whose high bit is checked once.
-            for quad in firstQuad..<quads {
+            for quad in 0..<quads {
                 let a = table[Int(input[quad * 4])], b = table[Int(input[quad * 4 + 1])]
                 let c = table[Int(input[quad * 4 + 2])], d = table[Int(input[quad * 4 + 3])]
                 bad |= a | b | c | d
