@@ -6,69 +6,115 @@
 #include <immintrin.h>
 
 /*
- * Sixteen characters at a time, after Muła and Lemire ("Faster Base64 Encoding and Decoding using AVX2
- * Instructions", 2018), with the tables worked out for the standard alphabet:
+ * Sixteen (SSSE3) or thirty-two (AVX2) characters at a time, after Muła and Lemire ("Faster Base64 Encoding and
+ * Decoding using AVX2 Instructions", 2018), with the tables worked out for the standard alphabet:
  *
- * Validity: a character is valid when no bit is set in both invalid_by_low[low nibble] and invalid_by_high[high
+ * Validity: a character is valid when no bit is set in both INVALID_BY_LOW[low nibble] and INVALID_BY_HIGH[high
  * nibble]. Each bit stands for one row of the ASCII table: 0x01 the 0x2_ row (only '+' B and '/' F valid), 0x02 the
  * 0x3_ row (digits 0-9), 0x04 the 0x4_ and 0x6_ rows (all but nibble 0), 0x08 the 0x5_ and 0x7_ rows (nibbles 0-A),
  * and 0x10 the rows with no valid character at all (0x0_, 0x1_, 0x8_-0xF_).
  *
- * Value: the character plus shift_by_row[high nibble], where '/' borrows the slot before its row (its high nibble
+ * Value: the character plus SHIFT_BY_ROW[high nibble], where '/' borrows the slot before its row (its high nibble
  * minus one), so '+' (0x2B + 19) and '/' (0x2F + 16) come out as 62 and 63.
+ *
+ * Packing: six-bit values a b c d become (a<<6|b) and (c<<6|d) in 16-bit lanes, then 24 bits in each 32-bit lane,
+ * whose three bytes GATHER takes most significant first.
  */
-__attribute__((target("ssse3")))
-size_t turns_base64_decode_blocks(const uint8_t *text, size_t count, uint8_t *output, size_t capacity, int *invalid) {
-    const __m128i invalid_by_low = _mm_setr_epi8(0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
-                                                 0x11, 0x11, 0x13, 0x1A, 0x1B, 0x1B, 0x1B, 0x1A);
-    const __m128i invalid_by_high = _mm_setr_epi8(0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08,
-                                                  0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10);
-    const __m128i shift_by_row = _mm_setr_epi8(0, 16, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0);
-    const __m128i nibble = _mm_set1_epi8(0x0F);
-    const __m128i slash = _mm_set1_epi8('/');
-    /* Six-bit values a b c d → (a<<6|b) and (c<<6|d) in 16-bit lanes → 24 bits in each 32-bit lane. */
-    const __m128i pairs = _mm_set1_epi32(0x01400140);
-    const __m128i quads = _mm_set1_epi32(0x00011000);
-    /* The three bytes of each 32-bit lane, most significant first. */
-    const __m128i gather = _mm_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
+#define INVALID_BY_LOW 0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x13, 0x1A, 0x1B, 0x1B, 0x1B, 0x1A
+#define INVALID_BY_HIGH 0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10
+#define SHIFT_BY_ROW 0, 16, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0
+#define GATHER 2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1
 
-    size_t read = 0, written = 0;
-    __m128i bad = _mm_setzero_si128();
-    while (count - read >= 16 && capacity - written >= 16) {
-        __m128i characters = _mm_loadu_si128((const __m128i *)(text + read));
-        __m128i high = _mm_and_si128(_mm_srli_epi32(characters, 4), nibble);
-        __m128i low = _mm_and_si128(characters, nibble);
-        bad = _mm_or_si128(bad, _mm_and_si128(_mm_shuffle_epi8(invalid_by_low, low),
-                                              _mm_shuffle_epi8(invalid_by_high, high)));
-        __m128i row = _mm_add_epi8(_mm_cmpeq_epi8(characters, slash), high);
-        __m128i values = _mm_add_epi8(characters, _mm_shuffle_epi8(shift_by_row, row));
-        __m128i merged = _mm_madd_epi16(_mm_maddubs_epi16(values, pairs), quads);
-        _mm_storeu_si128((__m128i *)(output + written), _mm_shuffle_epi8(merged, gather));
-        read += 16;
-        written += 12;
-    }
-    /* Any nonzero byte of `bad` marks an invalid character. */
-    *invalid = _mm_movemask_epi8(_mm_cmpeq_epi8(bad, _mm_setzero_si128())) != 0xFFFF;
-    return read;
+static int has_avx2;
+static int has_ssse3;
+
+__attribute__((constructor))
+static void detect_base64_instructions(void) {
+    __builtin_cpu_init();
+    has_ssse3 = __builtin_cpu_supports("ssse3");
+    has_avx2 = __builtin_cpu_supports("avx2");
 }
 
-/* Decodes up to 16 characters (a multiple of 4 apart from a last group of 2 or 3) through a padded block; -1 when
- * one is not in the alphabet. The padding character 'A' stands for zero bits, so it changes no byte written. */
-__attribute__((target("ssse3")))
+/* Twelve bytes (in a 16-byte lane, the last four zero) from sixteen characters; invalid ones set bits in *bad. */
+__attribute__((target("ssse3,sse4.1")))
+static inline __m128i decode16(__m128i characters, __m128i *bad) {
+    const __m128i nibble = _mm_set1_epi8(0x0F);
+    __m128i high = _mm_and_si128(_mm_srli_epi32(characters, 4), nibble);
+    __m128i low = _mm_and_si128(characters, nibble);
+    *bad = _mm_or_si128(*bad, _mm_and_si128(_mm_shuffle_epi8(_mm_setr_epi8(INVALID_BY_LOW), low),
+                                            _mm_shuffle_epi8(_mm_setr_epi8(INVALID_BY_HIGH), high)));
+    __m128i row = _mm_add_epi8(_mm_cmpeq_epi8(characters, _mm_set1_epi8('/')), high);
+    __m128i values = _mm_add_epi8(characters, _mm_shuffle_epi8(_mm_setr_epi8(SHIFT_BY_ROW), row));
+    __m128i merged = _mm_madd_epi16(_mm_maddubs_epi16(values, _mm_set1_epi32(0x01400140)), _mm_set1_epi32(0x00011000));
+    return _mm_shuffle_epi8(merged, _mm_setr_epi8(GATHER));
+}
+
+/* Whole 32-character blocks from `*read`, 24 bytes each (32-byte stores), while they fit; true when all were valid. */
+__attribute__((target("avx2")))
+static int decode_blocks32(const uint8_t *text, size_t count, uint8_t *output, size_t capacity,
+                           size_t *read, size_t *written) {
+    const __m256i nibble = _mm256_set1_epi8(0x0F);
+    const __m256i invalid_by_low = _mm256_setr_epi8(INVALID_BY_LOW, INVALID_BY_LOW);
+    const __m256i invalid_by_high = _mm256_setr_epi8(INVALID_BY_HIGH, INVALID_BY_HIGH);
+    const __m256i shift_by_row = _mm256_setr_epi8(SHIFT_BY_ROW, SHIFT_BY_ROW);
+    const __m256i gather = _mm256_setr_epi8(GATHER, GATHER);
+    /* The two lanes' twelve bytes side by side. */
+    const __m256i together = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 3, 7);
+    __m256i bad = _mm256_setzero_si256();
+    while (count - *read >= 32 && capacity - *written >= 32) {
+        __m256i characters = _mm256_loadu_si256((const __m256i *)(text + *read));
+        __m256i high = _mm256_and_si256(_mm256_srli_epi32(characters, 4), nibble);
+        __m256i low = _mm256_and_si256(characters, nibble);
+        bad = _mm256_or_si256(bad, _mm256_and_si256(_mm256_shuffle_epi8(invalid_by_low, low),
+                                                    _mm256_shuffle_epi8(invalid_by_high, high)));
+        __m256i row = _mm256_add_epi8(_mm256_cmpeq_epi8(characters, _mm256_set1_epi8('/')), high);
+        __m256i values = _mm256_add_epi8(characters, _mm256_shuffle_epi8(shift_by_row, row));
+        __m256i merged = _mm256_madd_epi16(_mm256_maddubs_epi16(values, _mm256_set1_epi32(0x01400140)),
+                                           _mm256_set1_epi32(0x00011000));
+        __m256i bytes = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(merged, gather), together);
+        _mm256_storeu_si256((__m256i *)(output + *written), bytes);
+        *read += 32;
+        *written += 24;
+    }
+    return _mm256_testz_si256(bad, bad);
+}
+
+/* Up to 16 characters (whole quads) through a copy padded with 'A', which
+ * stands for zero bits and so changes no byte written; -1 when one is not in the alphabet. */
+__attribute__((target("ssse3,sse4.1")))
 static ptrdiff_t decode_short(const uint8_t *text, size_t count, uint8_t *output) {
     uint8_t block[16], bytes[16];
     memset(block, 'A', sizeof block);
     memcpy(block, text, count);
-    int invalid = 0;
-    turns_base64_decode_blocks(block, 16, bytes, 16, &invalid);
-    if (invalid) return -1;
-    size_t produced = count / 4 * 3 + (count % 4 ? count % 4 - 1 : 0);
+    __m128i bad = _mm_setzero_si128();
+    _mm_storeu_si128((__m128i *)bytes, decode16(_mm_loadu_si128((const __m128i *)block), &bad));
+    if (!_mm_testz_si128(bad, bad)) return -1;
+    size_t produced = count / 4 * 3;
     memcpy(output, bytes, produced);
     return (ptrdiff_t)produced;
 }
 
-__attribute__((target("ssse3")))
-ptrdiff_t turns_base64_decode(const uint8_t *text, size_t count, uint8_t *output, size_t capacity) {
+/* The six-bit value of a base64 character, or -1. */
+static inline int value_of(uint8_t character) {
+    if (character >= 'A' && character <= 'Z') return character - 'A';
+    if (character >= 'a' && character <= 'z') return character - 'a' + 26;
+    if (character >= '0' && character <= '9') return character - '0' + 52;
+    if (character == '+') return 62;
+    if (character == '/') return 63;
+    return -1;
+}
+
+/* The one or two bytes of a last group of two or three characters; -1 when one is not in the alphabet. */
+static inline ptrdiff_t decode_last_group(const uint8_t *text, size_t count, uint8_t *output) {
+    int a = value_of(text[0]), b = value_of(text[1]), c = count == 3 ? value_of(text[2]) : 0;
+    if ((a | b | c) < 0) return -1;
+    output[0] = (uint8_t)(a << 2 | b >> 4);
+    if (count == 3) output[1] = (uint8_t)(b << 4 | c >> 2);
+    return (ptrdiff_t)count - 1;
+}
+
+__attribute__((target("ssse3,sse4.1")))
+static ptrdiff_t decode_vector(const uint8_t *text, size_t count, uint8_t *output, size_t capacity) {
     size_t end = count;
     int padding = 0;
     while (end > 0 && text[end - 1] == '=' && padding < 2) { end--; padding++; }
@@ -76,38 +122,56 @@ ptrdiff_t turns_base64_decode(const uint8_t *text, size_t count, uint8_t *output
     if ((padding > 0 && count % 4 != 0) || end % 4 == 1) return -1;
     size_t produced = end / 4 * 3 + (end % 4 ? end % 4 - 1 : 0);
     if (capacity < produced) return -1;
-    int invalid = 0;
-    size_t read = turns_base64_decode_blocks(text, end, output, capacity, &invalid);
-    if (invalid) return -1;
-    size_t written = read / 4 * 3;
-    while (read < end) {
-        size_t take = end - read < 16 ? end - read : 16;
+    size_t quads = end - end % 4;
+    size_t read = 0, written = 0;
+    if (has_avx2 && !decode_blocks32(text, quads, output, capacity, &read, &written)) return -1;
+    __m128i bad = _mm_setzero_si128();
+    while (quads - read >= 16 && capacity - written >= 16) {
+        _mm_storeu_si128((__m128i *)(output + written), decode16(_mm_loadu_si128((const __m128i *)(text + read)), &bad));
+        read += 16;
+        written += 12;
+    }
+    /* (The steps above stop with fewer than 16 characters left, or with less room than the block below needs.) */
+    if (read < quads && quads - read < 16 && quads >= 16 && capacity >= (quads - 16) / 4 * 3 + 16) {
+        /* The last whole quads through one block that ends with them, rewriting a few bytes already written. */
+        size_t at = quads - 16;
+        _mm_storeu_si128((__m128i *)(output + at / 4 * 3), decode16(_mm_loadu_si128((const __m128i *)(text + at)), &bad));
+        read = quads;
+        written = quads / 4 * 3;
+    }
+    if (!_mm_testz_si128(bad, bad)) return -1;
+    /* What is left: whole quads there was no room to store sixteen bytes for, through a copy; a last short group. */
+    while (read < quads) {
+        size_t take = quads - read < 16 ? quads - read : 16;
         ptrdiff_t got = decode_short(text + read, take, output + written);
         if (got < 0) return -1;
         read += take;
         written += (size_t)got;
     }
+    if (end > quads) {
+        ptrdiff_t got = decode_last_group(text + quads, end - quads, output + written);
+        if (got < 0) return -1;
+        written += (size_t)got;
+    }
     return (ptrdiff_t)written;
 }
 
-int turns_base64_blocks_available(void) {
+int turns_base64_vector_available(void) {
     __builtin_cpu_init();
-    return __builtin_cpu_supports("ssse3");
+    return __builtin_cpu_supports("ssse3") && __builtin_cpu_supports("sse4.1");
+}
+
+ptrdiff_t turns_base64_decode(const uint8_t *text, size_t count, uint8_t *output, size_t capacity) {
+    return decode_vector(text, count, output, capacity);
 }
 
 #else
 
-int turns_base64_blocks_available(void) { return 0; }
-
-size_t turns_base64_decode_blocks(const uint8_t *text, size_t count, uint8_t *output, size_t capacity, int *invalid) {
-    (void)text; (void)count; (void)output; (void)capacity;
-    *invalid = 0;
-    return 0;
-}
+int turns_base64_vector_available(void) { return 0; }
 
 ptrdiff_t turns_base64_decode(const uint8_t *text, size_t count, uint8_t *output, size_t capacity) {
     (void)text; (void)count; (void)output; (void)capacity;
-    __builtin_trap(); /* Callers check turns_base64_blocks_available first. */
+    __builtin_trap(); /* Callers check turns_base64_vector_available first. */
 }
 
 #endif

@@ -2,16 +2,44 @@
 #define TURNS_BYTE_KERNELS_H
 
 /*
- * Kernels for the event-stream hot path: CRC-32 (carry-less-multiply folding, slicing-by-8 tables) and SSSE3 base64
- * decoding.
+ * Kernels for the event-stream hot path: CRC-32 (carry-less-multiply folding, slicing-by-8 tables) and SSSE3/AVX2
+ * base64 decoding.
  *
  * Swift has no portable way to reach PCLMULQDQ or PSHUFB, so these few loops are C; the CRC's tables live beside its
  * fold so a short message costs one call. Each vector path is tested against its scalar path over generated input
- * (CRC32Tests, Base64Tests); the base64 kernel is only the vector part, its tail and checks stay in Base64.swift.
+ * (CRC32Tests, Base64Tests).
  */
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/*
+ * Whether `count` bytes at `a` and at `b` are equal. Inline (a repeated event-stream header block of some 75 bytes is
+ * compared per message, where calling memcmp costs more than comparing), sixteen bytes at a time with SSE2, which
+ * every x86-64 CPU has; the last sixteen bytes are compared in one step that may overlap the ones before.
+ */
+static inline int turns_equal_bytes(const void *a, const void *b, size_t count) {
+#if defined(__SSE2__)
+    const uint8_t *left = (const uint8_t *)a, *right = (const uint8_t *)b;
+    if (count >= 16) {
+        size_t offset = 0;
+        for (; count - offset > 16; offset += 16) {
+            __m128i same = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(left + offset)),
+                                          _mm_loadu_si128((const __m128i *)(right + offset)));
+            if (_mm_movemask_epi8(same) != 0xFFFF) return 0;
+        }
+        __m128i same = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(left + count - 16)),
+                                      _mm_loadu_si128((const __m128i *)(right + count - 16)));
+        return _mm_movemask_epi8(same) == 0xFFFF;
+    }
+#endif
+    return count == 0 || memcmp(a, b, count) == 0;
+}
 
 /* Whether this CPU folds CRC-32 with carry-less multiplication (x86-64 with PCLMULQDQ, SSSE3 and SSE4.1). */
 int turns_crc32_can_fold(void);
@@ -23,22 +51,14 @@ int turns_crc32_can_fold(void);
  */
 uint32_t turns_crc32(uint32_t crc, const uint8_t *bytes, size_t count, int fold);
 
-/* Whether this CPU can run turns_base64_decode_blocks (x86-64 with SSSE3). */
-int turns_base64_blocks_available(void);
-
-/*
- * Decodes whole 16-character blocks of standard base64 text (no padding inside them) from the start of `text`,
- * 12 bytes each, while a block remains and `capacity` leaves room for a 16-byte store. Returns how many characters
- * were decoded (a multiple of 16; the output is 3/4 of that); sets *invalid to 1 when a block holds a character
- * outside the alphabet (then the output is meaningless).
- */
-size_t turns_base64_decode_blocks(const uint8_t *text, size_t count, uint8_t *output, size_t capacity, int *invalid);
+/* Whether this CPU can run turns_base64_decode (x86-64 with SSSE3 and SSE4.1; AVX2 is used when present). */
+int turns_base64_vector_available(void);
 
 /*
  * Decodes standard base64 `text` (up to two '=' of padding, which may be left out; no white space) into `output`,
- * all of it through the vector blocks (a last short block through a padded copy). Returns the bytes written, or -1
+ * 32 or 16 characters per vector step (a last short block through a padded copy). Returns the bytes written, or -1
  * when the text is not base64 or `capacity` is less than the bytes it stands for. Bytes of `output` past those
- * written may be overwritten, up to `capacity`. Only where turns_base64_blocks_available says so.
+ * written may be overwritten, up to `capacity`. Only where turns_base64_vector_available says so.
  */
 ptrdiff_t turns_base64_decode(const uint8_t *text, size_t count, uint8_t *output, size_t capacity);
 

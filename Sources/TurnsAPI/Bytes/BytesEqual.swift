@@ -9,19 +9,3 @@ extension UnsafeBufferPointer<UInt8> {
     }
 }
 
-/// True when the `count` bytes at `a` and at `b` are equal: compared eight at a time, inline, because the blocks
-/// compared per message (a repeated header block) are short enough that calling memcmp costs more than comparing.
-@inline(__always)
-func sameBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Bool {
-    var index = 0
-    var difference: UInt64 = 0
-    while count - index >= 8 {
-        difference |= a.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ b.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-        index += 8
-    }
-    while index < count {
-        difference |= UInt64(a.load(fromByteOffset: index, as: UInt8.self) ^ b.load(fromByteOffset: index, as: UInt8.self))
-        index += 1
-    }
-    return difference == 0
-}

@@ -97,4 +97,22 @@ final class BedrockStreamDecoderTests: XCTestCase {
         XCTAssertEqual(decoder.bufferedByteCount, 0)
         XCTAssertNoThrow(try decoder.finish())
     }
+
+    func testAHeaderBlockDifferingInOneByteIsNotTakenForTheRepeatedOne() throws {
+        // Same length as the chunk events' block, one byte different: an event of another type, which is skipped.
+        func event(_ type: String, _ text: String) throws -> [UInt8] {
+            try EventStreamEncoder.encode(EventStreamMessage(headers: [
+                EventStreamHeader(":event-type", .string(type)),
+                EventStreamHeader(":content-type", .string("application/json")),
+                EventStreamHeader(":message-type", .string("event")),
+            ], payload: BedrockChunk.payload(modelJSON: Array("{\"completion\":\"\(text)\",\"stop_reason\":null}".utf8))))
+        }
+        var body = try event("chunk", "a") + event("chunq", "b") + event("chunk", "c") + event("xhunk", "d")
+        body += try EventStreamEncoder.encode(BedrockServer.chunkMessage(Completion(completion: "e", stopReason: "stop_sequence")))
+        for (label, reads) in [("whole", [body]), ("one byte per read", body.map { [$0] })] {
+            let result = decode(reads)
+            XCTAssertEqual(result.text, "ace", label)
+            XCTAssertNil(result.error, label)
+        }
+    }
 }

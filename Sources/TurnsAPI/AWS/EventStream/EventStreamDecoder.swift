@@ -1,3 +1,4 @@
+import CByteKernels
 import Foundation
 
 /// Decodes an `application/vnd.amazon.eventstream` body incrementally (PROTOCOL.md C.6).
@@ -212,7 +213,7 @@ public struct EventStreamDecoder: Sendable {
         // The lengths were checked against each other and against `total` by `checkPrelude`.
         let block = UnsafeRawBufferPointer(start: base + Self.preludeLength, count: prelude.headers)
         let sameBlock = lastHeaderBlock.count == block.count
-            && lastHeaderBlock.withUnsafeBytes { sameBytes(block.baseAddress!, $0.baseAddress!, count: block.count) }
+            && lastHeaderBlock.withUnsafeBytes { turns_equal_bytes(block.baseAddress!, $0.baseAddress!, block.count) != 0 }
         if !sameBlock {
             lastHeaderTypes = try Self.checkHeaders(block)
             lastHeaderBlock = Array(block)
