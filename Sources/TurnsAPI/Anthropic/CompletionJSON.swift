@@ -54,12 +54,17 @@ struct CompletionPieces {
     /// The model and id last seen, kept across takes so a repeated value is not made into a String again.
     private var recentModel = RecurringString()
     private var recentID = RecurringString()
-    /// The last object read in full, but for its text: the next one usually differs from it only there.
-    private var shape: CompletionShape?
+    /// The last object read in full, but for its text: the next one usually differs from it only there. Kept as
+    /// plain fields of this struct (not an object) so that checking an event against it costs no reference count.
+    private var shape = CompletionShape()
+    /// Objects matching `shape` were added since its values were last merged in: they are merged once, when the
+    /// shape changes or the piece is taken, instead of once per event.
+    private var shapeUsed = false
 
     /// Adds one completion object. When it cannot be read, nothing of it is kept and the error says why.
     mutating func add(_ json: UnsafeBufferPointer<UInt8>) throws(WireDecodingError) {
-        if let shape, addIfShaped(json, like: shape) { return }
+        if shape.isSet, addIfShaped(json) { return }
+        mergeShapeValues()
         let textStart = text.count
         var scanner = JSONScanner(bytes: json)
         var reason: String?, stopValue: String?, modelValue: String?, idValue: String?
@@ -88,8 +93,11 @@ struct CompletionPieces {
             throw error
         }
         if textKeys == 1, let textSpan {
-            shape = CompletionShape(prefix: Array(json[..<(textSpan.lowerBound + 1)]), suffix: Array(json[textSpan.upperBound...]),
+            shape = CompletionShape(prefix: UnsafeBufferPointer(rebasing: json[..<(textSpan.lowerBound + 1)]),
+                                    suffix: UnsafeBufferPointer(rebasing: json[textSpan.upperBound...]),
                                     stopReason: reason, stop: stopValue, model: modelValue, id: idValue)
+        } else {
+            shape = CompletionShape()
         }
         count += 1
         if let reason { stopReason = reason }
@@ -101,10 +109,10 @@ struct CompletionPieces {
     /// Adds `json` when it is `shape`'s bytes around a different text, reading only that text; false (and nothing
     /// added) otherwise. Sound because the bytes outside the string are those of an object already read in full,
     /// and the string is read by the same strict reader.
-    private mutating func addIfShaped(_ json: UnsafeBufferPointer<UInt8>, like shape: CompletionShape) -> Bool {
-        let prefixCount = shape.prefix.count, suffixCount = shape.suffix.count
+    private mutating func addIfShaped(_ json: UnsafeBufferPointer<UInt8>) -> Bool {
+        let prefixCount = shape.prefixCount, suffixCount = shape.bytes.count - prefixCount
         guard json.count >= prefixCount + 1 + suffixCount,
-              shape.prefix.withUnsafeBufferPointer({ memcmp(json.baseAddress!, $0.baseAddress!, prefixCount) == 0 })
+              shape.bytes.withUnsafeBufferPointer({ memcmp(json.baseAddress!, $0.baseAddress!, prefixCount) == 0 })
         else { return false }
         let textStart = text.count
         // The prefix ends with the text's opening quote.
@@ -113,8 +121,8 @@ struct CompletionPieces {
         do throws(WireDecodingError) {
             matched = try scanner.readOptionalString(appendingTo: &text)
                 && json.count - scanner.position == suffixCount
-                && (suffixCount == 0 || shape.suffix.withUnsafeBufferPointer {
-                    memcmp(json.baseAddress! + scanner.position, $0.baseAddress!, suffixCount) == 0
+                && (suffixCount == 0 || shape.bytes.withUnsafeBufferPointer {
+                    memcmp(json.baseAddress! + scanner.position, $0.baseAddress! + prefixCount, suffixCount) == 0
                 })
         } catch {
             matched = false
@@ -124,17 +132,25 @@ struct CompletionPieces {
             return false
         }
         count += 1
+        shapeUsed = true
+        return true
+    }
+
+    /// Merges the values of the objects that matched the shape (its own values) into the piece.
+    private mutating func mergeShapeValues() {
+        guard shapeUsed else { return }
+        shapeUsed = false
         if let value = shape.stopReason { stopReason = value }
         if let value = shape.stop { stop = value }
         if let value = shape.model { model = value }
         if let value = shape.id { id = value }
-        return true
     }
 
     /// The objects added since the last call merged into one (texts concatenated, the last non-null other
     /// fields), or nil when none was added.
     mutating func take() -> Completion? {
         guard count > 0 else { return nil }
+        mergeShapeValues()
         let piece = Completion(id: id, completion: String(decoding: text, as: UTF8.self),
                                stopReason: stopReason, stop: stop, model: model)
         text.removeAll(keepingCapacity: true)
@@ -147,26 +163,39 @@ struct CompletionPieces {
     }
 }
 
-/// A completion object read in full, as the bytes before and after its text and the other values it held.
-/// A class, so checking each event against it costs one reference count, not one per field.
-final class CompletionShape: Sendable {
-    /// The bytes up to and including the text's opening quote.
-    let prefix: [UInt8]
-    /// The bytes after the text's closing quote.
-    let suffix: [UInt8]
+/// A completion object read in full, as the bytes around its text and the other values it held.
+struct CompletionShape {
+    /// The bytes up to and including the text's opening quote, then the bytes after its closing quote.
+    private(set) var bytes: [UInt8] = []
+    /// How many of `bytes` come before the text.
+    private(set) var prefixCount = 0
     let stopReason: String?
     let stop: String?
     let model: String?
     let id: String?
 
-    init(prefix: [UInt8], suffix: [UInt8], stopReason: String?, stop: String?, model: String?, id: String?) {
-        self.prefix = prefix
-        self.suffix = suffix
+    /// No shape: every object is read in full.
+    init() {
+        stopReason = nil
+        stop = nil
+        model = nil
+        id = nil
+    }
+
+    init(prefix: UnsafeBufferPointer<UInt8>, suffix: UnsafeBufferPointer<UInt8>,
+         stopReason: String?, stop: String?, model: String?, id: String?) {
+        bytes.reserveCapacity(prefix.count + suffix.count)
+        bytes.append(contentsOf: prefix)
+        bytes.append(contentsOf: suffix)
+        prefixCount = prefix.count
         self.stopReason = stopReason
         self.stop = stop
         self.model = model
         self.id = id
     }
+
+    /// Whether there is a shape to compare with (its prefix holds at least the text's opening quote).
+    var isSet: Bool { prefixCount > 0 }
 }
 
 /// A string that usually repeats: made from bytes only when they differ from the previous ones.
