@@ -51,6 +51,24 @@ int turns_crc32_can_fold(void);
  */
 uint32_t turns_crc32(uint32_t crc, const uint8_t *bytes, size_t count, int fold);
 
+/* One message of an event stream, found and checksummed by turns_eventstream_scan. */
+typedef struct {
+    /* The prelude's total_length and headers_length. */
+    uint32_t total;
+    uint32_t headers;
+    /* The CRC-32 of the message's bytes before its own CRC (to compare with its last four bytes). */
+    uint32_t message_crc;
+} turns_eventstream_frame;
+
+/*
+ * Finds the whole messages at the start of `bytes` (up to `capacity` of them), each with its prelude CRC matching and
+ * lengths that fit together (total at least 16, headers at most total - 16), and computes each one's message CRC,
+ * several messages back to back so that their multiply chains overlap. Stops before anything else (a message cut by
+ * the end, a prelude CRC that does not match, impossible lengths): the caller reads that one itself and says what is
+ * wrong. Checking the message CRCs and the limits on lengths is left to the caller. Returns the frames written.
+ */
+size_t turns_eventstream_scan(const uint8_t *bytes, size_t count, turns_eventstream_frame *frames, size_t capacity);
+
 /* Whether this CPU can run turns_base64_decode (x86-64 with SSSE3 and SSE4.1; AVX2 is used when present). */
 int turns_base64_vector_available(void);
 

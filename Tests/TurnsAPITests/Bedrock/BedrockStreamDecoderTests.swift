@@ -115,4 +115,42 @@ final class BedrockStreamDecoderTests: XCTestCase {
             XCTAssertNil(result.error, label)
         }
     }
+
+    func testAThousandChunksInOneReadOrAtRandomCutsComeOutWholeAndACorruptOneStopsThemWhereItIs() throws {
+        // More messages than one batch of the checksum scan holds, so batches follow each other within a read.
+        var body: [UInt8] = []
+        var starts: [Int] = []
+        for index in 0..<1000 {
+            starts.append(body.count)
+            let last = index == 999
+            try EventStreamEncoder.encode(BedrockServer.chunkMessage(Completion(completion: "\(index % 10)",
+                                                                                stopReason: last ? "stop_sequence" : nil)), into: &body)
+        }
+        let expected = (0..<1000).map { "\($0 % 10)" }.joined()
+        var rng = SeededGenerator(seed: 1000)
+        var cuts: [[[UInt8]]] = [[body]]
+        for _ in 0..<5 {
+            var reads: [[UInt8]] = [], at = 0
+            while at < body.count {
+                let next = min(body.count, at + Int.random(in: 1...40_000, using: &rng))
+                reads.append(Array(body[at..<next]))
+                at = next
+            }
+            cuts.append(reads)
+        }
+        for reads in cuts {
+            let result = decode(reads)
+            XCTAssertEqual(result.text, expected, "\(reads.count) reads")
+            XCTAssertEqual(result.stop, "stop_sequence")
+            XCTAssertNil(result.error)
+        }
+        var corrupt = body
+        corrupt[starts[500] + 30] ^= 0x01
+        for reads in [[corrupt], [Array(corrupt[..<starts[300]]), Array(corrupt[starts[300]...])]] {
+            let result = decode(reads)
+            XCTAssertEqual(result.text, String(expected.prefix(500)), "\(reads.count) reads")
+            XCTAssertEqual(result.error?.kind, .malformedResponse)
+            XCTAssertTrue(result.error?.message.contains("Message checksum mismatch") ?? false, result.error?.message ?? "")
+        }
+    }
 }

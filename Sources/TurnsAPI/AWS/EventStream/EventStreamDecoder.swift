@@ -35,6 +35,8 @@ public struct EventStreamDecoder: Sendable {
     /// stream mostly repeat the same block, which then needs no second walk.
     private var lastHeaderBlock: [UInt8] = []
     private var lastHeaderTypes: (messageType: Range<Int>?, eventType: Range<Int>?) = (nil, nil)
+    /// Where `readMessages` has the C scan put the messages it finds in a read (reused from read to read).
+    private var frames = [turns_eventstream_frame](repeating: turns_eventstream_frame(), count: 128)
 
     /// Creates a decoder at the start of a stream.
     public init() {}
@@ -131,7 +133,23 @@ public struct EventStreamDecoder: Sendable {
                     return
                 }
             }
-            while input.count - offset >= Self.preludeLength {
+            // The messages whose checksums the C scan computed in a batch; then, one by one, whatever it stopped at.
+            var stopped = false
+            reading: while input.count - offset >= Self.preludeLength, let base = input.baseAddress {
+                let found = frames.withUnsafeMutableBufferPointer {
+                    turns_eventstream_scan(base + offset, input.count - offset, $0.baseAddress!, $0.count)
+                }
+                for index in 0..<found {
+                    let (length, view) = try scannedMessage(at: base + offset, frames[index])
+                    offset += length
+                    guard body(view) else {
+                        stopped = true
+                        break reading
+                    }
+                }
+                if found < frames.count { break }
+            }
+            while !stopped && input.count - offset >= Self.preludeLength {
                 let rest = UnsafeRawBufferPointer(rebasing: input[offset...])
                 guard let (length, view) = try checkedMessage(rest) else { break }
                 offset += length
@@ -210,8 +228,23 @@ public struct EventStreamDecoder: Sendable {
         let prelude = try Self.checkPrelude(UnsafeRawBufferPointer(start: base, count: Self.preludeLength))
         guard bytes.count >= prelude.total else { return nil }
         try Self.checkMessageCRC(UnsafeRawBufferPointer(start: base, count: prelude.total), preludeCRC: prelude.preludeCRC)
-        // The lengths were checked against each other and against `total` by `checkPrelude`.
-        let block = UnsafeRawBufferPointer(start: base + Self.preludeLength, count: prelude.headers)
+        return (prelude.total, try view(at: base, total: prelude.total, headers: prelude.headers))
+    }
+
+    /// The message the C scan found at `base` (its prelude CRC matched, its lengths fit, its CRC computed), checked.
+    private mutating func scannedMessage(at base: UnsafeRawPointer, _ frame: turns_eventstream_frame)
+        throws(EventStreamError) -> (length: Int, view: MessageView) {
+        let total = Int(frame.total), headers = Int(frame.headers)
+        try Self.checkLengths(total: total, headers: headers)
+        let expected = Self.readUInt32(UnsafeRawBufferPointer(start: base + total - 4, count: 4), at: 0)
+        guard expected == frame.message_crc else { throw .messageChecksumMismatch(expected: expected, computed: frame.message_crc) }
+        return (total, try view(at: base, total: total, headers: headers))
+    }
+
+    /// The view of a message at `base` whose checksums and lengths were checked: its header block is checked now,
+    /// unless it repeats the previous message's.
+    private mutating func view(at base: UnsafeRawPointer, total: Int, headers: Int) throws(EventStreamError) -> MessageView {
+        let block = UnsafeRawBufferPointer(start: base + Self.preludeLength, count: headers)
         let sameBlock = lastHeaderBlock.count == block.count
             && lastHeaderBlock.withUnsafeBytes { turns_equal_bytes(block.baseAddress!, $0.baseAddress!, block.count) != 0 }
         if !sameBlock {
@@ -219,13 +252,13 @@ public struct EventStreamDecoder: Sendable {
             lastHeaderBlock = Array(block)
         }
         let types = lastHeaderTypes
-        let payloadStart = Self.preludeLength + prelude.headers
-        return (prelude.total, MessageView(
+        let payloadStart = Self.preludeLength + headers
+        return MessageView(
             headers: block,
-            payload: UnsafeRawBufferPointer(start: base + payloadStart, count: prelude.total - 4 - payloadStart),
+            payload: UnsafeRawBufferPointer(start: base + payloadStart, count: total - 4 - payloadStart),
             messageType: types.messageType.map { UnsafeRawBufferPointer(start: block.baseAddress! + $0.lowerBound, count: $0.count) },
             eventType: types.eventType.map { UnsafeRawBufferPointer(start: block.baseAddress! + $0.lowerBound, count: $0.count) },
-            repeatsHeaders: sameBlock))
+            repeatsHeaders: sameBlock)
     }
 
     /// The message a view shows, as values.
@@ -253,13 +286,19 @@ public struct EventStreamDecoder: Sendable {
         let expected = readUInt32(prelude, at: 8)
         let computed = CRC32.checksum(UnsafeRawBufferPointer(rebasing: prelude[0..<8]))
         guard expected == computed else { throw .preludeChecksumMismatch(expected: expected, computed: computed) }
+        try checkLengths(total: total, headers: headers)
+        return (total, headers, expected)
+    }
+
+    /// Checks the lengths a prelude declares: against each other and against the limits.
+    @inline(__always)
+    static func checkLengths(total: Int, headers: Int) throws(EventStreamError) {
         guard headers <= maxHeadersLength else { throw .headersTooLong(headers) }
         guard total >= minimumMessageLength, headers <= total - minimumMessageLength else {
             throw .invalidTotalLength(total: total, headers: headers)
         }
         let payload = total - headers - minimumMessageLength
         guard payload <= maxPayloadLength else { throw .payloadTooLong(payload) }
-        return (total, headers, expected)
     }
 
     /// Checks one whole message's CRC.
