@@ -211,6 +211,42 @@ final class CompletionsClientTests: XCTestCase {
 
     // MARK: - Failures after text
 
+    /// Collects what `send` hands over, in order, and the error it throws.
+    private func sendCollecting(_ client: CompletionsClient) async -> (events: [CompletionEvent], error: APIError?) {
+        final class Log: @unchecked Sendable {
+            let lock = NSLock()
+            var events: [CompletionEvent] = []
+        }
+        let log = Log()
+        do throws(APIError) {
+            try await client.send(request) { event in log.lock.withLock { log.events.append(event) } }
+            return (log.lock.withLock { log.events }, nil)
+        } catch {
+            return (log.lock.withLock { log.events }, error)
+        }
+    }
+
+    func testSendHandsOverTheSameEventsAsTheEventStreamRetriesIncluded() async {
+        let script = { [self] in [errorResponse(529, "overloaded_error", "Overloaded"), okStream([" Hello", "!"])] }
+        let (streamed, streamError) = await collect(makeClient(script()).client.events(request))
+        let (sent, sendError) = await sendCollecting(makeClient(script()).client)
+        XCTAssertNil(streamError)
+        XCTAssertNil(sendError)
+        XCTAssertEqual(sent, streamed)
+        XCTAssertEqual(text(of: sent), " Hello!")
+        XCTAssertTrue(sent.contains { if case .retrying = $0 { return true } else { return false } })
+    }
+
+    func testSendThrowsAFailureAfterTheTextBeforeIt() async {
+        let (client, _, _) = makeClient([
+            .reads([event(" partial")], ending: .fail(.connectionLost("reset by peer"))),
+            okStream(["never"]),
+        ])
+        let (sent, error) = await sendCollecting(client)
+        XCTAssertEqual(text(of: sent), " partial")
+        XCTAssertEqual(error, APIError(kind: .connection, message: "the connection was lost: reset by peer"))
+    }
+
     func testAnErrorEventAfterTextKeepsTheTextAndThrowsOverloadedWithoutRetrying() async {
         let (client, transport, _) = makeClient([
             .reads([event(" Hello"), errorEvent("overloaded_error", "Overloaded")],

@@ -124,6 +124,21 @@ public final class CompletionsClient: Sendable {
         makeStream(request, streaming: stream) { $0 }
     }
 
+    /// Runs one request in the calling task, handing each event to `onEvent` as it happens, in order: what
+    /// `events(_:stream:)` delivers, without passing each network read from one task to another (a consumer that
+    /// only writes the text out, like `turns --print`, saves a thread wake-up per read). Cancelling the calling task
+    /// cancels the request.
+    ///
+    /// - Throws: `APIError`; of kind `.cancelled` when the calling task is cancelled.
+    public func send(_ request: CompletionRequest, stream: Bool = true,
+                     onEvent: @escaping @Sendable (CompletionEvent) -> Void) async throws(APIError) {
+        do {
+            try await perform(request, streaming: stream, emit: onEvent)
+        } catch {
+            throw Self.apiError(forTransportError: error)
+        }
+    }
+
     // MARK: - Running a request
 
     private func makeStream<Element: Sendable>(

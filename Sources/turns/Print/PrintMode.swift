@@ -78,23 +78,23 @@ struct PrintMode {
 
     /// Streams the answer to stdout.
     private func stream(_ request: CompletionRequest, client: CompletionsClient) async -> PrintOutcome {
-        var outcome = PrintOutcome(started: Date())
+        let progress = PrintProgress(started: Date())
         let clock = ContinuousClock()
         let start = clock.now
-        var firstText: ContinuousClock.Instant?
-        var pieces = 0
+        let verbose = self.verbose
         defer {
-            if let firstText {
-                outcome.timeToFirstToken = (firstText - start).seconds
+            if let firstText = progress.firstText {
+                progress.outcome.timeToFirstToken = (firstText - start).seconds
                 let streaming = (clock.now - firstText).seconds
-                outcome.tokensPerSecond = streaming > 0 ? Double(pieces) / streaming : nil
+                progress.outcome.tokensPerSecond = streaming > 0 ? Double(progress.pieces) / streaming : nil
             }
         }
-        do {
-            for try await event in client.events(request, stream: config.stream) {
+        do throws(APIError) {
+            // Events come on this task, as they happen: each read's text goes straight out.
+            try await client.send(request, stream: config.stream) { event in
                 switch event {
                 case .responseStarted(let info):
-                    outcome.requestID = info.requestID
+                    progress.outcome.requestID = info.requestID
                 case .retrying(let notice):
                     if verbose {
                         Terminal.note(String(format: "retrying in %.1f s (attempt %d/%d): ", notice.delay, notice.attempt,
@@ -102,35 +102,28 @@ struct PrintMode {
                     }
                 case .completion(let piece, let count):
                     if !piece.completion.isEmpty {
-                        if firstText == nil { firstText = clock.now }
+                        if progress.firstText == nil { progress.firstText = clock.now }
                         Terminal.out(piece.completion)
-                        outcome.text += piece.completion
+                        progress.outcome.text += piece.completion
                     }
-                    pieces += count
-                    if let model = piece.model { outcome.model = model }
-                    if let reason = piece.stopReason { outcome.stopReason = reason }
+                    progress.pieces += count
+                    if let model = piece.model { progress.outcome.model = model }
+                    if let reason = piece.stopReason { progress.outcome.stopReason = reason }
                 }
             }
-            if Task.isCancelled { return finishInterrupted(outcome) }
+            if Task.isCancelled { return finishInterrupted(progress.outcome) }
             Terminal.out("\n")
-            outcome.status = ExitStatus.success
-        } catch let error as APIError {
-            if error.kind == .cancelled { return finishInterrupted(outcome) }
-            if !outcome.text.isEmpty { Terminal.out("\n") }
-            Terminal.error(error.description)
-            outcome.requestID = error.requestID ?? outcome.requestID
-            outcome.error = error.description
-            outcome.status = error.exitCode
-        } catch is CancellationError {
-            return finishInterrupted(outcome)
+            progress.outcome.status = ExitStatus.success
         } catch {
-            if !outcome.text.isEmpty { Terminal.out("\n") }
-            Terminal.error("\(error)")
-            outcome.error = "\(error)"
-            outcome.status = ExitStatus.other
+            if error.kind == .cancelled { return finishInterrupted(progress.outcome) }
+            if !progress.outcome.text.isEmpty { Terminal.out("\n") }
+            Terminal.error(error.description)
+            progress.outcome.requestID = error.requestID ?? progress.outcome.requestID
+            progress.outcome.error = error.description
+            progress.outcome.status = error.exitCode
         }
-        if verbose { report(outcome, firstText: firstText, start: start, pieces: pieces) }
-        return outcome
+        if verbose { report(progress.outcome, firstText: progress.firstText, start: start, pieces: progress.pieces) }
+        return progress.outcome
     }
 
     private func finishInterrupted(_ partial: PrintOutcome) -> PrintOutcome {
@@ -208,5 +201,18 @@ extension Duration {
     var seconds: Double {
         let parts = components
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}
+
+/// What `--print` has seen of the answer so far. Only the event handler touches it while the request runs, and
+/// `CompletionsClient.send` calls that handler on the printing task itself, one event after another; the task reads
+/// it once `send` has returned.
+private final class PrintProgress: @unchecked Sendable {
+    var outcome: PrintOutcome
+    var firstText: ContinuousClock.Instant?
+    var pieces = 0
+
+    init(started: Date) {
+        outcome = PrintOutcome(started: started)
     }
 }

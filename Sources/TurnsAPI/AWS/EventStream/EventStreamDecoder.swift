@@ -68,7 +68,7 @@ public struct EventStreamDecoder: Sendable {
         let start = self.start
         var taken: (length: Int, message: EventStreamMessage)?
         do throws(EventStreamError) {
-            var buffer = self.buffer
+            let buffer = self.buffer
             self.buffer = []
             defer { self.buffer = buffer }
             taken = try buffer.withUnsafeBytes { raw in
@@ -176,7 +176,7 @@ public struct EventStreamDecoder: Sendable {
             }
         }.get()
         guard fillBuffer(to: total, from: input, at: &offset) else { return false }
-        var buffer = self.buffer
+        let buffer = self.buffer
         self.buffer = []
         defer { self.buffer = buffer }
         let (length, goOn) = try buffer.withUnsafeBytes { raw in
