@@ -26,12 +26,10 @@
 #define GATHER 2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1
 
 static int has_avx2;
-static int has_ssse3;
 
 __attribute__((constructor))
 static void detect_base64_instructions(void) {
     __builtin_cpu_init();
-    has_ssse3 = __builtin_cpu_supports("ssse3");
     has_avx2 = __builtin_cpu_supports("avx2");
 }
 
@@ -49,10 +47,11 @@ static inline __m128i decode16(__m128i characters, __m128i *bad) {
     return _mm_shuffle_epi8(merged, _mm_setr_epi8(GATHER));
 }
 
-/* Whole 32-character blocks from `*read`, 24 bytes each (32-byte stores), while they fit; true when all were valid. */
+/* Whole 32-character blocks from the start of `text`, 24 bytes each (32-byte stores), while they fit; invalid
+ * characters set bits in *bad. Returns the characters decoded. */
 __attribute__((target("avx2")))
-static int decode_blocks32(const uint8_t *text, size_t count, uint8_t *output, size_t capacity,
-                           size_t *read, size_t *written) {
+static inline __attribute__((always_inline)) size_t decode_blocks32(const uint8_t *text, size_t count, uint8_t *output,
+                                                                    size_t capacity, __m256i *bad) {
     const __m256i nibble = _mm256_set1_epi8(0x0F);
     const __m256i invalid_by_low = _mm256_setr_epi8(INVALID_BY_LOW, INVALID_BY_LOW);
     const __m256i invalid_by_high = _mm256_setr_epi8(INVALID_BY_HIGH, INVALID_BY_HIGH);
@@ -60,23 +59,23 @@ static int decode_blocks32(const uint8_t *text, size_t count, uint8_t *output, s
     const __m256i gather = _mm256_setr_epi8(GATHER, GATHER);
     /* The two lanes' twelve bytes side by side. */
     const __m256i together = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 3, 7);
-    __m256i bad = _mm256_setzero_si256();
-    while (count - *read >= 32 && capacity - *written >= 32) {
-        __m256i characters = _mm256_loadu_si256((const __m256i *)(text + *read));
+    size_t read = 0, written = 0;
+    while (count - read >= 32 && capacity - written >= 32) {
+        __m256i characters = _mm256_loadu_si256((const __m256i *)(text + read));
         __m256i high = _mm256_and_si256(_mm256_srli_epi32(characters, 4), nibble);
         __m256i low = _mm256_and_si256(characters, nibble);
-        bad = _mm256_or_si256(bad, _mm256_and_si256(_mm256_shuffle_epi8(invalid_by_low, low),
-                                                    _mm256_shuffle_epi8(invalid_by_high, high)));
+        *bad = _mm256_or_si256(*bad, _mm256_and_si256(_mm256_shuffle_epi8(invalid_by_low, low),
+                                                      _mm256_shuffle_epi8(invalid_by_high, high)));
         __m256i row = _mm256_add_epi8(_mm256_cmpeq_epi8(characters, _mm256_set1_epi8('/')), high);
         __m256i values = _mm256_add_epi8(characters, _mm256_shuffle_epi8(shift_by_row, row));
         __m256i merged = _mm256_madd_epi16(_mm256_maddubs_epi16(values, _mm256_set1_epi32(0x01400140)),
                                            _mm256_set1_epi32(0x00011000));
         __m256i bytes = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(merged, gather), together);
-        _mm256_storeu_si256((__m256i *)(output + *written), bytes);
-        *read += 32;
-        *written += 24;
+        _mm256_storeu_si256((__m256i *)(output + written), bytes);
+        read += 32;
+        written += 24;
     }
-    return _mm256_testz_si256(bad, bad);
+    return read;
 }
 
 /* Up to 16 characters (whole quads) through a copy padded with 'A', which
@@ -113,19 +112,27 @@ static inline ptrdiff_t decode_last_group(const uint8_t *text, size_t count, uin
     return (ptrdiff_t)count - 1;
 }
 
-__attribute__((target("ssse3,sse4.1")))
-static ptrdiff_t decode_vector(const uint8_t *text, size_t count, uint8_t *output, size_t capacity) {
-    size_t end = count;
+/* Where the characters of `text` end (before its padding) and how many bytes they stand for; false when its length
+ * or padding cannot be base64. */
+static inline __attribute__((always_inline)) int measure(const uint8_t *text, size_t count, size_t *end,
+                                                         size_t *produced) {
+    size_t stop = count;
     int padding = 0;
-    while (end > 0 && text[end - 1] == '=' && padding < 2) { end--; padding++; }
+    while (stop > 0 && text[stop - 1] == '=' && padding < 2) { stop--; padding++; }
     /* With padding the length must be whole quads; without it, a lone trailing character is impossible. */
-    if ((padding > 0 && count % 4 != 0) || end % 4 == 1) return -1;
-    size_t produced = end / 4 * 3 + (end % 4 ? end % 4 - 1 : 0);
-    if (capacity < produced) return -1;
+    if ((padding > 0 && count % 4 != 0) || stop % 4 == 1) return 0;
+    *end = stop;
+    *produced = stop / 4 * 3 + (stop % 4 ? stop % 4 - 1 : 0);
+    return 1;
+}
+
+/* Decodes from character `read` (byte `written`) on, the blocks before it done: 16-character blocks, one that ends
+ * with the last whole quad, a copy for blocks without room, the last short group. */
+__attribute__((target("ssse3,sse4.1")))
+static inline __attribute__((always_inline)) ptrdiff_t decode_from(const uint8_t *text, size_t end, uint8_t *output,
+                                                                   size_t capacity, size_t read, size_t written,
+                                                                   __m128i bad) {
     size_t quads = end - end % 4;
-    size_t read = 0, written = 0;
-    if (has_avx2 && !decode_blocks32(text, quads, output, capacity, &read, &written)) return -1;
-    __m128i bad = _mm_setzero_si128();
     while (quads - read >= 16 && capacity - written >= 16) {
         _mm_storeu_si128((__m128i *)(output + written), decode16(_mm_loadu_si128((const __m128i *)(text + read)), &bad));
         read += 16;
@@ -156,22 +163,53 @@ static ptrdiff_t decode_vector(const uint8_t *text, size_t count, uint8_t *outpu
     return (ptrdiff_t)written;
 }
 
+__attribute__((target("ssse3,sse4.1")))
+static ptrdiff_t decode_ssse3(const uint8_t *text, size_t count, uint8_t *output, size_t capacity) {
+    size_t end, produced;
+    if (!measure(text, count, &end, &produced) || capacity < produced) return -1;
+    return decode_from(text, end, output, capacity, 0, 0, _mm_setzero_si128());
+}
+
+__attribute__((target("avx2")))
+static ptrdiff_t decode_avx2(const uint8_t *text, size_t count, uint8_t *output, size_t capacity) {
+    size_t end, produced;
+    if (!measure(text, count, &end, &produced) || capacity < produced) return -1;
+    __m256i bad = _mm256_setzero_si256();
+    size_t read = decode_blocks32(text, end - end % 4, output, capacity, &bad);
+    __m128i folded = _mm_or_si128(_mm256_castsi256_si128(bad), _mm256_extracti128_si256(bad, 1));
+    return decode_from(text, end, output, capacity, read, read / 4 * 3, folded);
+}
+
+int turns_base64_wide_available(void) {
+    return turns_base64_vector_available() && has_avx2;
+}
+
 int turns_base64_vector_available(void) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("ssse3") && __builtin_cpu_supports("sse4.1");
 }
 
 ptrdiff_t turns_base64_decode(const uint8_t *text, size_t count, uint8_t *output, size_t capacity) {
-    return decode_vector(text, count, output, capacity);
+    return has_avx2 ? decode_avx2(text, count, output, capacity) : decode_ssse3(text, count, output, capacity);
+}
+
+ptrdiff_t turns_base64_decode_narrow(const uint8_t *text, size_t count, uint8_t *output, size_t capacity) {
+    return decode_ssse3(text, count, output, capacity);
 }
 
 #else
 
 int turns_base64_vector_available(void) { return 0; }
 
+int turns_base64_wide_available(void) { return 0; }
+
 ptrdiff_t turns_base64_decode(const uint8_t *text, size_t count, uint8_t *output, size_t capacity) {
     (void)text; (void)count; (void)output; (void)capacity;
     __builtin_trap(); /* Callers check turns_base64_vector_available first. */
+}
+
+ptrdiff_t turns_base64_decode_narrow(const uint8_t *text, size_t count, uint8_t *output, size_t capacity) {
+    return turns_base64_decode(text, count, output, capacity);
 }
 
 #endif

@@ -4,8 +4,11 @@ static inline uint32_t load_be32(const uint8_t *bytes) {
     return (uint32_t)bytes[0] << 24 | (uint32_t)bytes[1] << 16 | (uint32_t)bytes[2] << 8 | (uint32_t)bytes[3];
 }
 
-size_t turns_eventstream_scan(const uint8_t *bytes, size_t count, turns_eventstream_frame *frames, size_t capacity) {
+size_t turns_eventstream_scan(const uint8_t *bytes, size_t count, const uint8_t *last_headers, size_t last_headers_count,
+                              turns_eventstream_frame *frames, size_t capacity) {
     size_t found = 0, offset = 0;
+    const uint8_t *previous = last_headers;
+    size_t previous_count = last_headers_count;
     /* Each message's CRC depends only on its own bytes, and where the next message starts only on this one's length
      * field: back to back, the CPU runs the multiply chains of several messages side by side. */
     while (found < capacity && count - offset >= 12) {
@@ -16,6 +19,10 @@ size_t turns_eventstream_scan(const uint8_t *bytes, size_t count, turns_eventstr
         frames[found].total = total;
         frames[found].headers = headers;
         frames[found].message_crc = turns_crc32(0, message, total - 4, 1);
+        frames[found].repeats_headers = previous != NULL && previous_count == headers
+            && turns_equal_bytes(previous, message + 12, headers);
+        previous = message + 12;
+        previous_count = headers;
         found++;
         offset += total;
     }

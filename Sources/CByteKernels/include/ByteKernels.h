@@ -58,6 +58,8 @@ typedef struct {
     uint32_t headers;
     /* The CRC-32 of the message's bytes before its own CRC (to compare with its last four bytes). */
     uint32_t message_crc;
+    /* Whether its header block is byte for byte the one before it (`last_headers` for the first). */
+    uint8_t repeats_headers;
 } turns_eventstream_frame;
 
 /*
@@ -65,9 +67,12 @@ typedef struct {
  * lengths that fit together (total at least 16, headers at most total - 16), and computes each one's message CRC,
  * several messages back to back so that their multiply chains overlap. Stops before anything else (a message cut by
  * the end, a prelude CRC that does not match, impossible lengths): the caller reads that one itself and says what is
- * wrong. Checking the message CRCs and the limits on lengths is left to the caller. Returns the frames written.
+ * wrong. Checking the message CRCs and the limits on lengths is left to the caller. Each frame also says whether its
+ * header block repeats the previous message's (`last_headers`, of `last_headers_count` bytes, for the first; NULL
+ * when there is none). Returns the frames written.
  */
-size_t turns_eventstream_scan(const uint8_t *bytes, size_t count, turns_eventstream_frame *frames, size_t capacity);
+size_t turns_eventstream_scan(const uint8_t *bytes, size_t count, const uint8_t *last_headers, size_t last_headers_count,
+                              turns_eventstream_frame *frames, size_t capacity);
 
 /* Whether this CPU can run turns_base64_decode (x86-64 with SSSE3 and SSE4.1; AVX2 is used when present). */
 int turns_base64_vector_available(void);
@@ -79,5 +84,11 @@ int turns_base64_vector_available(void);
  * written may be overwritten, up to `capacity`. Only where turns_base64_vector_available says so.
  */
 ptrdiff_t turns_base64_decode(const uint8_t *text, size_t count, uint8_t *output, size_t capacity);
+
+/* turns_base64_decode with 16-character steps only, even where AVX2 is present (so tests reach both paths). */
+ptrdiff_t turns_base64_decode_narrow(const uint8_t *text, size_t count, uint8_t *output, size_t capacity);
+
+/* Whether turns_base64_decode takes 32 characters per step here (AVX2). */
+int turns_base64_wide_available(void);
 
 #endif

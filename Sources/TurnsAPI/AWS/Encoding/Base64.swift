@@ -65,17 +65,31 @@ public enum Base64 {
     /// vector path stores sixteen bytes at a time). A streamed chunk is decoded into a buffer its reader reuses,
     /// so a token costs no allocation here.
     public static func decode(_ text: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) -> Int? {
-        decode(text, into: output, vector: canDecodeBlocks)
+        decode(text, into: output, method: canDecodeBlocks ? .widest : .table)
     }
+
+    /// How the text may be decoded (tests compare every path this CPU has).
+    enum Method {
+        /// The table loop.
+        case table
+        /// Vector steps of 16 characters (SSSE3).
+        case sixteen
+        /// The widest vector steps the CPU has (32 characters with AVX2).
+        case widest
+    }
+
+    /// Whether this CPU decodes 32 characters per step.
+    static var canDecodeWide: Bool { turns_base64_wide_available() != 0 }
 
     /// Whether this CPU decodes with the vector steps.
     static let canDecodeBlocks = turns_base64_vector_available() != 0
 
-    /// Decodes with the vector blocks used or not (tests compare the two paths).
+    /// Decodes the way `method` says (a vector method only where `canDecodeBlocks`).
     static func decode(_ text: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>,
-                       vector: Bool) -> Int? {
-        if vector, let input = text.baseAddress, let out = output.baseAddress {
-            let written = turns_base64_decode(input, text.count, out, output.count)
+                       method: Method) -> Int? {
+        if method != .table, let input = text.baseAddress, let out = output.baseAddress {
+            let written = method == .widest ? turns_base64_decode(input, text.count, out, output.count)
+                : turns_base64_decode_narrow(input, text.count, out, output.count)
             return written < 0 ? nil : written
         }
         let capacity = output.count

@@ -136,8 +136,11 @@ public struct EventStreamDecoder: Sendable {
             // The messages whose checksums the C scan computed in a batch; then, one by one, whatever it stopped at.
             var stopped = false
             reading: while input.count - offset >= Self.preludeLength, let base = input.baseAddress {
-                let found = frames.withUnsafeMutableBufferPointer {
-                    turns_eventstream_scan(base + offset, input.count - offset, $0.baseAddress!, $0.count)
+                let found = frames.withUnsafeMutableBufferPointer { frames in
+                    lastHeaderBlock.withUnsafeBufferPointer { last in
+                        turns_eventstream_scan(base + offset, input.count - offset, last.baseAddress, last.count,
+                                               frames.baseAddress!, frames.count)
+                    }
                 }
                 for index in 0..<found {
                     let (length, view) = try scannedMessage(at: base + offset, frames[index])
@@ -228,7 +231,10 @@ public struct EventStreamDecoder: Sendable {
         let prelude = try Self.checkPrelude(UnsafeRawBufferPointer(start: base, count: Self.preludeLength))
         guard bytes.count >= prelude.total else { return nil }
         try Self.checkMessageCRC(UnsafeRawBufferPointer(start: base, count: prelude.total), preludeCRC: prelude.preludeCRC)
-        return (prelude.total, try view(at: base, total: prelude.total, headers: prelude.headers))
+        let block = UnsafeRawBufferPointer(start: base + Self.preludeLength, count: prelude.headers)
+        let repeats = lastHeaderBlock.count == block.count
+            && lastHeaderBlock.withUnsafeBytes { turns_equal_bytes(block.baseAddress!, $0.baseAddress!, block.count) != 0 }
+        return (prelude.total, try view(at: base, total: prelude.total, headers: prelude.headers, repeatsHeaders: repeats))
     }
 
     /// The message the C scan found at `base` (its prelude CRC matched, its lengths fit, its CRC computed), checked.
@@ -238,15 +244,15 @@ public struct EventStreamDecoder: Sendable {
         try Self.checkLengths(total: total, headers: headers)
         let expected = Self.readUInt32(UnsafeRawBufferPointer(start: base + total - 4, count: 4), at: 0)
         guard expected == frame.message_crc else { throw .messageChecksumMismatch(expected: expected, computed: frame.message_crc) }
-        return (total, try view(at: base, total: total, headers: headers))
+        return (total, try view(at: base, total: total, headers: headers, repeatsHeaders: frame.repeats_headers != 0))
     }
 
     /// The view of a message at `base` whose checksums and lengths were checked: its header block is checked now,
-    /// unless it repeats the previous message's.
-    private mutating func view(at base: UnsafeRawPointer, total: Int, headers: Int) throws(EventStreamError) -> MessageView {
+    /// unless it repeats the previous message's (`lastHeaderBlock`).
+    @inline(__always)
+    private mutating func view(at base: UnsafeRawPointer, total: Int, headers: Int, repeatsHeaders sameBlock: Bool)
+        throws(EventStreamError) -> MessageView {
         let block = UnsafeRawBufferPointer(start: base + Self.preludeLength, count: headers)
-        let sameBlock = lastHeaderBlock.count == block.count
-            && lastHeaderBlock.withUnsafeBytes { turns_equal_bytes(block.baseAddress!, $0.baseAddress!, block.count) != 0 }
         if !sameBlock {
             lastHeaderTypes = try Self.checkHeaders(block)
             lastHeaderBlock = Array(block)
