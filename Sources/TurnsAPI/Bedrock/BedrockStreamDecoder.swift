@@ -215,6 +215,7 @@ public enum BedrockChunk {
     /// Where the base64 text lies in the form Bedrock sends, `{"bytes":"…"}` with nothing else, so it can be
     /// decoded in place without building a JSON value; nil for any other form (then the general reader decides;
     /// base64 with JSON escapes in it fails to decode and goes that way too).
+    @inline(__always)
     static func compactBase64(in payload: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
         let prefix = compactPrefix.utf8CodeUnitCount
         guard payload.count >= prefix + 2, payload[payload.count - 1] == UInt8(ascii: "}"),

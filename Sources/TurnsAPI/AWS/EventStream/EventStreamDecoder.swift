@@ -102,17 +102,39 @@ public struct EventStreamDecoder: Sendable {
 
     /// One checked message, its checksums and header block verified, as bytes where it lies: valid only during the
     /// call it is passed to. A token's message then costs no String and no array.
+    /// Made of the message's start and lengths only, its parts worked out when asked for: a reader of a repeated
+    /// header block asks for the payload alone.
     struct MessageView {
-        /// The header block's bytes.
-        var headers: UnsafeRawBufferPointer
-        /// The payload's bytes.
-        var payload: UnsafeRawBufferPointer
-        /// The value of a `:message-type` string header, when there is one.
-        var messageType: UnsafeRawBufferPointer?
-        /// The value of an `:event-type` string header, when there is one.
-        var eventType: UnsafeRawBufferPointer?
+        /// Where the message starts (its prelude).
+        let start: UnsafeRawPointer
+        /// The message's total length and its header block's length (checked).
+        let total: Int, headersLength: Int
+        /// Where the `:message-type` and `:event-type` string values lie in the header block, when present.
+        let types: (messageType: Range<Int>?, eventType: Range<Int>?)
         /// The header block is byte for byte the previous message's: what a reader concluded from it still holds.
-        var repeatsHeaders: Bool
+        let repeatsHeaders: Bool
+
+        /// The header block's bytes.
+        var headers: UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(start: start + EventStreamDecoder.preludeLength, count: headersLength)
+        }
+
+        /// The payload's bytes.
+        @inline(__always)
+        var payload: UnsafeRawBufferPointer {
+            let payloadStart = EventStreamDecoder.preludeLength + headersLength
+            return UnsafeRawBufferPointer(start: start + payloadStart, count: total - 4 - payloadStart)
+        }
+
+        /// The value of a `:message-type` string header, when there is one.
+        var messageType: UnsafeRawBufferPointer? { types.messageType.map(headerValue) }
+
+        /// The value of an `:event-type` string header, when there is one.
+        var eventType: UnsafeRawBufferPointer? { types.eventType.map(headerValue) }
+
+        private func headerValue(_ range: Range<Int>) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(start: start + EventStreamDecoder.preludeLength + range.lowerBound, count: range.count)
+        }
     }
 
     /// Takes `input` as the next bytes of the stream and passes every message they complete to `body`, in order,
@@ -238,6 +260,7 @@ public struct EventStreamDecoder: Sendable {
     }
 
     /// The message the C scan found at `base` (its prelude CRC matched, its lengths fit, its CRC computed), checked.
+    @inline(__always)
     private mutating func scannedMessage(at base: UnsafeRawPointer, _ frame: turns_eventstream_frame)
         throws(EventStreamError) -> (length: Int, view: MessageView) {
         let total = Int(frame.total), headers = Int(frame.headers)
@@ -252,19 +275,12 @@ public struct EventStreamDecoder: Sendable {
     @inline(__always)
     private mutating func view(at base: UnsafeRawPointer, total: Int, headers: Int, repeatsHeaders sameBlock: Bool)
         throws(EventStreamError) -> MessageView {
-        let block = UnsafeRawBufferPointer(start: base + Self.preludeLength, count: headers)
         if !sameBlock {
+            let block = UnsafeRawBufferPointer(start: base + Self.preludeLength, count: headers)
             lastHeaderTypes = try Self.checkHeaders(block)
             lastHeaderBlock = Array(block)
         }
-        let types = lastHeaderTypes
-        let payloadStart = Self.preludeLength + headers
-        return MessageView(
-            headers: block,
-            payload: UnsafeRawBufferPointer(start: base + payloadStart, count: total - 4 - payloadStart),
-            messageType: types.messageType.map { UnsafeRawBufferPointer(start: block.baseAddress! + $0.lowerBound, count: $0.count) },
-            eventType: types.eventType.map { UnsafeRawBufferPointer(start: block.baseAddress! + $0.lowerBound, count: $0.count) },
-            repeatsHeaders: sameBlock)
+        return MessageView(start: base, total: total, headersLength: headers, types: lastHeaderTypes, repeatsHeaders: sameBlock)
     }
 
     /// The message a view shows, as values.
