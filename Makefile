@@ -23,8 +23,10 @@ build: deps
 	$(SWIFT) build
 
 ## A self-contained release binary (the Swift runtime linked in: it starts in half the time and needs no toolchain).
+## Only the products: the test-support target imports XCTest, which has no static library.
 release: deps
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFT) build -c release --static-swift-stdlib --product turns
+	$(SWIFT) build -c release --static-swift-stdlib --product turns-bench
 
 ## Open the chat (the local backend unless ANTHROPIC_API_KEY or a config file says otherwise).
 run: build
