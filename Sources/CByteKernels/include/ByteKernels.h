@@ -2,8 +2,8 @@
 #define TURNS_BYTE_KERNELS_H
 
 /*
- * Kernels for the event-stream hot path: CRC-32 (carry-less-multiply folding, slicing-by-8 tables) and SSSE3/AVX2
- * base64 decoding.
+ * Kernels for the event-stream hot path: CRC-32 (carry-less-multiply folding, slicing-by-8 tables), SSSE3/AVX2
+ * base64 decoding, and a scan that checksums the whole messages of a read in one pass.
  *
  * Swift has no portable way to reach PCLMULQDQ or PSHUFB, so these few loops are C; the CRC's tables live beside its
  * fold so a short message costs one call. Each vector path is tested against its scalar path over generated input

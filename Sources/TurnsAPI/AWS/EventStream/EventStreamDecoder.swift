@@ -35,8 +35,9 @@ public struct EventStreamDecoder: Sendable {
     /// stream mostly repeat the same block, which then needs no second walk.
     private var lastHeaderBlock: [UInt8] = []
     private var lastHeaderTypes: (messageType: Range<Int>?, eventType: Range<Int>?) = (nil, nil)
-    /// Where `readMessages` has the C scan put the messages it finds in a read (reused from read to read).
-    private var frames = [turns_eventstream_frame](repeating: turns_eventstream_frame(), count: 128)
+    /// Where `readMessages` has the C scan put the messages it finds in a read (made on first use, then reused from
+    /// read to read; a decoder that only pulls with `next()` never needs it).
+    private var frames: [turns_eventstream_frame] = []
 
     /// Creates a decoder at the start of a stream.
     public init() {}
@@ -156,6 +157,7 @@ public struct EventStreamDecoder: Sendable {
                 }
             }
             // The messages whose checksums the C scan computed in a batch; then, one by one, whatever it stopped at.
+            if frames.isEmpty { frames = [turns_eventstream_frame](repeating: turns_eventstream_frame(), count: 128) }
             var stopped = false
             reading: while input.count - offset >= Self.preludeLength, let base = input.baseAddress {
                 let found = frames.withUnsafeMutableBufferPointer { frames in
