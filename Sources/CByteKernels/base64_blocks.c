@@ -112,20 +112,6 @@ static inline ptrdiff_t decode_last_group(const uint8_t *text, size_t count, uin
     return (ptrdiff_t)count - 1;
 }
 
-/* Where the characters of `text` end (before its padding) and how many bytes they stand for; false when its length
- * or padding cannot be base64. */
-static inline __attribute__((always_inline)) int measure(const uint8_t *text, size_t count, size_t *end,
-                                                         size_t *produced) {
-    size_t stop = count;
-    int padding = 0;
-    while (stop > 0 && text[stop - 1] == '=' && padding < 2) { stop--; padding++; }
-    /* With padding the length must be whole quads; without it, a lone trailing character is impossible. */
-    if ((padding > 0 && count % 4 != 0) || stop % 4 == 1) return 0;
-    *end = stop;
-    *produced = stop / 4 * 3 + (stop % 4 ? stop % 4 - 1 : 0);
-    return 1;
-}
-
 /* Decodes from character `read` (byte `written`) on, the blocks before it done: 16-character blocks, one that ends
  * with the last whole quad, a copy for blocks without room, the last short group. */
 __attribute__((target("ssse3,sse4.1")))
@@ -165,19 +151,15 @@ static inline __attribute__((always_inline)) ptrdiff_t decode_from(const uint8_t
 
 __attribute__((target("ssse3,sse4.1")))
 static ptrdiff_t decode_ssse3(const uint8_t *text, size_t count, uint8_t *output, size_t capacity) {
-    size_t end, produced;
-    if (!measure(text, count, &end, &produced) || capacity < produced) return -1;
-    return decode_from(text, end, output, capacity, 0, 0, _mm_setzero_si128());
+    return decode_from(text, count, output, capacity, 0, 0, _mm_setzero_si128());
 }
 
 __attribute__((target("avx2")))
 static ptrdiff_t decode_avx2(const uint8_t *text, size_t count, uint8_t *output, size_t capacity) {
-    size_t end, produced;
-    if (!measure(text, count, &end, &produced) || capacity < produced) return -1;
     __m256i bad = _mm256_setzero_si256();
-    size_t read = decode_blocks32(text, end - end % 4, output, capacity, &bad);
+    size_t read = decode_blocks32(text, count - count % 4, output, capacity, &bad);
     __m128i folded = _mm_or_si128(_mm256_castsi256_si128(bad), _mm256_extracti128_si256(bad, 1));
-    return decode_from(text, end, output, capacity, read, read / 4 * 3, folded);
+    return decode_from(text, count, output, capacity, read, read / 4 * 3, folded);
 }
 
 int turns_base64_wide_available(void) {

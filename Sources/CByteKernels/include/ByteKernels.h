@@ -78,10 +78,11 @@ size_t turns_eventstream_scan(const uint8_t *bytes, size_t count, const uint8_t 
 int turns_base64_vector_available(void);
 
 /*
- * Decodes standard base64 `text` (up to two '=' of padding, which may be left out; no white space) into `output`,
- * 32 or 16 characters per vector step (a last short block through a padded copy). Returns the bytes written, or -1
- * when the text is not base64 or `capacity` is less than the bytes it stands for. Bytes of `output` past those
- * written may be overwritten, up to `capacity`. Only where turns_base64_vector_available says so.
+ * Decodes `count` characters of standard base64 into `output`, 32 or 16 characters per vector step (a last short
+ * block through a padded copy). The caller has measured the text (Base64.swift): `count` stops before any '='
+ * padding and is not one more than a multiple of 4, and `capacity` holds at least the bytes it stands for. Returns
+ * the bytes written, or -1 when a character is not in the alphabet. Bytes of `output` past those written may be
+ * overwritten, up to `capacity`. Only where turns_base64_vector_available says so.
  */
 ptrdiff_t turns_base64_decode(const uint8_t *text, size_t count, uint8_t *output, size_t capacity);
 

@@ -94,8 +94,8 @@ public struct BedrockStreamDecoder: Sendable {
     private mutating func addChunk(_ payload: UnsafeBufferPointer<UInt8>) throws(WireDecodingError) {
         if let found = BedrockChunk.compactBase64(in: payload) {
             let text = UnsafeBufferPointer(rebasing: payload[found])
-            // Room for any base64 of this length, and for the vector decoder's 16-byte stores (12 bytes each) to reach
-            // the end; `decode` checks the text itself.
+            // Room for any base64 of this length, and slack for the vector decoder's wide stores (16 bytes for 12, 32
+            // for 24), which then need no copy near the end; `decode` checks the text itself.
             let needed = text.count / 4 * 3 + 2 + 16
             if chunkBytes.count < needed { chunkBytes = [UInt8](repeating: 0, count: max(needed, 2 * chunkBytes.count)) }
             // The scratch buffer is moved out while in use, so the pieces can change meanwhile.

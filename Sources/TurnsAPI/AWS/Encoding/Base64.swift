@@ -50,6 +50,7 @@ public enum Base64 {
 
     /// Where the characters of `text` end (before its padding) and how many bytes they stand for; nil when its
     /// length or padding cannot be base64.
+    @inline(__always)
     private static func measure(_ text: UnsafeBufferPointer<UInt8>) -> (end: Int, produced: Int)? {
         var end = text.count
         var padding = 0
@@ -62,7 +63,7 @@ public enum Base64 {
 
     /// Decodes base64 `text` into the start of `output` (at least `decodedCount(of:)` bytes); returns the count
     /// written, or nil when the text is not base64 (bytes of `output` past the written ones may be overwritten: the
-    /// vector path stores sixteen bytes at a time). A streamed chunk is decoded into a buffer its reader reuses,
+    /// vector path stores 16 or 32 bytes at a time). A streamed chunk is decoded into a buffer its reader reuses,
     /// so a token costs no allocation here.
     public static func decode(_ text: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) -> Int? {
         decode(text, into: output, method: canDecodeBlocks ? .widest : .table)
@@ -87,14 +88,15 @@ public enum Base64 {
     /// Decodes the way `method` says (a vector method only where `canDecodeBlocks`).
     static func decode(_ text: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>,
                        method: Method) -> Int? {
-        if method != .table, let input = text.baseAddress, let out = output.baseAddress {
-            let written = method == .widest ? turns_base64_decode(input, text.count, out, output.count)
-                : turns_base64_decode_narrow(input, text.count, out, output.count)
-            return written < 0 ? nil : written
-        }
         let capacity = output.count
         guard let (end, produced) = measure(text), capacity >= produced else { return nil }
         guard produced > 0, let input = text.baseAddress, let output = output.baseAddress else { return 0 }
+        if method != .table {
+            // The C kernels take the measured characters (the padding left off) and the room checked above.
+            let written = method == .widest ? turns_base64_decode(input, end, output, capacity)
+                : turns_base64_decode_narrow(input, end, output, capacity)
+            return written < 0 ? nil : written
+        }
         let quads = end / 4
         let valid = values.withUnsafeBufferPointer { table in
             var bad: UInt8 = 0

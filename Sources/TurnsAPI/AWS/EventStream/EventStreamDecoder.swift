@@ -103,6 +103,7 @@ public struct EventStreamDecoder: Sendable {
 
     /// One checked message, its checksums and header block verified, as bytes where it lies: valid only during the
     /// call it is passed to. A token's message then costs no String and no array.
+    ///
     /// Made of the message's start and lengths only, its parts worked out when asked for: a reader of a repeated
     /// header block asks for the payload alone.
     struct MessageView {
