@@ -114,6 +114,10 @@ final class PrintModeTests: XCTestCase {
         XCTAssertTrue(json.contains("\"text\": \"Hello there\""), json)
         XCTAssertTrue(json.contains("\"stop_reason\": \"max_tokens\""), json)
         XCTAssertTrue(json.contains("\"backend\": \"local\""), json)
+        // The streamed answer's timings are kept with it.
+        XCTAssertFalse(json.contains("\"time_to_first_token\": null"), json)
+        XCTAssertFalse(json.contains("\"tokens_per_second\": null"), json)
+        XCTAssertTrue(json.contains("\"time_to_first_token\": "), json)
 
         let txtPath = home + "/saved/answer.txt"
         let export = try turns(["export", path, txtPath])

@@ -82,13 +82,7 @@ struct PrintMode {
         let clock = ContinuousClock()
         let start = clock.now
         let verbose = self.verbose
-        defer {
-            if let firstText = progress.firstText {
-                progress.outcome.timeToFirstToken = (firstText - start).seconds
-                let streaming = (clock.now - firstText).seconds
-                progress.outcome.tokensPerSecond = streaming > 0 ? Double(progress.pieces) / streaming : nil
-            }
-        }
+        var failure: APIError?
         do throws(APIError) {
             // Events come on this task, as they happen: each read's text goes straight out.
             try await client.send(request, stream: config.stream) { event in
@@ -111,16 +105,26 @@ struct PrintMode {
                     if let reason = piece.stopReason { progress.outcome.stopReason = reason }
                 }
             }
-            if Task.isCancelled { return finishInterrupted(progress.outcome) }
-            Terminal.out("\n")
-            progress.outcome.status = ExitStatus.success
         } catch {
+            failure = error
+        }
+        // The timings first, so that every outcome below (and a transcript saved with --save) carries them.
+        if let firstText = progress.firstText {
+            progress.outcome.timeToFirstToken = (firstText - start).seconds
+            let streaming = (clock.now - firstText).seconds
+            progress.outcome.tokensPerSecond = streaming > 0 ? Double(progress.pieces) / streaming : nil
+        }
+        if let error = failure {
             if error.kind == .cancelled { return finishInterrupted(progress.outcome) }
             if !progress.outcome.text.isEmpty { Terminal.out("\n") }
             Terminal.error(error.description)
             progress.outcome.requestID = error.requestID ?? progress.outcome.requestID
             progress.outcome.error = error.description
             progress.outcome.status = error.exitCode
+        } else {
+            if Task.isCancelled { return finishInterrupted(progress.outcome) }
+            Terminal.out("\n")
+            progress.outcome.status = ExitStatus.success
         }
         if verbose { report(progress.outcome, firstText: progress.firstText, start: start, pieces: progress.pieces) }
         return progress.outcome
