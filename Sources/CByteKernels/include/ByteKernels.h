@@ -2,8 +2,8 @@
 #define TURNS_BYTE_KERNELS_H
 
 /*
- * Kernels for the event-stream hot path: CRC-32 (carry-less-multiply folding, slicing-by-8 tables), SSSE3/AVX2
- * base64 decoding, and a scan that checksums the whole messages of a read in one pass.
+ * Kernels for the event-stream hot path: CRC-32 (carry-less-multiply folding, slicing-by-8 tables), SSSE3, AVX2
+ * and AVX-512 VBMI base64 decoding, and a scan that checksums the whole messages of a read in one pass.
  *
  * Swift has no portable way to reach PCLMULQDQ or PSHUFB, so these few loops are C; the CRC's tables live beside its
  * fold so a short message costs one call. Each vector path is tested against its scalar path over generated input
@@ -51,6 +51,16 @@ int turns_crc32_can_fold(void);
  */
 uint32_t turns_crc32(uint32_t crc, const uint8_t *bytes, size_t count, int fold);
 
+/* Whether this CPU folds four runs at once in 512-bit registers (AVX-512BW and VPCLMULQDQ). */
+int turns_crc32_can_fold_four(void);
+
+/*
+ * The CRC-32 (from 0) of each of `n` runs: `counts[i]` bytes at `starts[i]` into `crcs[i]`. Where `four` is nonzero
+ * and the CPU can, four runs of at least 16 bytes share each multiply (turns_crc32_can_fold_four); the rest go one
+ * by one through turns_crc32.
+ */
+void turns_crc32_runs(const uint8_t *const starts[], const size_t counts[], uint32_t crcs[], size_t n, int four);
+
 /* One message of an event stream, found and checksummed by turns_eventstream_scan. */
 typedef struct {
     /* The prelude's total_length and headers_length. */
@@ -65,31 +75,30 @@ typedef struct {
 /*
  * Finds the whole messages at the start of `bytes` (up to `capacity` of them), each with its prelude CRC matching and
  * lengths that fit together (total at least 16, headers at most total - 16), and computes each one's message CRC,
- * several messages back to back so that their multiply chains overlap. Stops before anything else (a message cut by
- * the end, a prelude CRC that does not match, impossible lengths): the caller reads that one itself and says what is
- * wrong. Checking the message CRCs and the limits on lengths is left to the caller. Each frame also says whether its
- * header block repeats the previous message's (`last_headers`, of `last_headers_count` bytes, for the first; NULL
- * when there is none). Returns the frames written.
+ * four messages at a time (turns_crc32_runs). Stops before anything else (a message cut by the end, a prelude CRC
+ * that does not match, impossible lengths): the caller reads that one itself and says what is wrong. Checking the
+ * message CRCs and the limits on lengths is left to the caller. Each frame also says whether its header block
+ * repeats the previous message's (`last_headers`, of `last_headers_count` bytes, for the first; NULL when there is
+ * none). Returns the frames written.
  */
 size_t turns_eventstream_scan(const uint8_t *bytes, size_t count, const uint8_t *last_headers, size_t last_headers_count,
                               turns_eventstream_frame *frames, size_t capacity);
 
-/* Whether this CPU can run turns_base64_decode (x86-64 with SSSE3 and SSE4.1; AVX2 is used when present). */
-int turns_base64_vector_available(void);
+/*
+ * The widest step this CPU decodes base64 in, in characters: 64 (AVX-512 VBMI), 32 (AVX2), 16 (SSSE3 and SSE4.1), or
+ * 0 when it has none of these (then the caller's own loop decodes, and turns_base64_decode must not be called).
+ */
+int turns_base64_widest_step(void);
 
 /*
- * Decodes `count` characters of standard base64 into `output`, 32 or 16 characters per vector step (a last short
- * block through a padded copy). The caller has measured the text (Base64.swift): `count` stops before any '='
- * padding and is not one more than a multiple of 4, and `capacity` holds at least the bytes it stands for. Returns
- * the bytes written, or -1 when a character is not in the alphabet. Bytes of `output` past those written may be
- * overwritten, up to `capacity`. Only where turns_base64_vector_available says so.
+ * Decodes `count` characters of standard base64 into `output`, in the widest steps the CPU has. The caller has
+ * measured the text (Base64.swift): `count` stops before any '=' padding and is not one more than a multiple of 4,
+ * and `capacity` holds at least the bytes it stands for. Returns the bytes written, or -1 when a character is not in
+ * the alphabet. Bytes of `output` past those written may be overwritten, up to `capacity`.
  */
 ptrdiff_t turns_base64_decode(const uint8_t *text, size_t count, uint8_t *output, size_t capacity);
 
-/* turns_base64_decode with 16-character steps only, even where AVX2 is present (so tests reach both paths). */
-ptrdiff_t turns_base64_decode_narrow(const uint8_t *text, size_t count, uint8_t *output, size_t capacity);
-
-/* Whether turns_base64_decode takes 32 characters per step here (AVX2). */
-int turns_base64_wide_available(void);
+/* turns_base64_decode in steps of at most `step` characters (16, 32 or 64), so tests reach every path. */
+ptrdiff_t turns_base64_decode_steps(const uint8_t *text, size_t count, uint8_t *output, size_t capacity, int step);
 
 #endif

@@ -53,8 +53,8 @@ final class Base64Tests: XCTestCase {
     func testEveryByteOutsideTheAlphabetIsRefusedAtEveryPositionOfABlock() throws {
         try XCTSkipUnless(Base64.canDecodeBlocks, "this CPU has no SSSE3: only the table loop runs here")
         let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-        // 87 characters (padding left out): whole 32- and 16-character blocks, a block that overlaps them, and a last
-        // group of three.
+        // 87 characters (padding left out): whole 64-, 32- and 16-character blocks, a block that overlaps them, a
+        // masked last block, and a last group of three.
         let valid = Array(Base64.encode(Array(0..<65)).utf8.prefix { $0 != UInt8(ascii: "=") })
         XCTAssertEqual(valid.count, 87)
         for byte in UInt8.min...UInt8.max where !alphabet.contains(byte) {
@@ -70,10 +70,14 @@ final class Base64Tests: XCTestCase {
         XCTAssertEqual(decode(characters, method: .widest, slack: 16), Base64.decode(String(decoding: characters, as: UTF8.self)))
     }
 
-    /// Every path this CPU has (32-character steps only with AVX2; their absence is said once).
+    /// Every path this CPU has (32-character steps only with AVX2, 64 only with AVX-512 VBMI; an absent one is said
+    /// once).
     private let methods: [Base64.Method] = {
-        if !Base64.canDecodeWide { print("Base64Tests: this CPU has no AVX2; the 32-character steps are not tested here") }
-        return Base64.canDecodeWide ? [.table, .sixteen, .widest] : [.table, .sixteen]
+        let steps = [16, 32, 64].filter { $0 <= Base64.widestStep }
+        if steps.count < 3 {
+            print("Base64Tests: this CPU decodes at most \(Base64.widestStep) characters per step; wider steps are not tested here")
+        }
+        return [.table] + steps.map { .steps($0) }
     }()
 
     private func decode(_ text: [UInt8], method: Base64.Method, slack: Int) -> [UInt8]? {

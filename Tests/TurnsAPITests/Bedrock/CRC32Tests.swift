@@ -41,6 +41,29 @@ final class CRC32Tests: XCTestCase {
         }
     }
 
+    func testFourRunsAtOnceAgreeWithOneByOneWhateverTheirLengths() throws {
+        try XCTSkipUnless(CRC32.canFoldFour, "this CPU has no AVX-512 VPCLMULQDQ: runs are folded one by one here")
+        var rng = SeededGenerator(seed: 4444)
+        let pool = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        pool.withUnsafeBytes { pool in
+            // Groups of runs of equal and of different lengths (whole blocks apart or not, partial blocks of every
+            // size), some shorter than a block, so the masked steps and the one-by-one fallback are both reached.
+            for trial in 0..<2_000 {
+                let count = Int.random(in: 1...9, using: &rng)
+                let spread = [0, 3, 16, 40, 300][trial % 5]
+                let base = Int.random(in: 0...200, using: &rng)
+                let runs = (0..<count).map { _ in
+                    let length = max(0, base + Int.random(in: 0...spread, using: &rng) - (trial % 7 == 0 ? 190 : 0))
+                    let start = Int.random(in: 0...(pool.count - length), using: &rng)
+                    return UnsafeRawBufferPointer(rebasing: pool[start..<start + length])
+                }
+                let expected = runs.map { bitwiseCRC32($0, seed: 0) }
+                XCTAssertEqual(CRC32.checksums(of: runs, fourAtATime: true), expected, "runs of \(runs.map(\.count))")
+                XCTAssertEqual(CRC32.checksums(of: runs, fourAtATime: false), expected, "runs of \(runs.map(\.count))")
+            }
+        }
+    }
+
     private func bitwiseCRC32(_ bytes: UnsafeRawBufferPointer, seed: UInt32) -> UInt32 {
         var crc = ~seed
         for byte in bytes {

@@ -3,8 +3,8 @@ import CByteKernels
 /// Standard base64 (RFC 4648, `+/`, `=` padding) on bytes, for event-stream `chunk` payloads.
 ///
 /// Foundation's `Data(base64Encoded:)` would cost a `Data` and a `String` per chunk; this works on the
-/// payload's bytes in place. On x86-64 with SSSE3 (and AVX2) the text is decoded 16 (32) characters per step, in C
-/// (`turns_base64_decode`); on other CPUs by the table loop here.
+/// payload's bytes in place. On x86-64 the text is decoded 16 (SSSE3), 32 (AVX2) or 64 (AVX-512 VBMI) characters per
+/// step, in C (`turns_base64_decode`); on other CPUs by the table loop here.
 public enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
@@ -70,20 +70,20 @@ public enum Base64 {
     }
 
     /// How the text may be decoded (tests compare every path this CPU has).
-    enum Method {
+    enum Method: Equatable {
         /// The table loop.
         case table
-        /// Vector steps of 16 characters (SSSE3).
-        case sixteen
-        /// The widest vector steps the CPU has (32 characters with AVX2).
+        /// Vector steps of at most this many characters: 16 (SSSE3), 32 (AVX2) or 64 (AVX-512 VBMI).
+        case steps(Int)
+        /// The widest vector steps the CPU has.
         case widest
     }
 
-    /// Whether this CPU decodes 32 characters per step.
-    static var canDecodeWide: Bool { turns_base64_wide_available() != 0 }
+    /// The widest vector step this CPU decodes in, in characters (64, 32 or 16); 0 when it has none.
+    static let widestStep = Int(turns_base64_widest_step())
 
     /// Whether this CPU decodes with the vector steps.
-    static let canDecodeBlocks = turns_base64_vector_available() != 0
+    static let canDecodeBlocks = widestStep > 0
 
     /// Decodes the way `method` says (a vector method only where `canDecodeBlocks`).
     static func decode(_ text: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>,
@@ -93,8 +93,10 @@ public enum Base64 {
         guard produced > 0, let input = text.baseAddress, let output = output.baseAddress else { return 0 }
         if method != .table {
             // The C kernels take the measured characters (the padding left off) and the room checked above.
-            let written = method == .widest ? turns_base64_decode(input, end, output, capacity)
-                : turns_base64_decode_narrow(input, end, output, capacity)
+            let written = switch method {
+            case .steps(let step): turns_base64_decode_steps(input, end, output, capacity, Int32(step))
+            default: turns_base64_decode(input, end, output, capacity)
+            }
             return written < 0 ? nil : written
         }
         let quads = end / 4
