@@ -43,7 +43,7 @@ sdk-compat: build
 
 ## Benchmarks (see BENCHMARKS.md): the in-process figures, then the real-terminal and streaming comparisons.
 bench: release
-	$(SWIFT) run -c release --static-swift-stdlib turns-bench
+	.build/release/turns-bench
 	scripts/bench-stream
 	scripts/bench-ui
 

@@ -1,5 +1,7 @@
 // turns-bench: measures the hot paths and prints one line per figure.
 // Usage: swift run -c release turns-bench [NAME…]   (names: sse, eventstream, ui, transcript; none = all)
+// `make release` builds it as the figures in BENCHMARKS.md were measured (Swift runtime linked statically); then
+// run .build/release/turns-bench [NAME…].
 import Foundation
 
 if CommandLine.arguments.count == 3 && CommandLine.arguments[1] == "--load-transcript" {
