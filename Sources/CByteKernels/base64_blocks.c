@@ -32,6 +32,9 @@ static void detect_base64_instructions(void) {
     widest_step = turns_base64_widest_step();
 }
 
+/* The widest step, as found before main. */
+static inline int vector_step(void) { return widest_step; }
+
 /* Twelve bytes (in a 16-byte lane, the last four zero) from sixteen characters; invalid ones set bits in *bad. */
 __attribute__((target("ssse3,sse4.1")))
 static inline __m128i decode16(__m128i characters, __m128i *bad) {
@@ -232,6 +235,8 @@ ptrdiff_t turns_base64_decode_steps(const uint8_t *text, size_t count, uint8_t *
 
 #else
 
+static inline int vector_step(void) { return 0; }
+
 int turns_base64_widest_step(void) { return 0; }
 
 ptrdiff_t turns_base64_decode(const uint8_t *text, size_t count, uint8_t *output, size_t capacity) {
@@ -245,3 +250,42 @@ ptrdiff_t turns_base64_decode_steps(const uint8_t *text, size_t count, uint8_t *
 }
 
 #endif
+
+int turns_base64_measure(const uint8_t *text, size_t count, size_t *end, size_t *produced) {
+    size_t characters = count, padding = 0;
+    while (characters > 0 && text[characters - 1] == '=' && padding < 2) {
+        characters--;
+        padding++;
+    }
+    /* With padding the length must be whole quads; without it, a lone trailing character is impossible. */
+    if ((padding > 0 && count % 4 != 0) || characters % 4 == 1) return 0;
+    *end = characters;
+    *produced = characters / 4 * 3 + (characters % 4 == 0 ? 0 : characters % 4 - 1);
+    return 1;
+}
+
+size_t turns_base64_decode_payloads(const uint8_t *bytes, const turns_eventstream_frame *frames, size_t count,
+                                    const uint8_t *prefix, size_t prefix_count, const uint8_t *suffix,
+                                    size_t suffix_count, uint8_t *output, size_t capacity, size_t *ends) {
+    if (vector_step() == 0) return 0;
+    size_t written = 0, decoded = 0;
+    const uint8_t *message = bytes;
+    for (; decoded < count; decoded++) {
+        const turns_eventstream_frame *frame = frames + decoded;
+        const uint8_t *payload = message + 12 + frame->headers;
+        size_t payload_count = frame->total - 16 - frame->headers;
+        if (payload_count < prefix_count + suffix_count || !turns_equal_bytes(payload, prefix, prefix_count)
+            || !turns_equal_bytes(payload + payload_count - suffix_count, suffix, suffix_count)) break;
+        size_t end, produced;
+        if (!turns_base64_measure(payload + prefix_count, payload_count - prefix_count - suffix_count, &end, &produced)
+            || capacity - written < produced + 64) break;
+        if (produced > 0) {
+            ptrdiff_t got = turns_base64_decode(payload + prefix_count, end, output + written, capacity - written);
+            if (got < 0) break;
+            written += (size_t)got;
+        }
+        ends[decoded] = written;
+        message += frame->total;
+    }
+    return decoded;
+}

@@ -101,4 +101,25 @@ ptrdiff_t turns_base64_decode(const uint8_t *text, size_t count, uint8_t *output
 /* turns_base64_decode in steps of at most `step` characters (16, 32 or 64), so tests reach every path. */
 ptrdiff_t turns_base64_decode_steps(const uint8_t *text, size_t count, uint8_t *output, size_t capacity, int step);
 
+/*
+ * Measures `count` characters of base64: up to two '=' of padding (then the length must be whole quads), and never a
+ * lone character after the last quad. Sets `end` (where the characters stop, before the padding) and `produced` (the
+ * bytes they stand for) and returns 1; returns 0 when the length or padding cannot be base64. The one place this
+ * rule is written (Base64.swift calls it too).
+ */
+int turns_base64_measure(const uint8_t *text, size_t count, size_t *end, size_t *produced);
+
+/*
+ * Decodes the payloads of `count` event-stream messages found by turns_eventstream_scan (`frames`, lying back to back
+ * from `bytes`, their checksums already compared) when each is `prefix`, base64, `suffix`: a Bedrock `chunk` is
+ * {"bytes":"<base64>"}. The bytes of each go into `output` after the previous one's, and ends[i] says where message
+ * i's end. One loop for a whole read, so the decodes of consecutive messages overlap in the CPU. Stops at the first
+ * payload in another form, with base64 that does not decode, or without room (each needs its bytes plus 64 in
+ * `capacity`): the caller reads that one its own way. Returns how many were decoded; 0 where the CPU has no vector
+ * path (turns_base64_widest_step).
+ */
+size_t turns_base64_decode_payloads(const uint8_t *bytes, const turns_eventstream_frame *frames, size_t count,
+                                    const uint8_t *prefix, size_t prefix_count, const uint8_t *suffix,
+                                    size_t suffix_count, uint8_t *output, size_t capacity, size_t *ends);
+
 #endif

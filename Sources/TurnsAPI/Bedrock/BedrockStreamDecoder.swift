@@ -1,3 +1,4 @@
+import CByteKernels
 import Foundation
 import TurnsCore
 
@@ -13,6 +14,9 @@ public struct BedrockStreamDecoder: Sendable {
     private var pieces = CompletionPieces()
     /// Reused for each chunk's decoded base64 (its count is its capacity; only a prefix is used at a time).
     private var chunkBytes: [UInt8] = []
+    /// Reused for the decoded payloads of a run of chunks, back to back, and where each ends.
+    private var runBytes: [UInt8] = []
+    private var runEnds: [Int] = []
     /// What the last message's header block made of it (a stream repeats one block for every chunk).
     private var lastKind: MessageKind?
     /// An error was reported: the rest of the stream is ignored.
@@ -37,7 +41,11 @@ public struct BedrockStreamDecoder: Sendable {
         swap(&decoder, &self.decoder)
         var failure: APIError?
         do throws(EventStreamError) {
-            try decoder.readMessages(appending: bytes) { message in
+            try decoder.readMessages(appending: bytes, runs: { run in
+                let (read, error) = readRun(run)
+                if let error { failure = error }
+                return read
+            }) { message in
                 guard let error = read(message) else { return true }
                 failure = error
                 return false
@@ -57,6 +65,71 @@ public struct BedrockStreamDecoder: Sendable {
     /// What a message is, by its `:message-type` and `:event-type` headers.
     private enum MessageKind {
         case chunk, otherEvent, notAnEvent
+    }
+
+    /// Reads a run of messages that repeat the last header block: when that block is a chunk's, their payloads are
+    /// decoded in one C loop and their model JSON read in one Swift loop; a payload in another form, or a message of
+    /// another kind, is read on its own. Returns how many were read and the error that ends the stream, if any (its
+    /// message counts as read).
+    private mutating func readRun(_ run: EventStreamDecoder.MessageRun) -> (read: Int, error: APIError?) {
+        var index = 0, offset = 0
+        while index < run.count {
+            if lastKind == .chunk {
+                let (added, error) = addChunks(run, from: index, at: offset)
+                for taken in index..<index + added { offset += Int(run.frames[taken].total) }
+                index += added
+                if let error { return (index, error) }
+                guard index < run.count else { break }
+            }
+            // A payload the loop stopped at, or a message of another kind.
+            let message = run.view(at: offset, index: index)
+            offset += message.total
+            index += 1
+            if let error = read(message) { return (index, error) }
+        }
+        return (index, nil)
+    }
+
+    /// Adds the chunks of `run` from `index` (at byte `offset`) while their payloads are the compact
+    /// `{"bytes":"…"}` with valid base64: decoded back to back by `turns_base64_decode_payloads`, then read. Returns
+    /// how many were added, and the error of the one that could not be read (counted among them), if any.
+    private mutating func addChunks(_ run: EventStreamDecoder.MessageRun, from index: Int, at offset: Int)
+        -> (added: Int, error: APIError?) {
+        // The buffers are moved out while in use, so the pieces can change meanwhile.
+        var bytes: [UInt8] = [], ends: [Int] = []
+        swap(&bytes, &runBytes)
+        swap(&ends, &runEnds)
+        defer {
+            swap(&bytes, &runBytes)
+            swap(&ends, &runEnds)
+        }
+        // Room for every payload's bytes (no more than the message's length) and the 64 the C loop asks of each.
+        var room = 0
+        for frame in run.frames[index...] { room += Int(frame.total) + 64 }
+        if bytes.count < room { bytes = [UInt8](repeating: 0, count: max(room, 2 * bytes.count)) }
+        if ends.count < run.count - index { ends = [Int](repeating: 0, count: max(run.count - index, 128)) }
+        let prefix = BedrockChunk.compactPrefix, suffix = BedrockChunk.compactSuffix
+        let decoded = bytes.withUnsafeMutableBufferPointer { output in
+            ends.withUnsafeMutableBufferPointer { ends in
+                turns_base64_decode_payloads((run.start + offset).assumingMemoryBound(to: UInt8.self),
+                                             run.frames.baseAddress! + index, run.count - index,
+                                             prefix.utf8Start, prefix.utf8CodeUnitCount,
+                                             suffix.utf8Start, suffix.utf8CodeUnitCount,
+                                             output.baseAddress, output.count, ends.baseAddress)
+            }
+        }
+        return bytes.withUnsafeBufferPointer { bytes in
+            var start = 0
+            for taken in 0..<decoded {
+                do throws(WireDecodingError) {
+                    try pieces.add(UnsafeBufferPointer(rebasing: bytes[start..<ends[taken]]))
+                } catch {
+                    return (taken + 1, Self.unreadableChunk(error))
+                }
+                start = ends[taken]
+            }
+            return (decoded, nil)
+        }
     }
 
     /// Reads one message: a `chunk` event into the read's pieces; the error it ends the stream with, if any.
@@ -85,9 +158,13 @@ public struct BedrockStreamDecoder: Sendable {
             try addChunk(message.payload.bindMemory(to: UInt8.self))
             return nil
         } catch {
-            return APIError(kind: .malformedResponse, status: 200,
-                            message: "a chunk event could not be read: \(error.description)")
+            return Self.unreadableChunk(error)
         }
+    }
+
+    /// The error that ends the stream at a chunk whose payload cannot be read.
+    private static func unreadableChunk(_ error: WireDecodingError) -> APIError {
+        APIError(kind: .malformedResponse, status: 200, message: "a chunk event could not be read: \(error.description)")
     }
 
     /// Adds the completion a `chunk` payload carries to the read's pieces.
@@ -143,8 +220,7 @@ public struct BedrockStreamDecoder: Sendable {
             do throws(WireDecodingError) {
                 return .piece(try BedrockChunk.completion(fromPayload: message.payload))
             } catch {
-                return .failure(APIError(kind: .malformedResponse, status: 200,
-                                         message: "a chunk event could not be read: \(error.description)"))
+                return .failure(unreadableChunk(error))
             }
         case "exception":
             return .failure(BedrockErrors.streamException(type: message.stringHeader(":exception-type"),
@@ -210,19 +286,20 @@ public enum BedrockChunk {
         return try result.get()
     }
 
-    private static let compactPrefix: StaticString = "{\"bytes\":\""
+    /// What comes before and after the base64 in the form Bedrock sends.
+    static let compactPrefix: StaticString = "{\"bytes\":\""
+    static let compactSuffix: StaticString = "\"}"
 
     /// Where the base64 text lies in the form Bedrock sends, `{"bytes":"…"}` with nothing else, so it can be
     /// decoded in place without building a JSON value; nil for any other form (then the general reader decides;
     /// base64 with JSON escapes in it fails to decode and goes that way too).
     @inline(__always)
     static func compactBase64(in payload: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
-        let prefix = compactPrefix.utf8CodeUnitCount
-        guard payload.count >= prefix + 2, payload[payload.count - 1] == UInt8(ascii: "}"),
-              payload[payload.count - 2] == UInt8(ascii: "\""),
-              memcmp(payload.baseAddress!, compactPrefix.utf8Start, prefix) == 0
+        let prefix = compactPrefix.utf8CodeUnitCount, suffix = compactSuffix.utf8CodeUnitCount
+        guard payload.count >= prefix + suffix, memcmp(payload.baseAddress!, compactPrefix.utf8Start, prefix) == 0,
+              memcmp(payload.baseAddress! + payload.count - suffix, compactSuffix.utf8Start, suffix) == 0
         else { return nil }
-        return prefix..<payload.count - 2
+        return prefix..<payload.count - suffix
     }
 
     /// The payload of a `chunk` event carrying `modelJSON`: `{"bytes":"<base64>"}`.

@@ -153,4 +153,59 @@ final class BedrockStreamDecoderTests: XCTestCase {
             XCTAssertTrue(result.error?.message.contains("Message checksum mismatch") ?? false, result.error?.message ?? "")
         }
     }
+
+    /// A `chunk` event with the given payload (the same header block as every chunk).
+    private func chunk(payload: String) throws -> [UInt8] {
+        var message = BedrockServer.chunkMessage(Completion(completion: ""))
+        message.payload = Array(payload.utf8)
+        return try EventStreamEncoder.encode(message)
+    }
+
+    /// The base64 of a completion object with `text`.
+    private func base64(_ text: String, stopReason: String? = nil) -> String {
+        Base64.encode(BedrockServer.completionJSON(Completion(completion: text, stopReason: stopReason), metrics: nil))
+    }
+
+    func testChunksInOtherFormsAmongCompactOnesAreReadInTheirPlaceAtEverySplit() throws {
+        // "???" makes a '/' in the base64, which a JSON writer may escape as "\/": the compact loop cannot decode that
+        // one, and the general reader does.
+        let slashed = base64("???")
+        XCTAssertTrue(slashed.contains("/"))
+        var body = try chunk(payload: #"{"bytes":"\#(base64("a"))"}"#)
+        body += try chunk(payload: #"{"bytes":"\#(base64("b"))","p":"abcdefgh"}"#)
+        body += try chunk(payload: #"{"bytes":"\#(base64("c"))"}"#)
+        body += try chunk(payload: #"{ "bytes" : "\#(base64("d"))" }"#)
+        let escaped = slashed.replacingOccurrences(of: "/", with: #"\/"#)
+        body += try chunk(payload: #"{"bytes":"\#(escaped)"}"#)
+        body += try chunk(payload: #"{"bytes":"\#(base64("f", stopReason: "end_turn"))"}"#)
+        for (label, reads) in EventStreamTesting.readings(of: body) {
+            let result = decode(reads)
+            XCTAssertEqual(result.text, "abcd???f", label)
+            XCTAssertEqual(result.stop, "end_turn", label)
+            XCTAssertNil(result.error, label)
+            XCTAssertNil(result.finish, label)
+        }
+    }
+
+    func testAChunkThatCannotBeReadAmongOthersKeepsTheTextBeforeItAndEndsTheStream() throws {
+        let unreadable = [
+            ("not base64", #"{"bytes":"@@@@"}"#, "is not base64 text"),
+            ("base64 of what is not a completion object", #"{"bytes":"\#(Base64.encode(Array("[1]".utf8)))"}"#, "expected an object"),
+            ("a lone last character", #"{"bytes":"\#(base64("x"))A"}"#, "is not base64 text"),
+        ]
+        for (name, payload, detail) in unreadable {
+            var body = try chunk(payload: #"{"bytes":"\#(base64("a"))"}"#)
+            body += try chunk(payload: #"{"bytes":"\#(base64("b"))"}"#)
+            body += try chunk(payload: payload)
+            body += try chunk(payload: #"{"bytes":"\#(base64("c", stopReason: "end_turn"))"}"#)
+            for (label, reads) in EventStreamTesting.readings(of: body) {
+                let result = decode(reads)
+                XCTAssertEqual(result.text, "ab", "\(name), \(label)")
+                XCTAssertEqual(result.error?.kind, .malformedResponse, "\(name), \(label)")
+                XCTAssertTrue(result.error?.message.contains(detail) ?? false, "\(name): \(result.error?.message ?? "")")
+                XCTAssertNil(result.stop, "nothing after the unreadable chunk is read: \(name), \(label)")
+                XCTAssertNil(result.finish, "an error already ended the stream: \(name), \(label)")
+            }
+        }
+    }
 }

@@ -49,16 +49,13 @@ public enum Base64 {
     }
 
     /// Where the characters of `text` end (before its padding) and how many bytes they stand for; nil when its
-    /// length or padding cannot be base64.
+    /// length or padding cannot be base64 (the rule is `turns_base64_measure`'s, shared with the C decoders).
     @inline(__always)
     private static func measure(_ text: UnsafeBufferPointer<UInt8>) -> (end: Int, produced: Int)? {
-        var end = text.count
-        var padding = 0
-        while end > 0, text[end - 1] == UInt8(ascii: "="), padding < 2 { end -= 1; padding += 1 }
-        // With padding the length must be whole quads; without it, a lone trailing character is impossible.
-        if padding > 0, text.count % 4 != 0 { return nil }
-        if end % 4 == 1 { return nil }
-        return (end, end / 4 * 3 + (end % 4 == 0 ? 0 : end % 4 - 1))
+        guard let base = text.baseAddress else { return (0, 0) }
+        var end = 0, produced = 0
+        guard turns_base64_measure(base, text.count, &end, &produced) != 0 else { return nil }
+        return (end, produced)
     }
 
     /// Decodes base64 `text` into the start of `output` (at least `decodedCount(of:)` bytes); returns the count

@@ -139,6 +139,27 @@ public struct EventStreamDecoder: Sendable {
         }
     }
 
+    /// Messages one scan found back to back, each checked (checksums, lengths) and each with the header block of the
+    /// message before it: what a reader concluded from that block holds for all of them, so it can take them in one
+    /// loop. Valid only during the call it is passed to.
+    struct MessageRun {
+        /// Where the first message starts.
+        let start: UnsafeRawPointer
+        /// What the scan found of each message (`total` and `headers` lengths).
+        let frames: UnsafeBufferPointer<turns_eventstream_frame>
+        /// Where the `:message-type` and `:event-type` string values lie in the repeated header block.
+        let types: (messageType: Range<Int>?, eventType: Range<Int>?)
+
+        /// How many messages the run holds.
+        var count: Int { frames.count }
+
+        /// The view of the message that starts `offset` bytes after `start`, whose frame is `frames[index]`.
+        func view(at offset: Int, index: Int) -> MessageView {
+            MessageView(start: start + offset, total: Int(frames[index].total), headersLength: Int(frames[index].headers),
+                        types: types, repeatsHeaders: true)
+        }
+    }
+
     /// Takes `input` as the next bytes of the stream and passes every message they complete to `body`, in order,
     /// read where it lies: in `input` itself, or (for a message begun by an earlier read) in the decoder's buffer.
     /// Only an unfinished message at the end is copied, for the next call. When `body` returns false the rest of
@@ -147,6 +168,21 @@ public struct EventStreamDecoder: Sendable {
     /// - Throws: `EventStreamError` when the bytes are not a valid message; the same error on every later call.
     mutating func readMessages(appending input: UnsafeRawBufferPointer,
                                _ body: (MessageView) -> Bool) throws(EventStreamError) {
+        try readMessages(appending: input, takingRuns: false, runs: { _ in 0 }, body)
+    }
+
+    /// `readMessages(appending:_:)`, but the messages the scan finds with a repeated header block come to `runs`
+    /// (see `MessageRun`), which returns how many of them it read: fewer than all stops reading as `body`'s false does.
+    mutating func readMessages(appending input: UnsafeRawBufferPointer, runs: (MessageRun) -> Int,
+                               _ body: (MessageView) -> Bool) throws(EventStreamError) {
+        try readMessages(appending: input, takingRuns: true, runs: runs, body)
+    }
+
+    /// Both of the above: `runs` is called only when `takingRuns`.
+    @inline(__always)
+    private mutating func readMessages(appending input: UnsafeRawBufferPointer, takingRuns: Bool,
+                                       runs: (MessageRun) -> Int,
+                                       _ body: (MessageView) -> Bool) throws(EventStreamError) {
         if let failure { throw failure }
         do throws(EventStreamError) {
             var offset = 0
@@ -167,9 +203,35 @@ public struct EventStreamDecoder: Sendable {
                                                frames.baseAddress!, frames.count)
                     }
                 }
-                for index in 0..<found {
+                var index = 0
+                while index < found {
+                    if takingRuns, frames[index].repeats_headers != 0 {
+                        // The sound messages from here that repeat the last header block, taken together.
+                        var end = index, length = 0
+                        while end < found, frames[end].repeats_headers != 0,
+                              Self.isSound(at: base + offset + length, frames[end]) {
+                            length += Int(frames[end].total)
+                            end += 1
+                        }
+                        if end > index {
+                            let read = frames.withUnsafeBufferPointer { frames in
+                                runs(MessageRun(start: base + offset,
+                                                frames: UnsafeBufferPointer(rebasing: frames[index..<end]),
+                                                types: lastHeaderTypes))
+                            }
+                            for taken in index..<index + read { offset += Int(frames[taken].total) }
+                            index += read
+                            guard index == end else {
+                                stopped = true
+                                break reading
+                            }
+                            continue
+                        }
+                    }
+                    // One message: a new header block, or a run's end that is not sound (this throws why).
                     let (length, view) = try scannedMessage(at: base + offset, frames[index])
                     offset += length
+                    index += 1
                     guard body(view) else {
                         stopped = true
                         break reading
@@ -273,6 +335,15 @@ public struct EventStreamDecoder: Sendable {
         return (total, try view(at: base, total: total, headers: headers, repeatsHeaders: frame.repeats_headers != 0))
     }
 
+    /// Whether the message the C scan found at `base` has lengths within the limits and the CRC it says it has
+    /// (`scannedMessage` throws why not).
+    @inline(__always)
+    private static func isSound(at base: UnsafeRawPointer, _ frame: turns_eventstream_frame) -> Bool {
+        let total = Int(frame.total)
+        return lengthError(total: total, headers: Int(frame.headers)) == nil
+            && readUInt32(UnsafeRawBufferPointer(start: base + total - 4, count: 4), at: 0) == frame.message_crc
+    }
+
     /// The view of a message at `base` whose checksums and lengths were checked: its header block is checked now,
     /// unless it repeats the previous message's (`lastHeaderBlock`).
     @inline(__always)
@@ -318,12 +389,19 @@ public struct EventStreamDecoder: Sendable {
     /// Checks the lengths a prelude declares: against each other and against the limits.
     @inline(__always)
     static func checkLengths(total: Int, headers: Int) throws(EventStreamError) {
-        guard headers <= maxHeadersLength else { throw .headersTooLong(headers) }
+        if let error = lengthError(total: total, headers: headers) { throw error }
+    }
+
+    /// What is wrong with the lengths a prelude declares, if anything.
+    @inline(__always)
+    static func lengthError(total: Int, headers: Int) -> EventStreamError? {
+        guard headers <= maxHeadersLength else { return .headersTooLong(headers) }
         guard total >= minimumMessageLength, headers <= total - minimumMessageLength else {
-            throw .invalidTotalLength(total: total, headers: headers)
+            return .invalidTotalLength(total: total, headers: headers)
         }
         let payload = total - headers - minimumMessageLength
-        guard payload <= maxPayloadLength else { throw .payloadTooLong(payload) }
+        guard payload <= maxPayloadLength else { return .payloadTooLong(payload) }
+        return nil
     }
 
     /// Checks one whole message's CRC.
