@@ -62,11 +62,11 @@ final class BedrockSecretsTests: XCTestCase {
                 _ = try await client.create(CompletionRequest(model: "m", prompt: "p", maxTokensToSample: 1))
                 XCTFail("no error")
             } catch {
-                let apiError = error as? APIError
-                XCTAssertEqual(apiError?.kind, .permissionDenied)
+                // `create` throws APIError (typed), so `error` is one.
+                XCTAssertEqual(error.kind, .permissionDenied)
                 // Only what this authentication sends is a secret of it; the other strings are just text here.
                 assertNoSecret(error, "the error", secrets: authentication.secrets)
-                XCTAssertTrue(apiError?.message.contains("[redacted]") ?? false)
+                XCTAssertTrue(error.message.contains("[redacted]"))
             }
         }
     }

@@ -260,9 +260,9 @@ final class BedrockWireTests: XCTestCase {
             _ = try await client.create(request)
             XCTFail("no error")
         } catch {
-            XCTAssertEqual(error as? APIError, APIError(kind: .badRequest, status: 400, requestID: "req-400",
-                                                        errorType: "ValidationException",
-                                                        message: "Malformed input request: required key [prompt] not found"))
+            XCTAssertEqual(error, APIError(kind: .badRequest, status: 400, requestID: "req-400",
+                                           errorType: "ValidationException",
+                                           message: "Malformed input request: required key [prompt] not found"))
         }
         XCTAssertEqual(transport.requests.count, 1)
     }
