@@ -105,12 +105,14 @@ public final class CompletionServer: @unchecked Sendable {
         let verifier = try options.bedrockVerifier()
         // One thread is plenty for a loopback server, and leaves the machine's other core to the client.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        var service = CompletionService(model: options.model, apiKey: options.apiKey,
-                                        tokensPerSecond: options.tokensPerSecond, seed: options.seed,
-                                        endsAnswers: options.endsAnswers,
-                                        bedrockAuthentication: BedrockAuthentication(verifier: verifier,
-                                                                                     apiKey: options.apiKey))
-        service.faults = options.faults.map(FaultInjector.init(settings:))
+        var configured = CompletionService(model: options.model, apiKey: options.apiKey,
+                                           tokensPerSecond: options.tokensPerSecond, seed: options.seed,
+                                           endsAnswers: options.endsAnswers,
+                                           bedrockAuthentication: BedrockAuthentication(verifier: verifier,
+                                                                                        apiKey: options.apiKey))
+        configured.faults = options.faults.map(FaultInjector.init(settings:))
+        // Each connection's handler gets this value, captured as a constant: the initializer runs on the loop's thread.
+        let service = configured
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
