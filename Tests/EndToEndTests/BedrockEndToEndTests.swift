@@ -41,9 +41,12 @@ final class BedrockEndToEndTests: XCTestCase {
         return (process, String(line.dropFirst("listening on ".count)))
     }
 
-    /// Starts `turns serve` that requires requests signed by the test's key pair.
+    /// Starts `turns serve` that requires requests signed by the test's key pair, its secret read from a file (as
+    /// a user keeps it out of the process list).
     private func startSignedServe() throws -> String {
-        try startServe(["--aws-access-key-id", keyID, "--aws-secret-access-key", secret]).baseURL
+        let file = home + "/serve-secret"
+        try Data((secret + "\n").utf8).write(to: URL(fileURLWithPath: file))
+        return try startServe(["--aws-access-key-id", keyID, "--aws-secret-access-key-file", file]).baseURL
     }
 
     /// Runs `turns` with `arguments` in an isolated environment plus `env`, and checks no secret leaked.
@@ -125,6 +128,25 @@ final class BedrockEndToEndTests: XCTestCase {
         let served = serve.wait(timeout: 10)
         XCTAssertEqual(served.status, 0)
         XCTAssertFalse(served.output.contains(secret), "turns serve printed the secret: \(served.output)")
+    }
+
+    func testTheServerSecretFileMustBeReadableNotEmptyAndNotGivenTwice() throws {
+        let missing = try run(["serve", "--port", "0", "--aws-access-key-id", keyID,
+                               "--aws-secret-access-key-file", home + "/absent"])
+        XCTAssertEqual(missing.status, 2, missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("cannot read --aws-secret-access-key-file \(home)/absent"), missing.stderr)
+        let empty = home + "/empty"
+        try Data("\n".utf8).write(to: URL(fileURLWithPath: empty))
+        let blank = try run(["serve", "--port", "0", "--aws-access-key-id", keyID, "--aws-secret-access-key-file", empty])
+        XCTAssertEqual(blank.status, 2, blank.stderr)
+        XCTAssertTrue(blank.stderr.contains("is empty: put the secret on its first line"), blank.stderr)
+        let twice = try run(["serve", "--port", "0", "--aws-access-key-id", keyID, "--aws-secret-access-key", secret,
+                             "--aws-secret-access-key-file", empty])
+        XCTAssertNotEqual(twice.status, 0, twice.stderr)
+        XCTAssertTrue(twice.stderr.contains("not both"), twice.stderr)
+        let alone = try run(["serve", "--port", "0", "--aws-secret-access-key-file", empty])
+        XCTAssertNotEqual(alone.status, 0, alone.stderr)
+        XCTAssertTrue(alone.stderr.contains("give both --aws-access-key-id and --aws-secret-access-key"), alone.stderr)
     }
 
     func testAWrongSecretIsRefusedAndExitsThreeWithoutShowingEitherSecret() throws {

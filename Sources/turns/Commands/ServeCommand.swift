@@ -12,8 +12,9 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
         The first line on stdout is `listening on http://HOST:PORT`. SIGINT or SIGTERM stops it.
         Bedrock clients reach it with an endpoint URL of http://HOST:PORT (e.g. turns --backend bedrock --base-url …).
-        With --aws-access-key-id and --aws-secret-access-key every Bedrock request must be SigV4-signed with that
-        key pair (any region, service bedrock), else it is refused with 403.
+        With --aws-access-key-id and --aws-secret-access-key (or --aws-secret-access-key-file) every Bedrock request
+        must be SigV4-signed with that key pair (any region, service bedrock), else it is refused with 403. A secret
+        given on the command line can be read by other users of the machine (ps); the file keeps it out of sight.
 
         With --faults SEED a share of the requests (--fault-rate) is spoilt on purpose, reproducibly from the seed \
         and each request's number: 429/529 (Bedrock 429/503) with or without retry-after, connection resets before, \
@@ -46,8 +47,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("aws-access-key-id"), help: "Require Bedrock requests signed with this AWS access key id.")
     var awsAccessKeyID: String?
 
-    @Option(name: .customLong("aws-secret-access-key"), help: "The secret of --aws-access-key-id (never printed).")
+    @Option(name: .customLong("aws-secret-access-key"),
+            help: "The secret of --aws-access-key-id (never printed; other users can see it in ps: prefer the file).")
     var awsSecretAccessKey: String?
+
+    @Option(name: .customLong("aws-secret-access-key-file"),
+            help: ArgumentHelp("Read the secret of --aws-access-key-id from this file (its first line).",
+                               valueName: "path"))
+    var awsSecretAccessKeyFile: String?
 
     @Option(name: .customLong("faults"),
             help: ArgumentHelp("Inject faults, reproducibly from this seed (for reliability tests).", valueName: "seed"))
@@ -66,7 +73,10 @@ struct ServeCommand: AsyncParsableCommand {
         guard faultStall >= 0 && faultStall <= 3600 else { throw ValidationError("--fault-stall must be from 0 to 3600") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard tokensPerSecond >= 0 else { throw ValidationError("--tokens-per-second must be >= 0") }
-        if (awsAccessKeyID ?? "").isEmpty != (awsSecretAccessKey ?? "").isEmpty {
+        if awsSecretAccessKey != nil && awsSecretAccessKeyFile != nil {
+            throw ValidationError("give --aws-secret-access-key or --aws-secret-access-key-file, not both")
+        }
+        if (awsAccessKeyID ?? "").isEmpty != ((awsSecretAccessKey ?? "").isEmpty && awsSecretAccessKeyFile == nil) {
             throw ValidationError("give both --aws-access-key-id and --aws-secret-access-key, or neither")
         }
     }
@@ -81,9 +91,18 @@ struct ServeCommand: AsyncParsableCommand {
         } else {
             model = .shared
         }
+        let secret: String?
+        if let awsSecretAccessKeyFile {
+            do { secret = try Self.readSecret(awsSecretAccessKeyFile) } catch {
+                Terminal.error(error.description)
+                throw ProcessExit(status: ExitStatus.usage)
+            }
+        } else {
+            secret = awsSecretAccessKey
+        }
         let server = CompletionServer(options: .init(host: host, port: port, apiKey: apiKey, tokensPerSecond: tokensPerSecond,
                                                      model: model, seed: seed, endsAnswers: !continuous,
-                                                     awsAccessKeyID: awsAccessKeyID, awsSecretAccessKey: awsSecretAccessKey,
+                                                     awsAccessKeyID: awsAccessKeyID, awsSecretAccessKey: secret,
                                                      faults: faultSettings))
         let boundPort: Int
         do {
@@ -99,6 +118,25 @@ struct ServeCommand: AsyncParsableCommand {
         }
         for await _ in stopped { break }
         server.stop()
+    }
+
+    /// Why `--aws-secret-access-key-file` could not give a secret.
+    struct SecretFileError: Error, CustomStringConvertible {
+        /// What went wrong, naming the file (never its contents).
+        let description: String
+    }
+
+    /// The secret in the first line of the file at `path`.
+    static func readSecret(_ path: String) throws(SecretFileError) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SecretFileError(description: "cannot read --aws-secret-access-key-file \(path): no such file, or not readable")
+        }
+        let firstLine = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first ?? ""
+        let secret = firstLine.trimmingCharacters(in: .whitespaces)
+        guard !secret.isEmpty else {
+            throw SecretFileError(description: "--aws-secret-access-key-file \(path) is empty: put the secret on its first line")
+        }
+        return secret
     }
 
     /// The fault settings of `--faults`, each request's plan logged on stderr; nil without it.
