@@ -6,7 +6,7 @@
  */
 static uint32_t tables[8][256];
 
-static int can_fold, can_fold_four;
+static int can_fold, widest_runs;
 
 __attribute__((constructor))
 static void build_crc32_tables(void) {
@@ -22,7 +22,7 @@ static void build_crc32_tables(void) {
         }
     }
     can_fold = turns_crc32_can_fold();
-    can_fold_four = turns_crc32_can_fold_four();
+    widest_runs = turns_crc32_widest_runs();
 }
 
 static inline uint32_t load_le32(const uint8_t *bytes) {
@@ -228,10 +228,90 @@ TARGET_FOUR static void fold_four(const uint8_t *const bytes[4], const size_t co
     _mm_storeu_si128((__m128i *)crcs, _mm_xor_si128(_mm512_castsi512_si128(states), _mm_set1_epi32(-1)));
 }
 
-int turns_crc32_can_fold_four(void) {
+/*
+ * Four runs at once in two 256-bit registers, two runs to each, for CPUs with VPCLMULQDQ but not AVX-512 (AMD's Zen 3,
+ * Intel's Alder Lake): the two registers are independent chains, so one's multiply runs while the other's waits, and
+ * each instruction does two messages' work. The steps are fold_four's, with byte blends for its masks.
+ */
+#define TARGET_PAIRS __attribute__((target("pclmul,avx2,vpclmulqdq")))
+
+TARGET_PAIRS static inline __m256i fold_pair(__m256i lanes, __m256i constants, __m256i next) {
+    return _mm256_xor_si256(_mm256_xor_si256(_mm256_clmulepi64_epi128(lanes, constants, 0x00),
+                                             _mm256_clmulepi64_epi128(lanes, constants, 0x11)), next);
+}
+
+/* Sixteen bytes from each of two places, in lanes 0 and 1. */
+TARGET_PAIRS static inline __m256i load_pair(const uint8_t *a, const uint8_t *b) {
+    return _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)a)),
+                                   _mm_loadu_si128((const __m128i *)b), 1);
+}
+
+/* All ones in the lanes whose run still has whole blocks at `offset`, so a blend keeps the others still. */
+TARGET_PAIRS static inline __m256i active_pair(size_t offset, size_t whole_a, size_t whole_b) {
+    long long a = offset < whole_a ? -1 : 0, b = offset < whole_b ? -1 : 0;
+    return _mm256_setr_epi64x(a, a, b, b);
+}
+
+/* fold_partial and reduce in both lanes: the states of the two runs, as the table leaves them. */
+TARGET_PAIRS static inline void finish_pair(__m256i lanes, const uint8_t *a, size_t count_a, size_t rest_a,
+                                            const uint8_t *b, size_t count_b, size_t rest_b, __m256i by128,
+                                            uint32_t states[2]) {
+    __m256i up = load_pair(shifts + rest_a, shifts + rest_b);
+    __m256i down = load_pair(shifts + 16 + rest_a, shifts + 16 + rest_b);
+    __m256i last = load_pair(a + count_a - 16, b + count_b - 16);
+    __m256i tail = _mm256_blendv_epi8(_mm256_shuffle_epi8(lanes, down), last, down);
+    lanes = fold_pair(_mm256_shuffle_epi8(lanes, up), by128, tail);
+    const __m256i low32s = _mm256_setr_epi32(~0, 0, ~0, 0, ~0, 0, ~0, 0);
+    __m256i x = _mm256_xor_si256(_mm256_srli_si256(lanes, 8), _mm256_clmulepi64_epi128(lanes, by128, 0x10));
+    const __m256i reduce64 = _mm256_broadcastsi128_si256(_mm_set_epi64x(0, (long long)REDUCE_64));
+    x = _mm256_xor_si256(_mm256_srli_si256(x, 4), _mm256_clmulepi64_epi128(_mm256_and_si256(x, low32s), reduce64, 0x00));
+    const __m256i barrett = _mm256_broadcastsi128_si256(_mm_set_epi64x((long long)BARRETT_MU, (long long)POLYNOMIAL));
+    __m256i t = _mm256_and_si256(_mm256_clmulepi64_epi128(_mm256_and_si256(x, low32s), barrett, 0x10), low32s);
+    x = _mm256_xor_si256(x, _mm256_clmulepi64_epi128(t, barrett, 0x00));
+    states[0] = (uint32_t)_mm256_extract_epi32(x, 1);
+    states[1] = (uint32_t)_mm256_extract_epi32(x, 5);
+}
+
+/* The CRC-32 (from 0) of four runs of at least 16 bytes each, runs 0 and 1 in one register, 2 and 3 in the other. */
+TARGET_PAIRS static void fold_four_in_pairs(const uint8_t *const bytes[4], const size_t counts[4], uint32_t crcs[4]) {
+    const __m256i by128 = _mm256_broadcastsi128_si256(_mm_set_epi64x((long long)FOLD_128_HIGH, (long long)FOLD_128_LOW));
+    size_t whole[4], rest[4], shortest = SIZE_MAX, longest = 0;
+    for (int run = 0; run < 4; run++) {
+        whole[run] = counts[run] & ~(size_t)15;
+        rest[run] = counts[run] - whole[run];
+        if (whole[run] < shortest) shortest = whole[run];
+        if (whole[run] > longest) longest = whole[run];
+    }
+    const __m256i start = _mm256_broadcastsi128_si256(_mm_cvtsi32_si128(-1));
+    __m256i first = _mm256_xor_si256(load_pair(bytes[0], bytes[1]), start);
+    __m256i second = _mm256_xor_si256(load_pair(bytes[2], bytes[3]), start);
+    size_t offset = 16;
+    for (; offset < shortest; offset += 16) {
+        first = fold_pair(first, by128, load_pair(bytes[0] + offset, bytes[1] + offset));
+        second = fold_pair(second, by128, load_pair(bytes[2] + offset, bytes[3] + offset));
+    }
+    for (; offset < longest; offset += 16) {
+        /* A run whose whole blocks are done reads its own first block (never past its end) and keeps its lane. */
+        const uint8_t *next[4];
+        for (int run = 0; run < 4; run++) next[run] = bytes[run] + (offset < whole[run] ? offset : 0);
+        first = _mm256_blendv_epi8(first, fold_pair(first, by128, load_pair(next[0], next[1])),
+                                   active_pair(offset, whole[0], whole[1]));
+        second = _mm256_blendv_epi8(second, fold_pair(second, by128, load_pair(next[2], next[3])),
+                                    active_pair(offset, whole[2], whole[3]));
+    }
+    uint32_t states[4];
+    finish_pair(first, bytes[0], counts[0], rest[0], bytes[1], counts[1], rest[1], by128, states);
+    finish_pair(second, bytes[2], counts[2], rest[2], bytes[3], counts[3], rest[3], by128, states + 2);
+    for (int run = 0; run < 4; run++) crcs[run] = ~states[run];
+}
+
+int turns_crc32_widest_runs(void) {
     __builtin_cpu_init();
-    return turns_crc32_can_fold() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
-        && __builtin_cpu_supports("vpclmulqdq");
+    if (!turns_crc32_can_fold()) return 1;
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("vpclmulqdq"))
+        return 4;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("vpclmulqdq")) return 2;
+    return 1;
 }
 
 int turns_crc32_can_fold(void) {
@@ -243,7 +323,11 @@ int turns_crc32_can_fold(void) {
 
 int turns_crc32_can_fold(void) { return 0; }
 
-int turns_crc32_can_fold_four(void) { return 0; }
+int turns_crc32_widest_runs(void) { return 1; }
+
+static void fold_four_in_pairs(const uint8_t *const bytes[4], const size_t counts[4], uint32_t crcs[4]) {
+    for (int run = 0; run < 4; run++) crcs[run] = ~slice8(~0u, bytes[run], counts[run]);
+}
 
 static void fold_four(const uint8_t *const bytes[4], const size_t counts[4], uint32_t crcs[4]) {
     for (int run = 0; run < 4; run++) crcs[run] = ~slice8(~0u, bytes[run], counts[run]);
@@ -261,12 +345,14 @@ uint32_t turns_crc32(uint32_t crc, const uint8_t *bytes, size_t count, int fold)
     return ~slice8(state, bytes, count);
 }
 
-void turns_crc32_runs(const uint8_t *const starts[], const size_t counts[], uint32_t crcs[], size_t n, int four) {
+void turns_crc32_runs(const uint8_t *const starts[], const size_t counts[], uint32_t crcs[], size_t n, int lanes) {
     size_t run = 0;
-    if (four && can_fold_four) {
+    int width = lanes < widest_runs ? lanes : widest_runs;
+    if (width >= 2) {
         for (; n - run >= 4; run += 4) {
             if (counts[run] < 16 || counts[run + 1] < 16 || counts[run + 2] < 16 || counts[run + 3] < 16) break;
-            fold_four(starts + run, counts + run, crcs + run);
+            if (width == 4) fold_four(starts + run, counts + run, crcs + run);
+            else fold_four_in_pairs(starts + run, counts + run, crcs + run);
         }
     }
     for (; run < n; run++) crcs[run] = turns_crc32(0, starts[run], counts[run], 1);

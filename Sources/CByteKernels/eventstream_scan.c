@@ -14,7 +14,7 @@ static void checksum_frames(const uint8_t *message, turns_eventstream_frame *fra
         counts[index] = frames[first + index].total - 4;
         message += frames[first + index].total;
     }
-    turns_crc32_runs(starts, counts, crcs, group, 1);
+    turns_crc32_runs(starts, counts, crcs, group, 4);
     for (size_t index = 0; index < group; index++) frames[first + index].message_crc = crcs[index];
 }
 

@@ -51,15 +51,18 @@ int turns_crc32_can_fold(void);
  */
 uint32_t turns_crc32(uint32_t crc, const uint8_t *bytes, size_t count, int fold);
 
-/* Whether this CPU folds four runs at once in 512-bit registers (AVX-512BW and VPCLMULQDQ). */
-int turns_crc32_can_fold_four(void);
+/*
+ * How many runs this CPU folds per carry-less multiply instruction: 4 (AVX-512BW and VPCLMULQDQ: 512-bit registers),
+ * 2 (AVX2 and VPCLMULQDQ: 256-bit registers), or 1 (one run at a time, or the table where it cannot fold).
+ */
+int turns_crc32_widest_runs(void);
 
 /*
- * The CRC-32 (from 0) of each of `n` runs: `counts[i]` bytes at `starts[i]` into `crcs[i]`. Where `four` is nonzero
- * and the CPU can, four runs of at least 16 bytes share each multiply (turns_crc32_can_fold_four); the rest go one
- * by one through turns_crc32.
+ * The CRC-32 (from 0) of each of `n` runs: `counts[i]` bytes at `starts[i]` into `crcs[i]`. Groups of four runs of at
+ * least 16 bytes share each multiply, `lanes` runs to an instruction (4 or 2), or as many as the CPU can when it can
+ * fewer (turns_crc32_widest_runs); the rest, and every run with `lanes` 1, go one by one through turns_crc32.
  */
-void turns_crc32_runs(const uint8_t *const starts[], const size_t counts[], uint32_t crcs[], size_t n, int four);
+void turns_crc32_runs(const uint8_t *const starts[], const size_t counts[], uint32_t crcs[], size_t n, int lanes);
 
 /* One message of an event stream, found and checksummed by turns_eventstream_scan. */
 typedef struct {

@@ -43,7 +43,7 @@ final class Base64Tests: XCTestCase {
             let text = Array(Base64.encode(bytes).utf8)
             // Exactly the room the bytes need, and room for every 16-byte store.
             for slack in [0, 16] {
-                for method in methods {
+                for method in Self.methods {
                     XCTAssertEqual(decode(text, method: method, slack: slack), bytes, "\(method), \(length) bytes, slack \(slack)")
                 }
             }
@@ -61,18 +61,18 @@ final class Base64Tests: XCTestCase {
             for position in 0..<valid.count {
                 var text = valid
                 text[position] = byte
-                for method in methods { XCTAssertNil(decode(text, method: method, slack: 16), "\(method): byte \(byte) at \(position)") }
+                for method in Self.methods { XCTAssertNil(decode(text, method: method, slack: 16), "\(method): byte \(byte) at \(position)") }
             }
         }
         // And every character of the alphabet is decoded to its value in every lane.
         let characters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-        for method in methods { XCTAssertEqual(decode(characters, method: method, slack: 16), decode(characters, method: .table, slack: 16)) }
+        for method in Self.methods { XCTAssertEqual(decode(characters, method: method, slack: 16), decode(characters, method: .table, slack: 16)) }
         XCTAssertEqual(decode(characters, method: .widest, slack: 16), Base64.decode(String(decoding: characters, as: UTF8.self)))
     }
 
     /// Every path this CPU has (32-character steps only with AVX2, 64 only with AVX-512 VBMI; an absent one is said
-    /// once).
-    private let methods: [Base64.Method] = {
+    /// once, by the first test that asks: static, so that listing the tests prints nothing).
+    private static let methods: [Base64.Method] = {
         let steps = [16, 32, 64].filter { $0 <= Base64.widestStep }
         if steps.count < 3 {
             print("Base64Tests: this CPU decodes at most \(Base64.widestStep) characters per step; wider steps are not tested here")

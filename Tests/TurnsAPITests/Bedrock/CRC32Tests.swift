@@ -41,8 +41,9 @@ final class CRC32Tests: XCTestCase {
         }
     }
 
-    func testFourRunsAtOnceAgreeWithOneByOneWhateverTheirLengths() throws {
-        try XCTSkipUnless(CRC32.canFoldFour, "this CPU has no AVX-512 VPCLMULQDQ: runs are folded one by one here")
+    func testRunsFoldedSideBySideAgreeWithOneByOneWhateverTheirLengths() throws {
+        try XCTSkipUnless(CRC32.widestRuns > 1, "this CPU has no VPCLMULQDQ: runs are folded one by one here")
+        let widths = [1, 2, 4].filter { $0 <= CRC32.widestRuns }
         var rng = SeededGenerator(seed: 4444)
         let pool = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &rng) }
         pool.withUnsafeBytes { pool in
@@ -58,8 +59,9 @@ final class CRC32Tests: XCTestCase {
                     return UnsafeRawBufferPointer(rebasing: pool[start..<start + length])
                 }
                 let expected = runs.map { bitwiseCRC32($0, seed: 0) }
-                XCTAssertEqual(CRC32.checksums(of: runs, fourAtATime: true), expected, "runs of \(runs.map(\.count))")
-                XCTAssertEqual(CRC32.checksums(of: runs, fourAtATime: false), expected, "runs of \(runs.map(\.count))")
+                for lanes in widths {
+                    XCTAssertEqual(CRC32.checksums(of: runs, lanes: lanes), expected, "\(lanes) lanes, runs of \(runs.map(\.count))")
+                }
             }
         }
     }

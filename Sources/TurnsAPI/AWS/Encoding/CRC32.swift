@@ -27,18 +27,19 @@ public enum CRC32 {
     /// Whether this CPU folds with carry-less multiplication.
     static var canFold: Bool { turns_crc32_can_fold() != 0 }
 
-    /// Whether this CPU folds four runs at once in 512-bit registers (the event-stream scan does, message by message).
-    static var canFoldFour: Bool { turns_crc32_can_fold_four() != 0 }
+    /// How many runs this CPU folds per multiply: 4 (AVX-512), 2 (AVX2 with VPCLMULQDQ) or 1 (the event-stream scan
+    /// checksums its messages this many at a time).
+    static var widestRuns: Int { Int(turns_crc32_widest_runs()) }
 
-    /// The CRC-32 (from 0) of each run, four at a time where `fourAtATime` and the CPU can (tests compare the paths).
-    static func checksums(of runs: [UnsafeRawBufferPointer], fourAtATime: Bool) -> [UInt32] {
+    /// The CRC-32 (from 0) of each run, `lanes` (1, 2 or 4) to a multiply where the CPU can (tests compare the paths).
+    static func checksums(of runs: [UnsafeRawBufferPointer], lanes: Int) -> [UInt32] {
         let starts = runs.map { $0.baseAddress?.assumingMemoryBound(to: UInt8.self) }
         let counts = runs.map(\.count)
         var crcs = [UInt32](repeating: 0, count: runs.count)
         starts.withUnsafeBufferPointer { starts in
             counts.withUnsafeBufferPointer { counts in
                 crcs.withUnsafeMutableBufferPointer { crcs in
-                    turns_crc32_runs(starts.baseAddress, counts.baseAddress, crcs.baseAddress, runs.count, fourAtATime ? 1 : 0)
+                    turns_crc32_runs(starts.baseAddress, counts.baseAddress, crcs.baseAddress, runs.count, Int32(lanes))
                 }
             }
         }
