@@ -130,7 +130,7 @@ final class BedrockEndToEndTests: XCTestCase {
         XCTAssertFalse(served.output.contains(secret), "turns serve printed the secret: \(served.output)")
     }
 
-    func testTheServerSecretFileMustBeReadableNotEmptyAndNotGivenTwice() throws {
+    func testTheServerSecretFilesMustBeReadableNotEmptyAndNotGivenTwice() throws {
         let missing = try run(["serve", "--port", "0", "--aws-access-key-id", keyID,
                                "--aws-secret-access-key-file", home + "/absent"])
         XCTAssertEqual(missing.status, 2, missing.stderr)
@@ -147,6 +147,16 @@ final class BedrockEndToEndTests: XCTestCase {
         let alone = try run(["serve", "--port", "0", "--aws-secret-access-key-file", empty])
         XCTAssertNotEqual(alone.status, 0, alone.stderr)
         XCTAssertTrue(alone.stderr.contains("give both --aws-access-key-id and --aws-secret-access-key"), alone.stderr)
+        // The API key's file follows the same rules.
+        let noKey = try run(["serve", "--port", "0", "--api-key-file", home + "/absent"])
+        XCTAssertEqual(noKey.status, 2, noKey.stderr)
+        XCTAssertTrue(noKey.stderr.contains("cannot read --api-key-file \(home)/absent"), noKey.stderr)
+        let blankKey = try run(["serve", "--port", "0", "--api-key-file", empty])
+        XCTAssertEqual(blankKey.status, 2, blankKey.stderr)
+        XCTAssertTrue(blankKey.stderr.contains("--api-key-file \(empty) is empty"), blankKey.stderr)
+        let keyTwice = try run(["serve", "--port", "0", "--api-key", "k", "--api-key-file", empty])
+        XCTAssertNotEqual(keyTwice.status, 0, keyTwice.stderr)
+        XCTAssertTrue(keyTwice.stderr.contains("give --api-key or --api-key-file, not both"), keyTwice.stderr)
     }
 
     func testAWrongSecretIsRefusedAndExitsThreeWithoutShowingEitherSecret() throws {

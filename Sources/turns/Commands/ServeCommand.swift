@@ -10,11 +10,14 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve /v1/complete and Bedrock's /model/{id}/invoke on loopback with the offline local model.",
         discussion: """
-        The first line on stdout is `listening on http://HOST:PORT`. SIGINT or SIGTERM stops it.
-        Bedrock clients reach it with an endpoint URL of http://HOST:PORT (e.g. turns --backend bedrock --base-url …).
-        With --aws-access-key-id and --aws-secret-access-key (or --aws-secret-access-key-file) every Bedrock request
-        must be SigV4-signed with that key pair (any region, service bedrock), else it is refused with 403. A secret
-        given on the command line can be read by other users of the machine (ps); the file keeps it out of sight.
+        The first line on stdout is `listening on http://HOST:PORT`. SIGINT or SIGTERM stops it. Bedrock clients \
+        reach it with an endpoint URL of http://HOST:PORT (e.g. turns --backend bedrock --base-url …).
+
+        With --api-key (or --api-key-file) every /v1/complete request must carry that x-api-key, else it is refused \
+        with 401. With --aws-access-key-id and --aws-secret-access-key (or --aws-secret-access-key-file) every \
+        Bedrock request must be SigV4-signed with that key pair (any region, service bedrock), else it is refused \
+        with 403. A secret given on the command line can be read by other users of the machine (ps); a file keeps \
+        it out of sight.
 
         With --faults SEED a share of the requests (--fault-rate) is spoilt on purpose, reproducibly from the seed \
         and each request's number: 429/529 (Bedrock 429/503) with or without retry-after, connection resets before, \
@@ -29,8 +32,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The port (0 picks a free one).")
     var port = 0
 
-    @Option(name: .customLong("api-key"), help: "Require this x-api-key (answer 401 otherwise).")
+    @Option(name: .customLong("api-key"),
+            help: "Require this x-api-key (answer 401 otherwise; other users can see it in ps: prefer the file).")
     var apiKey: String?
+
+    @Option(name: .customLong("api-key-file"),
+            help: ArgumentHelp("Read the key to require from this file (its first line).", valueName: "path"))
+    var apiKeyFile: String?
 
     @Option(name: .customLong("tokens-per-second"), help: "The pace of streamed answers (0 = as fast as possible).")
     var tokensPerSecond: Double = 30
@@ -73,6 +81,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard faultStall >= 0 && faultStall <= 3600 else { throw ValidationError("--fault-stall must be from 0 to 3600") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard tokensPerSecond >= 0 else { throw ValidationError("--tokens-per-second must be >= 0") }
+        if apiKey != nil && apiKeyFile != nil {
+            throw ValidationError("give --api-key or --api-key-file, not both")
+        }
         if awsSecretAccessKey != nil && awsSecretAccessKeyFile != nil {
             throw ValidationError("give --aws-secret-access-key or --aws-secret-access-key-file, not both")
         }
@@ -91,16 +102,18 @@ struct ServeCommand: AsyncParsableCommand {
         } else {
             model = .shared
         }
-        let secret: String?
-        if let awsSecretAccessKeyFile {
-            do { secret = try Self.readSecret(awsSecretAccessKeyFile) } catch {
-                Terminal.error(error.description)
-                throw ProcessExit(status: ExitStatus.usage)
-            }
-        } else {
-            secret = awsSecretAccessKey
+        let secret: String?, key: String?
+        do {
+            secret = try awsSecretAccessKeyFile.map { path throws(SecretFileError) in
+                try Self.readSecret(path, flag: "--aws-secret-access-key-file")
+            } ?? awsSecretAccessKey
+            key = try apiKeyFile.map { path throws(SecretFileError) in try Self.readSecret(path, flag: "--api-key-file") }
+                ?? apiKey
+        } catch {
+            Terminal.error(error.description)
+            throw ProcessExit(status: ExitStatus.usage)
         }
-        let server = CompletionServer(options: .init(host: host, port: port, apiKey: apiKey, tokensPerSecond: tokensPerSecond,
+        let server = CompletionServer(options: .init(host: host, port: port, apiKey: key, tokensPerSecond: tokensPerSecond,
                                                      model: model, seed: seed, endsAnswers: !continuous,
                                                      awsAccessKeyID: awsAccessKeyID, awsSecretAccessKey: secret,
                                                      faults: faultSettings))
@@ -120,21 +133,21 @@ struct ServeCommand: AsyncParsableCommand {
         server.stop()
     }
 
-    /// Why `--aws-secret-access-key-file` could not give a secret.
+    /// Why `--api-key-file` or `--aws-secret-access-key-file` could not give a secret.
     struct SecretFileError: Error, CustomStringConvertible {
         /// What went wrong, naming the file (never its contents).
         let description: String
     }
 
-    /// The secret in the first line of the file at `path`.
-    static func readSecret(_ path: String) throws(SecretFileError) -> String {
+    /// The secret in the first line of the file at `path`, given with `flag` (named in the errors).
+    static func readSecret(_ path: String, flag: String) throws(SecretFileError) -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw SecretFileError(description: "cannot read --aws-secret-access-key-file \(path): no such file, or not readable")
+            throw SecretFileError(description: "cannot read \(flag) \(path): no such file, or not readable")
         }
         let firstLine = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first ?? ""
         let secret = firstLine.trimmingCharacters(in: .whitespaces)
         guard !secret.isEmpty else {
-            throw SecretFileError(description: "--aws-secret-access-key-file \(path) is empty: put the secret on its first line")
+            throw SecretFileError(description: "\(flag) \(path) is empty: put the secret on its first line")
         }
         return secret
     }

@@ -1,7 +1,8 @@
 import Foundation
 import TurnsTestSupport
 
-/// `turns serve` as a child process on a free port of 127.0.0.1, with a required API key; `stop()` ends it.
+/// `turns serve` as a child process on a free port of 127.0.0.1, with a required API key (given in a file, as a
+/// careful user would, so it is not in ps); `stop()` ends it.
 final class ServeProcess: Sendable {
     /// Where the server listens, e.g. `http://127.0.0.1:41234`.
     let baseURL: String
@@ -13,7 +14,9 @@ final class ServeProcess: Sendable {
     /// `listening on …` line.
     init(home: String, apiKey: String = "parity-" + UUID().uuidString, tokensPerSecond: Double = 0) throws {
         self.apiKey = apiKey
-        let arguments = ["serve", "--port", "0", "--tokens-per-second", String(tokensPerSecond), "--api-key", apiKey]
+        let keyFile = home + "/serve-api-key-" + UUID().uuidString
+        try Data((apiKey + "\n").utf8).write(to: URL(fileURLWithPath: keyFile))
+        let arguments = ["serve", "--port", "0", "--tokens-per-second", String(tokensPerSecond), "--api-key-file", keyFile]
         running = try ProcessRunner.start(ProcessRunner.executable("turns"), arguments,
                                           environment: ProcessRunner.isolatedEnvironment(home: home))
         guard running.waitForOutput(containing: "\n", timeout: 30),
