@@ -9,7 +9,8 @@ final class ChatTmuxTests: TmuxTestCase {
     }
 
     func testAConversationSettingsAndQuitInARealTerminal() throws {
-        let session = try chat()
+        // With colours whatever the environment running the tests says (an empty NO_COLOR counts as unset).
+        let session = try chat(env: ["NO_COLOR": ""])
         defer { session.close() }
         let recording = home + "/terminal.raw"
         try session.record(to: recording)
@@ -35,6 +36,21 @@ final class ChatTmuxTests: TmuxTestCase {
         try session.type("/set top_k 5")
         try session.keys("Enter")
         XCTAssertTrue(session.waitUntil { _ in self.statusLine(session).contains("top_k 5") }, session.screenText)
+
+        // /theme lists the themes, then switches them: the status bar says so and the labels are redrawn in the
+        // light theme's colours (its Human label is #005fd7, colour 26 of the 256; the dark theme has no colour 26).
+        try session.type("/theme")
+        try session.keys("Enter")
+        XCTAssertTrue(session.waitUntil { _ in self.statusLine(session).contains("themes: [dark], high-contrast, light") },
+                      session.screenText)
+        let writtenBefore = FileManager.default.contents(atPath: recording)?.count ?? 0
+        try session.type("/theme light")
+        try session.keys("Enter")
+        XCTAssertTrue(session.waitUntil { _ in self.statusLine(session).contains("theme light (for every chat") },
+                      session.screenText)
+        let switched = String(decoding: (FileManager.default.contents(atPath: recording) ?? Data()).dropFirst(writtenBefore),
+                              as: UTF8.self)
+        XCTAssertTrue(switched.contains("38;5;26m"), switched.debugDescription)
 
         try session.keys("C-d")
         XCTAssertEqual(session.waitForExit(), 0)

@@ -18,6 +18,10 @@ public enum Action: Sendable {
     case fileFailed(String)
     /// A save without `overwrite` found the file already there: ask before replacing it.
     case fileExists(path: String)
+    /// `/theme NAME` was looked up: switch to the theme, or say why not and keep the one there is.
+    case themeLookedUp(Result<Theme, CommandError>)
+    /// `/theme` listed the names of the themes there are.
+    case themesListed([String])
 }
 
 /// What the engine reports about a request, translated from `CompletionEvent` and the stream's end.
@@ -45,6 +49,9 @@ public enum Effect: Sendable, Equatable {
     case save(Transcript, path: String, overwrite: Bool)
     /// Load a transcript; answer with `.loaded` or `.fileFailed`.
     case load(path: String)
+    /// Look up the theme `name` (the user's theme files are read), or list the themes when nil; answer with
+    /// `.themeLookedUp` or `.themesListed`.
+    case theme(name: String?)
     /// Append a record to the session journal (every change to the conversation is journaled as it happens).
     case journal(JournalRecord)
     /// Repaint every cell of the screen on the next frame.

@@ -35,6 +35,19 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .fileExists(let path):
         state.linePrompt = LinePrompt(kind: .confirmOverwrite(path: path), editor: InputEditor(width: 1, maxHeight: 1))
         effects = []
+    case .themeLookedUp(.success(let theme)):
+        // Only styles change: the frame's diff repaints every cell whose style did.
+        state.theme = theme
+        state.message = StatusMessage("theme \(theme.name) (for every chat: theme = \"\(theme.name)\" in the config)",
+                                      isError: false)
+        effects = []
+    case .themeLookedUp(.failure(let error)):
+        state.message = StatusMessage(error.message, isError: true)
+        effects = []
+    case .themesListed(let names):
+        let list = names.map { $0 == state.theme.name ? "[\($0)]" : $0 }.joined(separator: ", ")
+        state.message = StatusMessage("themes: \(list) (/theme NAME switches)", isError: false)
+        effects = []
     }
     state.syncSizes()
     guard !state.pendingJournal.isEmpty else { return effects }

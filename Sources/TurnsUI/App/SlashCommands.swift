@@ -79,6 +79,9 @@ public enum SlashCommands {
             state.setSystem(rest.isEmpty ? nil : EscapedText.unescape(rest))
             return []
         },
+        SlashCommand(name: "theme", arguments: "[NAME]", summary: "switch the colour theme; without a name, list them") { _, rest throws(CommandError) in
+            [.theme(name: rest.isEmpty ? nil : rest)]
+        },
         SlashCommand(name: "save", arguments: "PATH", summary: "save the conversation") { state, rest throws(CommandError) in
             guard !rest.isEmpty else { throw CommandError("usage: /save PATH") }
             return [.save(state.transcript, path: rest, overwrite: false)]

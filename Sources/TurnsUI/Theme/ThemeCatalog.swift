@@ -19,18 +19,30 @@ public enum ThemeCatalog {
     /// an unknown name or a broken user theme gives the default theme and a warning, so the chat still opens.
     public static func resolve(name: String, environment: [String: String]) -> Selection {
         if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return Selection(theme: .monochrome) }
-        let wanted = name == "default" ? defaultName : name
-        guard isValidName(wanted) else { return unknown(name, environment) }
-        do {
-            if let theme = try userTheme(wanted, environment: environment) { return Selection(theme: theme) }
-        } catch {
-            return Selection(theme: .default, warning: oneLine("theme \(wanted) not used: \(error); using \(defaultName)"))
+        switch lookUp(name, environment: environment) {
+        case .success(let theme): return Selection(theme: theme)
+        case .failure(let error): return Selection(theme: .default, warning: error.message + "; using \(defaultName)")
         }
-        if let theme = bundledThemes[wanted] { return Selection(theme: theme) }
-        return unknown(name, environment)
     }
 
-    /// Every theme name that `resolve` knows, bundled and the user's own, sorted (for the settings panel and help).
+    /// The theme `/theme NAME` switches to, or why it cannot (one line, naming the themes there are): unlike
+    /// `resolve`, a name that does not work changes nothing, so there is no fallback to the default.
+    public static func lookUp(_ name: String, environment: [String: String]) -> Result<Theme, CommandError> {
+        if let noColor = environment["NO_COLOR"], !noColor.isEmpty {
+            return .failure(CommandError("NO_COLOR is set, so the chat stays without colours"))
+        }
+        let wanted = name == "default" ? defaultName : name
+        guard isValidName(wanted) else { return .failure(unknownName(name, environment)) }
+        do {
+            if let theme = try userTheme(wanted, environment: environment) { return .success(theme) }
+        } catch {
+            return .failure(CommandError(oneLine("theme \(wanted) not used: \(error)")))
+        }
+        if let theme = bundledThemes[wanted] { return .success(theme) }
+        return .failure(unknownName(name, environment))
+    }
+
+    /// Every theme name that `resolve` knows, bundled and the user's own, sorted (for `/theme` and the warnings).
     public static func availableNames(environment: [String: String]) -> [String] {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: userDirectory(environment))) ?? []
         let user = files.filter { $0.hasSuffix(".toml") }.map { String($0.dropLast(5)) }.filter(isValidName)
@@ -80,10 +92,10 @@ public enum ThemeCatalog {
             || $0 == "-" || $0 == "_" || $0 == ".") }
     }
 
-    /// The default theme, with a warning that lists the names that would have worked.
-    private static func unknown(_ name: String, _ environment: [String: String]) -> Selection {
+    /// "unknown theme …", listing the names that would have worked.
+    private static func unknownName(_ name: String, _ environment: [String: String]) -> CommandError {
         let names = availableNames(environment: environment).joined(separator: ", ")
-        return Selection(theme: .default, warning: oneLine("unknown theme \"\(name)\" (themes: \(names)); using \(defaultName)"))
+        return CommandError(oneLine("unknown theme \"\(name)\" (themes: \(names))"))
     }
 
     /// The status bar has one line: control characters (from a name or a file) become spaces.

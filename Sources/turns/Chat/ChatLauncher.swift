@@ -49,7 +49,7 @@ struct ChatLauncher {
         state.saveFolder = XDGPaths(environment: environment).dataDirectory + "/transcripts"
         if let message = notice ?? theme.warning { state.showNotice(message) }
         let runtime = ChatRuntime(connection: connection, state: state, journal: journal,
-                                  answerOnStart: TranscriptFiles.asksForAnswer(transcript))
+                                  answerOnStart: TranscriptFiles.asksForAnswer(transcript), environment: environment)
         do {
             try runtime.run()
         } catch {

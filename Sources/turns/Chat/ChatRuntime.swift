@@ -26,15 +26,19 @@ final class ChatRuntime {
     private var nextTick: Double?
     private let stopFlag = InterruptFlag()
     private let answerOnStart: Bool
+    /// The environment the chat started with (`/theme` finds the user's themes through XDG_CONFIG_HOME and HOME).
+    private let environment: [String: String]
     /// The benchmarks' trace (`TURNS_TRACE=PATH`); nil, and free, unless asked for.
     private let trace = ChatTrace.fromEnvironment()
 
     /// Prepares a chat over `connection`; nothing touches the terminal until `run()`.
-    init(connection: BackendConnection, state: AppState, journal: SessionJournal?, answerOnStart: Bool) {
+    init(connection: BackendConnection, state: AppState, journal: SessionJournal?, answerOnStart: Bool,
+         environment: [String: String]) {
         self.connection = connection
         self.state = state
         self.journal = journal
         self.answerOnStart = answerOnStart
+        self.environment = environment
     }
 
     /// The conversation as it stood when the chat ended.
@@ -161,6 +165,10 @@ final class ChatRuntime {
             } catch {
                 apply(.fileFailed(error.description))
             }
+        case .theme(let name?):
+            apply(.themeLookedUp(ThemeCatalog.lookUp(name, environment: environment)))
+        case .theme(nil):
+            apply(.themesListed(ThemeCatalog.availableNames(environment: environment)))
         case .journal(let record):
             journal?.append(record)
         case .redraw:

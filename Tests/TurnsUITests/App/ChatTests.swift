@@ -260,6 +260,30 @@ final class SlashCommandTests: XCTestCase {
         XCTAssertTrue(app.status.contains("/tmp/broken.json: the file is truncated"), app.status)
     }
 
+    func testThemeSwitchesTheColoursOfEveryCellOrSaysWhyNotAndListsTheThemes() throws {
+        var app = AppHarness(width: 100, height: 12)
+        app.type("hello<Enter>")
+        app.type("/theme light<Enter>/theme<Enter>")
+        XCTAssertEqual(app.effects.suffix(2), [.theme(name: "light"), .theme(name: nil)])
+        let dark = app.render()
+        let light = try ThemeCatalog.lookUp("light", environment: ["XDG_CONFIG_HOME": "/nonexistent", "HOME": "/nonexistent"]).get()
+        app.send(.themeLookedUp(.success(light)))
+        XCTAssertTrue(app.status.trimmingTrailingSpaces.hasSuffix("  theme light (for every chat: theme = \"light\" in the config)"), app.status)
+        let lit = app.render()
+        XCTAssertEqual(lit.lines.prefix(10), dark.lines.prefix(10), "the text stays where it was")
+        XCTAssertEqual(lit[0, 0].style, light[.humanLabel])
+        XCTAssertEqual(lit[60, 6].style, light[.base])
+        XCTAssertEqual(lit[1, 10].style, light[.statusBar])
+        XCTAssertNotEqual(lit[0, 0].style, dark[0, 0].style)
+
+        app.send(.themeLookedUp(.failure(CommandError("unknown theme \"x\" (themes: dark, light)"))))
+        XCTAssertEqual(app.state.theme.name, "light", "a name that does not work changes nothing")
+        XCTAssertTrue(app.status.trimmingTrailingSpaces.hasSuffix("  unknown theme \"x\" (themes: dark, light)"), app.status)
+        app.send(.themesListed(["dark", "high-contrast", "light", "monochrome"]))
+        XCTAssertTrue(app.status.trimmingTrailingSpaces.hasSuffix("  themes: dark, high-contrast, [light], monochrome (/theme NAME switches)"),
+                      app.status)
+    }
+
     func testSaveAndLoadAreEffects() {
         var app = AppHarness()
         app.type("/save /tmp/chat.json<Enter>/load /tmp/other.json<Enter>")

@@ -35,6 +35,30 @@ final class ThemeCatalogTests: XCTestCase {
         XCTAssertNil(selection.warning)
     }
 
+    func testLookingUpForAnOpenChatFindsBundledAndUserThemesAndNeverFallsBack() throws {
+        try writeUserTheme("mine")
+        try writeUserTheme("broken") { $0 + "\nnot toml at all\n" }
+        XCTAssertEqual(try ThemeCatalog.lookUp("light", environment: environment).get().name, "light")
+        XCTAssertEqual(try ThemeCatalog.lookUp("mine", environment: environment).get().name, "mine")
+        XCTAssertEqual(try ThemeCatalog.lookUp("default", environment: environment).get(), Theme.default)
+        let failures: [(String, String)] = [
+            ("no-such", "unknown theme \"no-such\" (themes: broken, dark, high-contrast, light, mine, monochrome)"),
+            ("../etc/passwd", "unknown theme \"../etc/passwd\""),
+            ("broken", "theme broken not used: " + themesFolder + "/broken.toml"),
+        ]
+        for (name, message) in failures {
+            guard case .failure(let error) = ThemeCatalog.lookUp(name, environment: environment) else {
+                return XCTFail("\(name) was found")
+            }
+            XCTAssertTrue(error.message.hasPrefix(message), error.message)
+            XCTAssertFalse(error.message.contains("using dark"), "a failed switch keeps the theme there is: \(error.message)")
+        }
+        guard case .failure(let noColor) = ThemeCatalog.lookUp("light", environment: environment.merging(["NO_COLOR": "1"]) { $1 }) else {
+            return XCTFail("NO_COLOR let a colour theme in")
+        }
+        XCTAssertEqual(noColor.message, "NO_COLOR is set, so the chat stays without colours")
+    }
+
     func testNoColorAlwaysGivesMonochrome() throws {
         try writeUserTheme("mine")
         for name in ["dark", "light", "mine", "no-such-theme"] {
