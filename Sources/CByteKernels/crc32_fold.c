@@ -158,6 +158,19 @@ static uint32_t fold_run(uint32_t state, const uint8_t *bytes, size_t count) {
     return reduce(lane, by128);
 }
 
+/* Each of four runs' whole 16-byte blocks and the bytes after them, and the fewest and most whole blocks' bytes. */
+static inline void measure_four(const size_t counts[4], size_t whole[4], size_t rest[4], size_t *shortest,
+                                size_t *longest) {
+    *shortest = SIZE_MAX;
+    *longest = 0;
+    for (int run = 0; run < 4; run++) {
+        whole[run] = counts[run] & ~(size_t)15;
+        rest[run] = counts[run] - whole[run];
+        if (whole[run] < *shortest) *shortest = whole[run];
+        if (whole[run] > *longest) *longest = whole[run];
+    }
+}
+
 /*
  * Four runs at once, one per 128-bit lane of a 512-bit register. A short message's CRC is bound by the multiplier's
  * throughput, which here is one instruction per cycle whatever its width: four messages per instruction cost about a
@@ -183,13 +196,8 @@ TARGET_FOUR static inline __m512i load_lanes(const uint8_t *a, const uint8_t *b,
 /* The CRC-32 (from 0) of four runs of at least 16 bytes each. */
 TARGET_FOUR static void fold_four(const uint8_t *const bytes[4], const size_t counts[4], uint32_t crcs[4]) {
     const __m512i by128 = _mm512_broadcast_i32x4(_mm_set_epi64x((long long)FOLD_128_HIGH, (long long)FOLD_128_LOW));
-    size_t whole[4], rest[4], shortest = SIZE_MAX, longest = 0;
-    for (int run = 0; run < 4; run++) {
-        whole[run] = counts[run] & ~(size_t)15;
-        rest[run] = counts[run] - whole[run];
-        if (whole[run] < shortest) shortest = whole[run];
-        if (whole[run] > longest) longest = whole[run];
-    }
+    size_t whole[4], rest[4], shortest, longest;
+    measure_four(counts, whole, rest, &shortest, &longest);
     /* A CRC from 0 starts from the table state ~0, folded into each run's first four bytes. */
     __m512i lanes = _mm512_xor_si512(load_lanes(bytes[0], bytes[1], bytes[2], bytes[3]),
                                      _mm512_broadcast_i32x4(_mm_cvtsi32_si128(-1)));
@@ -275,13 +283,8 @@ TARGET_PAIRS static inline void finish_pair(__m256i lanes, const uint8_t *a, siz
 /* The CRC-32 (from 0) of four runs of at least 16 bytes each, runs 0 and 1 in one register, 2 and 3 in the other. */
 TARGET_PAIRS static void fold_four_in_pairs(const uint8_t *const bytes[4], const size_t counts[4], uint32_t crcs[4]) {
     const __m256i by128 = _mm256_broadcastsi128_si256(_mm_set_epi64x((long long)FOLD_128_HIGH, (long long)FOLD_128_LOW));
-    size_t whole[4], rest[4], shortest = SIZE_MAX, longest = 0;
-    for (int run = 0; run < 4; run++) {
-        whole[run] = counts[run] & ~(size_t)15;
-        rest[run] = counts[run] - whole[run];
-        if (whole[run] < shortest) shortest = whole[run];
-        if (whole[run] > longest) longest = whole[run];
-    }
+    size_t whole[4], rest[4], shortest, longest;
+    measure_four(counts, whole, rest, &shortest, &longest);
     const __m256i start = _mm256_broadcastsi128_si256(_mm_cvtsi32_si128(-1));
     __m256i first = _mm256_xor_si256(load_pair(bytes[0], bytes[1]), start);
     __m256i second = _mm256_xor_si256(load_pair(bytes[2], bytes[3]), start);
