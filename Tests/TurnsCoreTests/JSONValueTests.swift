@@ -72,6 +72,18 @@ final class JSONValueTests: XCTestCase {
         }
     }
 
+    func testStringsAreWrittenWithTheShortEscapesAndUXXXXForOtherControlCharacters() throws {
+        XCTAssertEqual(JSONValue.quoted("plain é 😀 / done"), "\"plain é 😀 / done\"")
+        XCTAssertEqual(JSONValue.quoted("a\"b\\c\nd\re\tf\u{08}g\u{0C}h\u{01}i\u{1F}é\n😀\u{7F}"),
+                       #""a\"b\\c\nd\re\tf\bg\fh\u0001i\u001fé\n😀\#u{7F}""#)
+        for code in UInt32(0)..<0x20 {
+            let text = "é" + String(Character(Unicode.Scalar(code)!)) + "😀\"\\"
+            let written = JSONValue.quoted(text)
+            XCTAssertFalse(written.utf8.contains { $0 < 0x20 }, "a raw control character in \(written.debugDescription)")
+            XCTAssertEqual(try JSONValue.parse(written), .string(text), written.debugDescription)
+        }
+    }
+
     func testWritingThenParsingGivesBackTheSameValue() throws {
         var rng = SeededGenerator(seed: 7)
         for _ in 0..<500 {

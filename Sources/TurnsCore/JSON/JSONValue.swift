@@ -418,32 +418,52 @@ extension JSONValue {
 
     /// Appends `s` as a JSON string literal: quotes, backslashes and control characters escaped.
     public static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        var needsEscape = false
-        for b in s.utf8 where b < 0x20 || b == 0x22 || b == 0x5C { needsEscape = true; break }
-        if !needsEscape {
+        var s = s
+        guard s.withUTF8({ $0.contains(where: needsEscape) }) else {
+            out += "\""
             out += s
-        } else {
-            for scalar in s.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case "\u{08}": out += "\\b"
-                case "\u{0C}": out += "\\f"
-                default:
-                    if scalar.value < 0x20 {
-                        let hex = String(scalar.value, radix: 16)
-                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
-                }
-            }
+            out += "\""
+            return
         }
-        out += "\""
+        s.withUTF8 { bytes in
+            // Escaped byte by byte into one buffer, runs without escapes copied whole: a byte that needs escaping
+            // is never part of a multi-byte character (those bytes are all 0x80 or above), and one append of the
+            // result beats appending to the String per character (a streamed answer is mostly such runs).
+            var escaped: [UInt8] = []
+            escaped.reserveCapacity(bytes.count + bytes.count / 8 + 2)
+            escaped.append(0x22)
+            var run = 0
+            for (index, byte) in bytes.enumerated() where needsEscape(byte) {
+                escaped.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index]))
+                appendEscape(of: byte, to: &escaped)
+                run = index + 1
+            }
+            escaped.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
+            escaped.append(0x22)
+            out += String(decoding: escaped, as: UTF8.self)
+        }
+    }
+
+    /// Whether a byte of UTF-8 must be escaped in a JSON string: a quote, a backslash or a control character.
+    @inline(__always)
+    private static func needsEscape(_ byte: UInt8) -> Bool { byte < 0x20 || byte == 0x22 || byte == 0x5C }
+
+    /// The escape of one such byte: the short forms JSON has, else `\u00XX`.
+    private static func appendEscape(of byte: UInt8, to escaped: inout [UInt8]) {
+        let backslash: UInt8 = 0x5C
+        switch byte {
+        case 0x22: escaped += [backslash, 0x22]
+        case 0x5C: escaped += [backslash, backslash]
+        case 0x0A: escaped += [backslash, UInt8(ascii: "n")]
+        case 0x0D: escaped += [backslash, UInt8(ascii: "r")]
+        case 0x09: escaped += [backslash, UInt8(ascii: "t")]
+        case 0x08: escaped += [backslash, UInt8(ascii: "b")]
+        case 0x0C: escaped += [backslash, UInt8(ascii: "f")]
+        default:
+            let hex = Array("0123456789abcdef".utf8)
+            escaped += [backslash, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)],
+                        hex[Int(byte & 0x0F)]]
+        }
     }
 
     /// `s` as a JSON string literal.
