@@ -41,7 +41,12 @@ func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         _ = PromptFormat.parse(again)
         _ = PromptFormat.validate(text)
     case "transcript":
-        _ = try? bytes.withUnsafeBufferPointer { try TranscriptJSON.decode(bytes: $0) }
+        // Whatever reads as a transcript is written and read back as the same transcript (the writer's escaping
+        // meets every string the reader accepts).
+        guard let transcript = try? bytes.withUnsafeBufferPointer({ try TranscriptJSON.decode(bytes: $0) }) else { break }
+        let written = Array(TranscriptJSON.encode(transcript).utf8)
+        let again = try? written.withUnsafeBufferPointer { try TranscriptJSON.decode(bytes: $0) }
+        precondition(again == transcript, "a transcript did not survive being written and read back")
     case "journal":
         _ = try? JournalReader.replay(bytes, path: "fuzz")
     case "config":
