@@ -18,7 +18,7 @@ public enum ThemeCatalog {
     /// Resolves `name` (from `--theme` or the config). `NO_COLOR` (any non-empty value) always gives monochrome;
     /// an unknown name or a broken user theme gives the default theme and a warning, so the chat still opens.
     public static func resolve(name: String, environment: [String: String]) -> Selection {
-        if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return Selection(theme: .monochrome) }
+        if colorsAreOff(environment) { return Selection(theme: .monochrome) }
         switch lookUp(name, environment: environment) {
         case .success(let theme): return Selection(theme: theme)
         case .failure(let error): return Selection(theme: .default, warning: error.message + "; using \(defaultName)")
@@ -28,9 +28,7 @@ public enum ThemeCatalog {
     /// The theme `/theme NAME` switches to, or why it cannot (one line, naming the themes there are): unlike
     /// `resolve`, a name that does not work changes nothing, so there is no fallback to the default.
     public static func lookUp(_ name: String, environment: [String: String]) -> Result<Theme, CommandError> {
-        if let noColor = environment["NO_COLOR"], !noColor.isEmpty {
-            return .failure(CommandError("NO_COLOR is set, so the chat stays without colours"))
-        }
+        if colorsAreOff(environment) { return .failure(CommandError("NO_COLOR is set, so the chat stays without colours")) }
         let wanted = name == "default" ? defaultName : name
         guard isValidName(wanted) else { return .failure(unknownName(name, environment)) }
         do {
@@ -41,6 +39,9 @@ public enum ThemeCatalog {
         if let theme = bundledThemes[wanted] { return .success(theme) }
         return .failure(unknownName(name, environment))
     }
+
+    /// Whether `NO_COLOR` asks for no colours (any non-empty value, as no-color.org says).
+    private static func colorsAreOff(_ environment: [String: String]) -> Bool { !(environment["NO_COLOR"] ?? "").isEmpty }
 
     /// Every theme name that `resolve` knows, bundled and the user's own, sorted (for `/theme` and the warnings).
     public static func availableNames(environment: [String: String]) -> [String] {
