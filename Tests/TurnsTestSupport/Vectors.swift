@@ -1,41 +1,11 @@
 import Foundation
 import TurnsCore
 
-/// Finds and reads the shared conformance vectors (`../shared/vectors` beside the package, or the folder
-/// named by `$TURNS_VECTORS`). The files are never copied into the repository; when the folder is absent,
-/// everything here returns nil and tests skip with a notice.
+/// Reads the conformance vectors kept in `Tests/Vectors` (their origins and licences are in its README).
 public enum Vectors {
-    /// The environment variable that overrides where the vectors are.
-    public static let environmentVariable = "TURNS_VECTORS"
-
-    /// The vectors folder, or nil when it cannot be found.
-    public static var directory: URL? {
-        let fileManager = FileManager.default
-        var candidates: [URL] = []
-        if let override = ProcessInfo.processInfo.environment[environmentVariable], !override.isEmpty {
-            // An explicit location is the only one tried, so a wrong one skips rather than misleads.
-            candidates.append(URL(fileURLWithPath: override))
-        } else {
-            appendDefaultCandidates(to: &candidates)
-        }
-        for candidate in candidates {
-            var isDirectory: ObjCBool = false
-            if fileManager.fileExists(atPath: candidate.path, isDirectory: &isDirectory), isDirectory.boolValue {
-                return candidate
-            }
-        }
-        return nil
-    }
-
-    /// `../shared/vectors` beside the package root (found from this file's path), then beside the working directory.
-    private static func appendDefaultCandidates(to candidates: inout [URL]) {
-        // The package root is two folders above this file's folder (Tests/TurnsTestSupport).
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(packageRoot.appendingPathComponent("../shared/vectors").standardizedFileURL)
-        candidates.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-            .appendingPathComponent("../shared/vectors").standardizedFileURL)
-    }
+    /// The vectors folder: `Tests/Vectors`, found from this file's path (Tests/TurnsTestSupport/Vectors.swift).
+    public static let directory: URL? = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Vectors")
 
     /// The URL of a file inside the vectors folder (e.g. `"sse/decoder.json"`), or nil when it is absent.
     public static func url(_ relativePath: String) -> URL? {
@@ -74,8 +44,8 @@ public enum Vectors {
         return high == nil ? result : nil
     }
 
-    /// The notice a test gives when it skips because the vectors are absent.
+    /// The failure a test reports when a vector file is missing from `Tests/Vectors`.
     public static func missingNotice(_ relativePath: String) -> String {
-        "conformance vectors not found (\(relativePath)); put them at ../shared/vectors or set \(environmentVariable)"
+        "conformance vector missing: Tests/Vectors/\(relativePath)"
     }
 }
