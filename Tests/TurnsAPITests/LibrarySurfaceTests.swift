@@ -57,12 +57,12 @@ final class LibrarySurfaceTests: XCTestCase {
             #"data: {"type":"completion","completion":" Hi","stop_reason":"max_tokens","model":"claude-2.1"}"# + "\n\n"
         let transport = ScriptedTransport([.reads([event])])
         let client = CompletionsClient(apiKey: "sk-test", baseURL: "http://127.0.0.1:9", transport: transport)
-        var deltas: [Completion] = []
+        var deltas: [CompletionDelta] = []
         for try await delta in client.stream(model: "claude-2.1", prompt: "\(humanPrompt) Hi\(aiPrompt)",
                                              maxTokensToSample: 7, metadata: .init(userID: "u")) {
             deltas.append(delta)
         }
-        XCTAssertEqual(deltas, [Completion(completion: " Hi", stopReason: "max_tokens", model: "claude-2.1")])
+        XCTAssertEqual(deltas, [CompletionDelta(text: " Hi", stopReason: "max_tokens", model: "claude-2.1")])
         XCTAssertEqual(String(decoding: try XCTUnwrap(transport.requests.first).body, as: UTF8.self),
                        #"{"model":"claude-2.1","prompt":"\n\nHuman: Hi\n\nAssistant:","max_tokens_to_sample":7,"#
                        + #""metadata":{"user_id":"u"},"stream":true}"#)

@@ -18,21 +18,28 @@ public struct BedrockStreamDecoder: Sendable {
 
     /// Decodes the next bytes of the body: the chunks they complete, merged into one delta.
     public mutating func feed(_ bytes: [UInt8]) -> CompletionStreamBatch {
-        var batch = CompletionStreamBatch()
-        guard !failed else { return batch }
+        guard !failed else { return CompletionStreamBatch() }
+        var read = CompletionStreamBatch.Builder()
         decoder.append(bytes)
         do throws(EventStreamError) {
-            while batch.error == nil, let message = try decoder.next() {
+            while read.error == nil, let message = try decoder.next() {
                 switch Self.interpret(message) {
-                case .delta(let delta): batch.add(delta)
-                case .failure(let error): batch.error = error
+                case .chunk(let payload):
+                    do throws(WireDecodingError) {
+                        let json = try BedrockChunk.modelBytes(payload)
+                        json.withUnsafeBufferPointer { read.add($0, unreadable: "a chunk event could not be read") }
+                    } catch {
+                        read.error = Self.unreadableChunk(error)
+                    }
+                case .failure(let error): read.error = error
                 case .skip: break
                 }
             }
         } catch {
-            batch.error = APIError(kind: .malformedResponse, status: 200,
-                                   message: "the event stream could not be read: \(error.description)")
+            read.error = APIError(kind: .malformedResponse, status: 200,
+                                  message: "the event stream could not be read: \(error.description)")
         }
+        let batch = read.batch
         if let reason = batch.delta?.stopReason { stopReason = reason }
         if batch.error != nil { failed = true }
         return batch
@@ -59,7 +66,8 @@ public struct BedrockStreamDecoder: Sendable {
 
 /// What one message means for the completion.
     enum Meaning {
-        case delta(CompletionDelta)
+        /// A `chunk` event, with its payload.
+        case chunk([UInt8])
         case failure(APIError)
         case skip
     }
@@ -69,11 +77,7 @@ public struct BedrockStreamDecoder: Sendable {
         switch message.messageType {
         case "event":
             guard message.stringHeader(":event-type") == "chunk" else { return .skip }
-            do throws(WireDecodingError) {
-                return .delta(try BedrockChunk.delta(fromPayload: message.payload))
-            } catch {
-                return .failure(unreadableChunk(error))
-            }
+            return .chunk(message.payload)
         case "exception":
             return .failure(BedrockErrors.streamException(type: message.stringHeader(":exception-type"),
                                                           payload: message.payload))
@@ -91,14 +95,6 @@ extension BedrockStreamDecoder: CompletionStreamDecoding {}
 
 /// The `PayloadPart` of a `chunk` event: `{"bytes": "<base64 of the model's JSON>"}`.
 public enum BedrockChunk {
-    /// The delta a chunk payload carries.
-    ///
-    /// - Throws: `WireDecodingError` when the payload is not `{"bytes": base64}` or its bytes are not a
-    ///   completion object.
-    static func delta(fromPayload payload: [UInt8]) throws(WireDecodingError) -> CompletionDelta {
-        try modelBytes(payload).withUnsafeBufferPointer { bytes throws(WireDecodingError) in try CompletionObject.delta(bytes) }
-    }
-
     /// The decoded `bytes` of a chunk payload; other keys (e.g. a `p` padding key) are ignored.
     static func modelBytes(_ payload: [UInt8]) throws(WireDecodingError) -> [UInt8] {
         // The form Bedrock sends, `{"bytes":"…"}` and nothing else, needs no JSON decoder.

@@ -55,12 +55,13 @@ struct CompletionObject: Decodable {
         }
     }
 
-    /// One streamed event's object as a delta: the plain form with `PlainCompletionScan`, any other with `JSONDecoder`.
-    static func delta(_ bytes: UnsafeBufferPointer<UInt8>) throws(WireDecodingError) -> CompletionDelta {
-        if let plain = PlainCompletionScan.delta(bytes) { return plain }
+    /// Adds one streamed event's object to `delta`: the plain form by `PlainCompletionScan`, any other by
+    /// `JSONDecoder`. When the object cannot be read, `delta` is left as it was.
+    static func add(_ bytes: UnsafeBufferPointer<UInt8>, to delta: inout CompletionDelta) throws(WireDecodingError) {
+        if PlainCompletionScan.add(bytes, to: &delta) { return }
         let object = try decode(bytes)
-        return CompletionDelta(text: object.completion ?? "", stopReason: object.stopReason, stop: object.stop,
-                               model: object.model, id: object.id)
+        delta.append(CompletionDelta(text: object.completion ?? "", stopReason: object.stopReason, stop: object.stop,
+                                     model: object.model, id: object.id))
     }
 
     /// The completion in a whole 2xx response body, as both wires read it; a body that is not a completion object

@@ -13,9 +13,27 @@ public struct CompletionStreamBatch: Sendable, Hashable {
         self.error = error
     }
 
-    /// Adds one event's delta to the read's.
-    mutating func add(_ next: CompletionDelta) {
-        if delta == nil { delta = next } else { delta!.append(next) }
+    /// Adds the events of one read to a batch, one at a time, then gives the batch.
+    struct Builder {
+        private var merged = CompletionDelta(text: "")
+        private var events = 0
+        /// The failure that ends the read, if any.
+        var error: APIError?
+
+        /// Adds one completion event's object; an unreadable one ends the read with `error`.
+        mutating func add(_ json: UnsafeBufferPointer<UInt8>, unreadable: String) {
+            do throws(WireDecodingError) {
+                try CompletionObject.add(json, to: &merged)
+                events += 1
+            } catch {
+                self.error = APIError(kind: .malformedResponse, status: 200, message: "\(unreadable): \(error.description)")
+            }
+        }
+
+        /// The batch: the merged delta when an event was added, and the error.
+        var batch: CompletionStreamBatch {
+            CompletionStreamBatch(delta: events > 0 ? merged : nil, error: error)
+        }
     }
 }
 
@@ -36,27 +54,18 @@ public struct CompletionStreamParser: Sendable {
 
     /// Decodes the next bytes of the body: the events they complete, merged into one delta.
     public mutating func feed(_ bytes: [UInt8]) -> CompletionStreamBatch {
-        var batch = CompletionStreamBatch()
-        guard !failed else { return batch }
-        for var event in decoder.feed(bytes) {
-            switch event.event {
-            case "completion":
-                let read = event.data.withUTF8 { data in
-                    Result { () throws(WireDecodingError) in try CompletionObject.delta(data) }
-                }
-                switch read {
-                case .success(let delta): batch.add(delta)
-                case .failure(let error):
-                    batch.error = APIError(kind: .malformedResponse, status: 200,
-                                           message: "a completion event could not be read: \(error.description)")
-                }
-            case "error":
-                batch.error = Self.streamError(Array(event.data.utf8))
-            default:
-                break  // `ping` and event names this client does not know are ignored, as the API asks.
+        guard !failed else { return CompletionStreamBatch() }
+        var read = CompletionStreamBatch.Builder()
+        decoder.feed(bytes) { name, data, _, _ in
+            guard read.error == nil else { return }
+            if name.equals("completion") {
+                read.add(data, unreadable: "a completion event could not be read")
+            } else if name.equals("error") {
+                read.error = Self.streamError(Array(data))
             }
-            if batch.error != nil { break }
+            // `ping` and event names this client does not know are ignored, as the API asks.
         }
+        let batch = read.batch
         if let reason = batch.delta?.stopReason { stopReason = reason }
         if batch.error != nil { failed = true }
         return batch

@@ -33,26 +33,52 @@ public struct SSEDecoder: Sendable {
     /// Decodes the next bytes of the stream and returns the events they complete, in order.
     public mutating func feed(_ bytes: [UInt8]) -> [ServerSentEvent] {
         var events: [ServerSentEvent] = []
+        feed(bytes) { name, data, id, retry in
+            events.append(ServerSentEvent(event: name.isEmpty ? nil : String(decoding: name, as: UTF8.self),
+                                          data: String(decoding: data, as: UTF8.self), id: id, retry: retry))
+        }
+        return events
+    }
+
+    /// What `onEvent` gets for each event: its name (empty: none), its data lines joined with LF, the last event id
+    /// and its retry field. The bytes are the decoder's, valid only during the call.
+    typealias EventHandler = (_ name: UnsafeBufferPointer<UInt8>, _ data: UnsafeBufferPointer<UInt8>,
+                              _ id: String?, _ retry: Int?) -> Void
+
+    /// Decodes the next bytes of the stream, handing each event they complete to `onEvent`, in order (a client
+    /// reads the data without a String per event).
+    mutating func feed(_ bytes: [UInt8], onEvent: EventHandler) {
+        bytes.withUnsafeBufferPointer { feed($0, onEvent: onEvent) }
+    }
+
+    private mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>, onEvent: EventHandler) {
         var index = 0
         if skipLeadingLF, let first = bytes.first {
             skipLeadingLF = false
             if first == .lineFeed { index = 1 }
         }
         var lineStart = index
+        // Most streams end lines with LF alone: then memchr finds each line end, many bytes per step.
+        let hasCarriageReturn = bytes.contains(.carriageReturn)
         while index < bytes.count {
+            if !hasCarriageReturn {
+                let rest = bytes.count - index
+                guard let found = memchr(bytes.baseAddress! + index, Int32(UInt8.lineFeed), rest) else { break }
+                index += UnsafeRawPointer(found) - UnsafeRawPointer(bytes.baseAddress! + index)
+            }
             let byte = bytes[index]
             guard byte == .lineFeed || byte == .carriageReturn else {
                 index += 1
                 continue
             }
             if partialLine.isEmpty {
-                processLine(bytes[lineStart..<index], into: &events)
+                processLine(UnsafeBufferPointer(rebasing: bytes[lineStart..<index]), onEvent)
             } else {
                 // Moved out, so processing the line may change the decoder.
                 var line: [UInt8] = []
                 swap(&line, &partialLine)
                 line.append(contentsOf: bytes[lineStart..<index])
-                processLine(line[...], into: &events)
+                line.withUnsafeBufferPointer { processLine($0, onEvent) }
                 line.removeAll(keepingCapacity: true)
                 partialLine = line
             }
@@ -67,7 +93,6 @@ public struct SSEDecoder: Sendable {
             lineStart = index
         }
         partialLine.append(contentsOf: bytes[lineStart...])
-        return events
     }
 
     /// Ends the stream. An event still missing its closing blank line is dropped, as the specification says.
@@ -84,50 +109,49 @@ public struct SSEDecoder: Sendable {
 
     // MARK: - Lines and fields
 
-    private mutating func processLine(_ line: ArraySlice<UInt8>, into events: inout [ServerSentEvent]) {
+    private mutating func processLine(_ line: UnsafeBufferPointer<UInt8>, _ onEvent: EventHandler) {
         guard let first = line.first else {
-            dispatch(into: &events)
+            dispatch(onEvent)
             return
         }
         if first == .colon { return }
         let nameEnd = line.firstIndex(of: .colon) ?? line.endIndex
         var valueStart = Swift.min(nameEnd + 1, line.endIndex)
         if valueStart < line.endIndex && line[valueStart] == .space { valueStart += 1 }
-        let value = line[valueStart...]
-        switch String(decoding: line[..<nameEnd], as: UTF8.self) {
-        case "data":
+        let name = UnsafeBufferPointer(rebasing: line[..<nameEnd])
+        let value = UnsafeBufferPointer(rebasing: line[valueStart...])
+        if name.equals("data") {
             if dataLineCount > 0 { data.append(.lineFeed) }
             data.append(contentsOf: value)
             dataLineCount += 1
-        case "event":
+        } else if name.equals("event") {
             eventName.removeAll(keepingCapacity: true)
             eventName.append(contentsOf: value)
-        case "id":
+        } else if name.equals("id") {
             if !value.contains(0) { lastEventID = String(decoding: value, as: UTF8.self) }
-        case "retry":
+        } else if name.equals("retry") {
             if let milliseconds = Self.parseDigits(value) { retry = milliseconds }
-        default:
-            break
         }
     }
 
-    private mutating func dispatch(into events: inout [ServerSentEvent]) {
+    private mutating func dispatch(_ onEvent: EventHandler) {
         // The SDK's rule: an event with nothing in it at all is not dispatched.
         guard !eventName.isEmpty || dataLineCount > 0 || !(lastEventID?.isEmpty ?? true) || retry != nil else { return }
-        events.append(ServerSentEvent(event: eventName.isEmpty ? nil : String(decoding: eventName, as: UTF8.self),
-                                      data: String(decoding: data, as: UTF8.self), id: lastEventID, retry: retry))
+        eventName.withUnsafeBufferPointer { name in
+            data.withUnsafeBufferPointer { data in onEvent(name, data, lastEventID, retry) }
+        }
         resetEvent()
     }
 
     private mutating func resetEvent() {
-        eventName.removeAll(keepingCapacity: true)
-        data.removeAll(keepingCapacity: true)
+        if !eventName.isEmpty { eventName.removeAll(keepingCapacity: true) }
+        if !data.isEmpty { data.removeAll(keepingCapacity: true) }
         dataLineCount = 0
         retry = nil
     }
 
     /// A non-negative decimal integer of ASCII digits only, or nil (also on overflow).
-    private static func parseDigits(_ bytes: ArraySlice<UInt8>) -> Int? {
+    private static func parseDigits(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         guard !bytes.isEmpty else { return nil }
         var result = 0
         for byte in bytes {
@@ -158,6 +182,13 @@ public struct ServerSentEvent: Sendable, Hashable {
         self.data = data
         self.id = id
         self.retry = retry
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// True when the bytes are exactly `word`'s.
+    func equals(_ word: StaticString) -> Bool {
+        count == word.utf8CodeUnitCount && (count == 0 || memcmp(baseAddress!, word.utf8Start, count) == 0)
     }
 }
 
