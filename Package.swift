@@ -25,6 +25,7 @@ let package = Package(
                        providers: [.apt(["libncurses-dev"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: - Pure Swift libraries (no terminal, no network)
         .target(name: "TurnsCore"),
@@ -34,7 +35,7 @@ let package = Package(
         // MARK: - The wire
         .target(name: "TurnsHTTP", dependencies: ["CCurl"]),
         .target(name: "TurnsAPI", dependencies: [
-            "TurnsCore", "TurnsHTTP",
+            "TurnsCore", "TurnsHTTP", "CZlib",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "TurnsServe", dependencies: [

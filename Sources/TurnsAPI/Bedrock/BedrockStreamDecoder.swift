@@ -27,7 +27,7 @@ public struct BedrockStreamDecoder: Sendable {
                 case .chunk(let payload):
                     do throws(WireDecodingError) {
                         let json = try BedrockChunk.modelBytes(payload)
-                        json.withUnsafeBufferPointer { read.add($0, unreadable: "a chunk event could not be read") }
+                        json.withUnsafeBytes { read.add($0.bindMemory(to: UInt8.self), unreadable: "a chunk event could not be read") }
                     } catch {
                         read.error = Self.unreadableChunk(error)
                     }
@@ -96,13 +96,13 @@ extension BedrockStreamDecoder: CompletionStreamDecoding {}
 /// The `PayloadPart` of a `chunk` event: `{"bytes": "<base64 of the model's JSON>"}`.
 public enum BedrockChunk {
     /// The decoded `bytes` of a chunk payload; other keys (e.g. a `p` padding key) are ignored.
-    static func modelBytes(_ payload: [UInt8]) throws(WireDecodingError) -> [UInt8] {
+    static func modelBytes(_ payload: [UInt8]) throws(WireDecodingError) -> Data {
         // The form Bedrock sends, `{"bytes":"…"}` and nothing else, needs no JSON decoder.
         let prefix = compactPrefix, suffix = compactSuffix
         if payload.count >= prefix.count + suffix.count, payload.starts(with: prefix),
            payload[(payload.count - suffix.count)...].elementsEqual(suffix),
            let decoded = Data(base64Encoded: Data(payload[prefix.count..<payload.count - suffix.count])) {
-            return Array(decoded)
+            return decoded
         }
         let text: String
         do {
@@ -111,7 +111,7 @@ public enum BedrockChunk {
             throw WireDecodingError("the chunk payload is not {\"bytes\": base64}: \(WireDecodingError(error).description)")
         }
         guard let decoded = Data(base64Encoded: text) else { throw WireDecodingError("the chunk's \"bytes\" is not base64 text") }
-        return Array(decoded)
+        return decoded
     }
 
     private static let compactPrefix = Array(#"{"bytes":""#.utf8)

@@ -108,6 +108,7 @@ public struct EventStreamDecoder: Sendable {
     /// must be UTF-8 and no name may repeat.
     static func decodeHeaders(_ block: ArraySlice<UInt8>) throws(EventStreamError) -> [EventStreamHeader] {
         var headers: [EventStreamHeader] = []
+        // Names are compared one by one for the few headers a message carries; a set bounds a hostile block's cost.
         var names = Set<String>()
         var offset = block.startIndex
         while offset < block.endIndex {
@@ -121,7 +122,9 @@ public struct EventStreamDecoder: Sendable {
             let type = block[offset]
             offset += 1
             let value = try readValue(type: type, name: name, block, &offset)
-            guard names.insert(name).inserted else { throw .duplicateHeader(name) }
+            if headers.count == 16 { names = Set(headers.map(\.name)) }
+            let repeated = headers.count < 16 ? headers.contains { $0.name == name } : !names.insert(name).inserted
+            guard !repeated else { throw .duplicateHeader(name) }
             headers.append(EventStreamHeader(name, value))
         }
         return headers
@@ -174,7 +177,7 @@ public struct EventStreamDecoder: Sendable {
     /// The text of `bytes`, or nil when they are not UTF-8 (decoding replaces bad bytes, so the bytes would differ).
     private static func utf8String(_ bytes: ArraySlice<UInt8>) -> String? {
         let text = String(decoding: bytes, as: UTF8.self)
-        return text.utf8.elementsEqual(bytes) ? text : nil
+        return bytes.allSatisfy({ $0 < 0x80 }) || text.utf8.elementsEqual(bytes) ? text : nil
     }
 
     /// The big-endian 32-bit integer at `offset` from the start of `bytes`.
