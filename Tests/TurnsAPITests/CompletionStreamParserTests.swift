@@ -87,7 +87,7 @@ final class CompletionStreamParserTests: XCTestCase {
         XCTAssertNil(parser.finish())
     }
 
-    func testAFailedEventAddsNothingToTheReadsDeltaAndARepeatedTextKeyIsReadAsJSONDecoderReadsIt() {
+    func testAFailedEventAddsNothingToTheReadsDeltaAndARepeatedTextKeyKeepsTheFirstAsJSONDecoderDoes() {
         var parser = CompletionStreamParser()
         let batch = parser.feed(Array("""
             event: completion
@@ -98,7 +98,7 @@ final class CompletionStreamParserTests: XCTestCase {
 
 
             """.utf8))
-        XCTAssertEqual(batch.delta, CompletionDelta(text: "REPEATED", model: "m"))
+        XCTAssertEqual(batch.delta, CompletionDelta(text: "one", model: "m"))
         XCTAssertEqual(batch.error?.kind, .malformedResponse)
         XCTAssertNil(parser.stopReason)
     }

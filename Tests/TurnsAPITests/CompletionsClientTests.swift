@@ -338,7 +338,7 @@ final class CompletionsClientTests: XCTestCase {
                                               stop: "\n\nHuman:", model: "claude-2.1"))
         XCTAssertEqual(transport.requests.count, 2)
         XCTAssertEqual(String(decoding: transport.requests[1].body, as: UTF8.self),
-                       #"{"model":"claude-2.1","prompt":"\n\nHuman: Hi\n\nAssistant:","max_tokens_to_sample":50}"#)
+                       #"{"max_tokens_to_sample":50,"model":"claude-2.1","prompt":"\n\nHuman: Hi\n\nAssistant:"}"#)
     }
 
     func testCreateThrowsTheTypedErrorOfAFailedRequest() async {

@@ -45,9 +45,9 @@ final class LibrarySurfaceTests: XCTestCase {
         XCTAssertEqual(completion, Completion(id: "compl_1", completion: " Hi", stopReason: "max_tokens", model: "claude-2.1"))
         let sent = try XCTUnwrap(transport.requests.first)
         XCTAssertEqual(String(decoding: sent.body, as: UTF8.self),
-                       #"{"model":"claude-2.1","prompt":"\n\nHuman: Hi\n\nAssistant:","max_tokens_to_sample":7,"#
-                       + #""stop_sequences":["\n\nObs:"],"temperature":0.5,"top_k":40,"top_p":0.9,"#
-                       + #""metadata":{"user_id":"user-1"}}"#)
+                       #"{"max_tokens_to_sample":7,"metadata":{"user_id":"user-1"},"model":"claude-2.1","#
+                       + #""prompt":"\n\nHuman: Hi\n\nAssistant:","stop_sequences":["\n\nObs:"],"temperature":0.5,"#
+                       + #""top_k":40,"top_p":0.9}"#)
         XCTAssertEqual(sent.headers.value(for: "anthropic-beta"), "b1")
         XCTAssertEqual(sent.headers.value(for: "x-api-key"), "sk-test")
     }
@@ -64,8 +64,8 @@ final class LibrarySurfaceTests: XCTestCase {
         }
         XCTAssertEqual(deltas, [CompletionDelta(text: " Hi", stopReason: "max_tokens", model: "claude-2.1")])
         XCTAssertEqual(String(decoding: try XCTUnwrap(transport.requests.first).body, as: UTF8.self),
-                       #"{"model":"claude-2.1","prompt":"\n\nHuman: Hi\n\nAssistant:","max_tokens_to_sample":7,"#
-                       + #""metadata":{"user_id":"u"},"stream":true}"#)
+                       #"{"max_tokens_to_sample":7,"metadata":{"user_id":"u"},"model":"claude-2.1","#
+                       + #""prompt":"\n\nHuman: Hi\n\nAssistant:","stream":true}"#)
     }
 
     func testMetadataIsTheSameValueAsTheRequestsUserID() {

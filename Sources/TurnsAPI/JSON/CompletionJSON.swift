@@ -20,11 +20,20 @@ struct WireDecodingError: Error, Sendable, CustomStringConvertible {
             let detail = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String
             self.init("invalid JSON" + (detail.map { ": \($0)" } ?? ""))
         case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
-            self.init("\(Self.path(context)) is not \(type == String.self ? "a string" : "\(type)")")
+            self.init("\(Self.path(context)) is not \(Self.name(of: type))")
         case .keyNotFound(let key, _):
             self.init("\"\(key.stringValue)\" is missing")
         @unknown default:
             self.init(String(describing: error))
+        }
+    }
+
+    private static func name(of type: Any.Type) -> String {
+        switch "\(type)" {
+        case "String": return "a string"
+        case let name where name.hasPrefix("Dictionary"): return "an object"
+        case let name where name.hasPrefix("Array"): return "an array"
+        case let name: return name
         }
     }
 

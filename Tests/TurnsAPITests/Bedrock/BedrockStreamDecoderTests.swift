@@ -165,7 +165,7 @@ final class BedrockStreamDecoderTests: XCTestCase {
     func testAChunkThatCannotBeReadAmongOthersKeepsTheTextBeforeItAndEndsTheStream() throws {
         let unreadable = [
             ("not base64", #"{"bytes":"@@@@"}"#, "is not base64 text"),
-            ("base64 of what is not a completion object", #"{"bytes":"\#(Data("[1]".utf8).base64EncodedString())"}"#, "expected an object"),
+            ("base64 of what is not a completion object", #"{"bytes":"\#(Data("[1]".utf8).base64EncodedString())"}"#, "the value is not an object"),
             ("a lone last character", #"{"bytes":"\#(base64("x"))A"}"#, "is not base64 text"),
         ]
         for (name, payload, detail) in unreadable {

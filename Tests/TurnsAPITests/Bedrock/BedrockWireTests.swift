@@ -64,7 +64,7 @@ final class BedrockWireTests: XCTestCase {
         XCTAssertEqual(sent.method, "POST")
         XCTAssertEqual(sent.url, "http://127.0.0.1:9/model/anthropic.claude-v2%3A1/invoke-with-response-stream")
         XCTAssertEqual(String(decoding: sent.body, as: UTF8.self),
-                       #"{"prompt":"\n\nHuman: Hi\n\nAssistant:","max_tokens_to_sample":50,"stop_sequences":["\n\nHuman:"],"temperature":0.5,"top_k":5,"top_p":0.9}"#)
+                       #"{"max_tokens_to_sample":50,"prompt":"\n\nHuman: Hi\n\nAssistant:","stop_sequences":["\n\nHuman:"],"temperature":0.5,"top_k":5,"top_p":0.9}"#)
         let authorization = try XCTUnwrap(sent.headers.value(for: "authorization"))
         XCTAssertEqual(Array(sent.headers.map(\.name)), ["Content-Type", "X-Amzn-Bedrock-Accept", "X-Amz-Date", "Authorization"])
         XCTAssertEqual(sent.headers.value(for: "content-type"), "application/json")
@@ -103,9 +103,9 @@ final class BedrockWireTests: XCTestCase {
 
     func testTheAnthropicVersionIsSentOnlyWhenConfigured() {
         let plain = CompletionRequest(model: "m", prompt: "p", maxTokensToSample: 1)
-        XCTAssertEqual(BedrockWire.body(plain), #"{"prompt":"p","max_tokens_to_sample":1}"#)
+        XCTAssertEqual(BedrockWire.body(plain), #"{"max_tokens_to_sample":1,"prompt":"p"}"#)
         XCTAssertEqual(BedrockWire.body(plain, anthropicVersion: BedrockOptions.sdkAnthropicVersion),
-                       #"{"prompt":"p","max_tokens_to_sample":1,"anthropic_version":"bedrock-2023-05-31"}"#)
+                       #"{"anthropic_version":"bedrock-2023-05-31","max_tokens_to_sample":1,"prompt":"p"}"#)
     }
 
     func testBearerTokenModeSendsTheTokenAndNoSignature() async throws {
