@@ -64,7 +64,7 @@ public struct BedrockStreamDecoder: Sendable {
         return APIError(kind: .connection, message: CompletionStreamParser.incompleteStreamMessage)
     }
 
-/// What one message means for the completion.
+    /// What one message means for the completion.
     enum Meaning {
         /// A `chunk` event, with its payload.
         case chunk([UInt8])
