@@ -108,6 +108,7 @@ public struct EventStreamDecoder: Sendable {
     /// must be UTF-8 and no name may repeat.
     static func decodeHeaders(_ block: ArraySlice<UInt8>) throws(EventStreamError) -> [EventStreamHeader] {
         var headers: [EventStreamHeader] = []
+        headers.reserveCapacity(4)
         // Names are compared one by one for the few headers a message carries; a set bounds a hostile block's cost.
         var names = Set<String>()
         var offset = block.startIndex
