@@ -104,18 +104,20 @@ enum PlainCompletionScan {
 
         /// Reads a string of printable ASCII without escapes: where its characters lie, between the quotes.
         mutating func string() -> Range<Int>? {
-            guard take(UInt8(ascii: "\"")) else { return nil }
-            let start = index
-            while index < bytes.count {
-                let byte = bytes[index]
-                if byte == UInt8(ascii: "\"") {
-                    index += 1
-                    return start..<index - 1
-                }
-                guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\\") else { return nil }
-                index += 1
+            guard take(UInt8(ascii: "\"")), index < bytes.count,
+                  let quote = memchr(bytes.baseAddress! + index, Int32(UInt8(ascii: "\"")), bytes.count - index) else {
+                return nil
             }
-            return nil
+            let start = index
+            index += UnsafeRawPointer(quote) - UnsafeRawPointer(bytes.baseAddress! + start)
+            // One pass without early exit, so the compiler can check many bytes per step.
+            var unplain: UInt8 = 0
+            for byte in UnsafeBufferPointer(rebasing: bytes[start..<index]) {
+                unplain |= (byte < 0x20 ? 1 : 0) | byte >> 7 | (byte == UInt8(ascii: "\\") ? 1 : 0)
+            }
+            guard unplain == 0 else { return nil }
+            index += 1
+            return start..<index - 1
         }
     }
 }

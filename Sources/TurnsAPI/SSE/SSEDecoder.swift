@@ -59,7 +59,8 @@ public struct SSEDecoder: Sendable {
         }
         var lineStart = index
         // Most streams end lines with LF alone: then memchr finds each line end, many bytes per step.
-        let hasCarriageReturn = bytes.contains(.carriageReturn)
+        let hasCarriageReturn = index < bytes.count
+            && memchr(bytes.baseAddress! + index, Int32(UInt8.carriageReturn), bytes.count - index) != nil
         while index < bytes.count {
             if !hasCarriageReturn {
                 let rest = bytes.count - index
