@@ -126,7 +126,7 @@ final class EngineFailureTests: XCTestCase {
         XCTAssertEqual(request.headers.value(for: "anthropic-version"), "2023-06-01")
         XCTAssertEqual(request.headers.value(for: "content-type"), "application/json")
         XCTAssertEqual(String(decoding: request.body, as: UTF8.self),
-                       "{\"model\":\"claude-2.1\",\"prompt\":\"\\n\\nHuman: Hello\\n\\nAssistant:\",\"max_tokens_to_sample\":7,"
-                       + "\"stop_sequences\":[\"\\n\\nObs:\"],\"temperature\":0.5,\"stream\":true}")
+                       "{\"max_tokens_to_sample\":7,\"model\":\"claude-2.1\",\"prompt\":\"\\n\\nHuman: Hello\\n\\nAssistant:\","
+                       + "\"stop_sequences\":[\"\\n\\nObs:\"],\"stream\":true,\"temperature\":0.5}")
     }
 }

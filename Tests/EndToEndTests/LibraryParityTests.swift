@@ -136,19 +136,19 @@ final class LibraryParityTests: XCTestCase {
 
     /// `for completion in client.completions.create(…, stream=True): print(completion.completion, end="")`
     func testStreamingDeliversDeltasThatAddUpToTheWholeAnswerAndEndWithTheStopReason() async throws {
-        // A paced server, so the answer arrives in many reads (pieces of one read are merged).
+        // A paced server, so the answer arrives in many reads (the events of one read are merged into one delta).
         let home = self.home
         let paced = try await blocking { try ServeProcess(home: home, tokensPerSecond: 400) }
         defer { paced.stop() }
         let pacedClient = CompletionsClient(apiKey: paced.apiKey, baseURL: paced.baseURL)
         let whole = try await pacedClient.create(model: model, prompt: prompt, maxTokensToSample: 40, temperature: 0)
 
-        var deltas: [Completion] = []
+        var deltas: [CompletionDelta] = []
         for try await delta in pacedClient.stream(model: model, prompt: prompt, maxTokensToSample: 40, temperature: 0) {
             deltas.append(delta)
         }
         XCTAssertGreaterThan(deltas.count, 1, "the answer came in one piece")
-        XCTAssertEqual(deltas.map(\.completion).joined(), whole.completion)
+        XCTAssertEqual(deltas.map(\.text).joined(), whole.completion)
         XCTAssertEqual(deltas.last?.stopReason, whole.stopReason)
         XCTAssertEqual(deltas.dropLast().compactMap(\.stopReason), [], "only the last delta carries the stop reason")
         XCTAssertEqual(Set(deltas.map(\.model)), [model])
@@ -160,7 +160,7 @@ final class LibraryParityTests: XCTestCase {
         var text = ""
         var stopReason: String?
         for try await delta in client.stream(model: model, prompt: prompt, maxTokensToSample: 3, temperature: 0) {
-            text += delta.completion
+            text += delta.text
             stopReason = delta.stopReason ?? stopReason
         }
         XCTAssertEqual(stopReason, StopReason.maxTokens)
@@ -188,7 +188,7 @@ final class LibraryParityTests: XCTestCase {
                     }
                     var text = ""
                     for try await delta in client.stream(model: model, prompt: prompt, maxTokensToSample: 60, temperature: 0) {
-                        text += delta.completion
+                        text += delta.text
                     }
                     return (index, text)
                 }
@@ -331,7 +331,7 @@ final class LibraryParityTests: XCTestCase {
         var text = ""
         do {
             for try await delta in client.stream(model: model, prompt: prompt, maxTokensToSample: 20) {
-                text += delta.completion
+                text += delta.text
             }
             XCTFail("no error")
         } catch let error as APIError {
@@ -389,7 +389,7 @@ final class LibraryParityTests: XCTestCase {
             var text = ""
             do {
                 for try await delta in client.stream(model: model, prompt: prompt, maxTokensToSample: 20) {
-                    text += delta.completion
+                    text += delta.text
                     first.continuation.yield()
                 }
             } catch {}

@@ -52,7 +52,7 @@ final class PrintModeTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("stop_reason: max_tokens"), result.stderr)
         XCTAssertTrue(result.stderr.contains("request_id: req_"), result.stderr)
         XCTAssertTrue(result.stderr.contains("time to first token: "), result.stderr)
-        XCTAssertTrue(result.stderr.contains("tokens/s: "), result.stderr)
+        XCTAssertTrue(result.stderr.contains("deltas/s: "), result.stderr)
     }
 
     func testNoStreamPrintsTheSameAnswerAsStreaming() throws {

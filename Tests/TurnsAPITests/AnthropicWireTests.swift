@@ -23,26 +23,26 @@ final class AnthropicWireTests: XCTestCase {
             HTTPHeader("accept", "application/json"),
         ])
         XCTAssertEqual(bodyText(request),
-                       #"{"model":"claude-2.1","prompt":"\n\nHuman: Hi\n\nAssistant:","max_tokens_to_sample":256,"stream":true}"#)
+                       #"{"max_tokens_to_sample":256,"model":"claude-2.1","prompt":"\n\nHuman: Hi\n\nAssistant:","stream":true}"#)
     }
 
     func testANonStreamingRequestLeavesStreamOut() throws {
         let request = try wire.makeRequest(CompletionRequest(model: "m", prompt: "p", maxTokensToSample: 1), stream: false)
-        XCTAssertEqual(bodyText(request), #"{"model":"m","prompt":"p","max_tokens_to_sample":1}"#)
+        XCTAssertEqual(bodyText(request), #"{"max_tokens_to_sample":1,"model":"m","prompt":"p"}"#)
     }
 
     func testEverySetOptionalFieldIsSentInTheDocumentedForm() throws {
         let completion = CompletionRequest(model: "m", prompt: "p", maxTokensToSample: 5, stopSequences: ["END", "\n\n"],
                                            temperature: 0.7, topK: 40, topP: 0.95, userID: "u-1")
         XCTAssertEqual(bodyText(try wire.makeRequest(completion, stream: true)),
-                       #"{"model":"m","prompt":"p","max_tokens_to_sample":5,"stop_sequences":["END","\n\n"],"#
-                       + #""temperature":0.7,"top_k":40,"top_p":0.95,"metadata":{"user_id":"u-1"},"stream":true}"#)
+                       #"{"max_tokens_to_sample":5,"metadata":{"user_id":"u-1"},"model":"m","prompt":"p","#
+                       + #""stop_sequences":["END","\n\n"],"stream":true,"temperature":0.7,"top_k":40,"top_p":0.95}"#)
     }
 
     func testARequestBuiltFromSettingsOmitsAnEmptyStopList() throws {
         let settings = SamplingSettings(model: "m", maxTokensToSample: 9, temperature: 0)
         XCTAssertEqual(bodyText(try wire.makeRequest(CompletionRequest(prompt: "p", settings: settings), stream: false)),
-                       #"{"model":"m","prompt":"p","max_tokens_to_sample":9,"temperature":0}"#)
+                       #"{"max_tokens_to_sample":9,"model":"m","prompt":"p","temperature":0}"#)
     }
 
     func testBaseURLsWithAndWithoutTrailingSlashesOrAPathGiveTheRightEndpoint() {

@@ -52,7 +52,7 @@ final class CompletionsClientTests: XCTestCase {
     }
 
     private func text(of events: [CompletionEvent]) -> String {
-        events.map { if case .completion(let piece, _) = $0 { return piece.completion } else { return "" } }.joined()
+        events.map { if case .delta(let delta) = $0 { return delta.text } else { return "" } }.joined()
     }
 
     /// Runs `body` but gives up after `seconds`; returns false when it did not finish in time.
@@ -74,9 +74,9 @@ final class CompletionsClientTests: XCTestCase {
         XCTAssertNil(error)
         XCTAssertEqual(events, [
             .responseStarted(ResponseInfo(status: 200, requestID: "req_ok")),
-            .completion(Completion(completion: " Hello", model: "claude-2.1"), pieces: 1),
-            .completion(Completion(completion: "!", model: "claude-2.1"), pieces: 1),
-            .completion(Completion(completion: "", stopReason: "stop_sequence", model: "claude-2.1"), pieces: 1),
+            .delta(CompletionDelta(text: " Hello", model: "claude-2.1")),
+            .delta(CompletionDelta(text: "!", model: "claude-2.1")),
+            .delta(CompletionDelta(text: "", stopReason: "stop_sequence", model: "claude-2.1")),
         ])
         XCTAssertEqual(transport.requests.count, 1)
         XCTAssertEqual(transport.requests.first?.url, "http://127.0.0.1:9/v1/complete")
@@ -87,18 +87,18 @@ final class CompletionsClientTests: XCTestCase {
     func testAllPiecesOfOneNetworkReadArriveAsOneElement() async {
         let oneRead = event(" a") + "event: ping\ndata: {}\n\n" + event(" b") + event(" c", stop: StopReason.maxTokens)
         let (client, _, _) = makeClient([.reads([oneRead])])
-        let (pieces, error) = await collect(client.stream(request))
+        let (deltas, error) = await collect(client.stream(request))
         XCTAssertNil(error)
-        XCTAssertEqual(pieces, [Completion(completion: " a b c", stopReason: "max_tokens", model: "claude-2.1")])
+        XCTAssertEqual(deltas, [CompletionDelta(text: " a b c", stopReason: "max_tokens", model: "claude-2.1")])
     }
 
     func testAStreamSplitIntoTinyReadsGivesTheSameText() async {
         let body = event(" Привет, ") + event("世界 😀") + event("", stop: StopReason.stopSequence)
         let (client, _, _) = makeClient([.text(body, chunkSize: 3)])
-        let (pieces, error) = await collect(client.stream(request))
+        let (deltas, error) = await collect(client.stream(request))
         XCTAssertNil(error)
-        XCTAssertEqual(pieces.map(\.completion).joined(), " Привет, 世界 😀")
-        XCTAssertEqual(pieces.last?.stopReason, "stop_sequence")
+        XCTAssertEqual(deltas.map(\.text).joined(), " Привет, 世界 😀")
+        XCTAssertEqual(deltas.last?.stopReason, "stop_sequence")
     }
 
     func testTheTimeoutsOfTheConfigurationReachTheTransport() async {
@@ -203,47 +203,21 @@ final class CompletionsClientTests: XCTestCase {
 
     func testAnOverloadedErrorEventBeforeAnyTextIsRetriedLikeA529() async {
         let (client, transport, _) = makeClient([.reads([errorEvent("overloaded_error", "Overloaded")]), okStream(["fine"])])
-        let (pieces, error) = await collect(client.stream(request))
+        let (deltas, error) = await collect(client.stream(request))
         XCTAssertNil(error)
-        XCTAssertEqual(pieces.map(\.completion).joined(), "fine")
+        XCTAssertEqual(deltas.map(\.text).joined(), "fine")
         XCTAssertEqual(transport.requests.count, 2)
     }
 
     // MARK: - Failures after text
 
-    /// Collects what `send` hands over, in order, and the error it throws.
-    private func sendCollecting(_ client: CompletionsClient) async -> (events: [CompletionEvent], error: APIError?) {
-        final class Log: @unchecked Sendable {
-            let lock = NSLock()
-            var events: [CompletionEvent] = []
-        }
-        let log = Log()
-        do throws(APIError) {
-            try await client.send(request) { event in log.lock.withLock { log.events.append(event) } }
-            return (log.lock.withLock { log.events }, nil)
-        } catch {
-            return (log.lock.withLock { log.events }, error)
-        }
-    }
-
-    func testSendHandsOverTheSameEventsAsTheEventStreamRetriesIncluded() async {
-        let script = { [self] in [errorResponse(529, "overloaded_error", "Overloaded"), okStream([" Hello", "!"])] }
-        let (streamed, streamError) = await collect(makeClient(script()).client.events(request))
-        let (sent, sendError) = await sendCollecting(makeClient(script()).client)
-        XCTAssertNil(streamError)
-        XCTAssertNil(sendError)
-        XCTAssertEqual(sent, streamed)
-        XCTAssertEqual(text(of: sent), " Hello!")
-        XCTAssertTrue(sent.contains { if case .retrying = $0 { return true } else { return false } })
-    }
-
-    func testSendThrowsAFailureAfterTheTextBeforeIt() async {
+    func testAFailureAfterTextIsThrownAfterTheTextBeforeIt() async {
         let (client, _, _) = makeClient([
             .reads([event(" partial")], ending: .fail(.connectionLost("reset by peer"))),
             okStream(["never"]),
         ])
-        let (sent, error) = await sendCollecting(client)
-        XCTAssertEqual(text(of: sent), " partial")
+        let (events, error) = await collect(client.events(request))
+        XCTAssertEqual(text(of: events), " partial")
         XCTAssertEqual(error, APIError(kind: .connection, message: "the connection was lost: reset by peer"))
     }
 
@@ -253,8 +227,8 @@ final class CompletionsClientTests: XCTestCase {
                    headers: [HTTPHeader("request-id", "req_stream")], ending: .hang),
             okStream(["never"]),
         ])
-        let (pieces, error) = await collect(client.stream(request))
-        XCTAssertEqual(pieces.map(\.completion), [" Hello"])
+        let (deltas, error) = await collect(client.stream(request))
+        XCTAssertEqual(deltas.map(\.text), [" Hello"])
         XCTAssertEqual(error, APIError(kind: .overloaded, status: 200, requestID: "req_stream", errorType: "overloaded_error",
                                        message: "Overloaded"))
         XCTAssertEqual(error?.exitCode, 4)
@@ -268,8 +242,8 @@ final class CompletionsClientTests: XCTestCase {
             .reads([event(" partial"), event(" answer")], ending: .fail(.connectionLost("reset by peer"))),
             okStream(["never"]),
         ])
-        let (pieces, error) = await collect(client.stream(request))
-        XCTAssertEqual(pieces.map(\.completion), [" partial", " answer"])
+        let (deltas, error) = await collect(client.stream(request))
+        XCTAssertEqual(deltas.map(\.text), [" partial", " answer"])
         XCTAssertEqual(error, APIError(kind: .connection, message: "the connection was lost: reset by peer"))
         XCTAssertEqual(error?.exitCode, 5)
         XCTAssertEqual(transport.requests.count, 1)
@@ -277,8 +251,8 @@ final class CompletionsClientTests: XCTestCase {
 
     func testSilencePastTheIdleLimitMidStreamIsATimeout() async {
         let (client, _, _) = makeClient([.reads([event("slow")], ending: .fail(.idleTimedOut(seconds: 1)))])
-        let (pieces, error) = await collect(client.stream(request))
-        XCTAssertEqual(pieces.map(\.completion), ["slow"])
+        let (deltas, error) = await collect(client.stream(request))
+        XCTAssertEqual(deltas.map(\.text), ["slow"])
         XCTAssertEqual(error, APIError(kind: .timeout, message: "the server sent nothing for 1 s"))
     }
 
@@ -286,8 +260,8 @@ final class CompletionsClientTests: XCTestCase {
         let (client, transport, _) = makeClient([
             .reads([event("cut")], headers: [HTTPHeader("request-id", "req_cut")]), okStream(["never"]),
         ])
-        let (pieces, error) = await collect(client.stream(request))
-        XCTAssertEqual(pieces.map(\.completion), ["cut"])
+        let (deltas, error) = await collect(client.stream(request))
+        XCTAssertEqual(deltas.map(\.text), ["cut"])
         XCTAssertEqual(error, APIError(kind: .connection, requestID: "req_cut",
                                        message: "the stream ended before the answer was complete"))
         XCTAssertEqual(transport.requests.count, 1)
@@ -298,8 +272,8 @@ final class CompletionsClientTests: XCTestCase {
             $0.timeout = 0.2
             $0.maxRetries = 0
         }
-        let (pieces, error) = await collect(client.stream(request))
-        XCTAssertEqual(pieces.map(\.completion), ["wait"])
+        let (deltas, error) = await collect(client.stream(request))
+        XCTAssertEqual(deltas.map(\.text), ["wait"])
         XCTAssertEqual(error, APIError(kind: .timeout, message: "the request took longer than 0.2 s"))
         let released = await finishes(within: 5) { await transport.waitUntilAbandoned() }
         XCTAssertTrue(released)
@@ -364,7 +338,7 @@ final class CompletionsClientTests: XCTestCase {
                                               stop: "\n\nHuman:", model: "claude-2.1"))
         XCTAssertEqual(transport.requests.count, 2)
         XCTAssertEqual(String(decoding: transport.requests[1].body, as: UTF8.self),
-                       #"{"model":"claude-2.1","prompt":"\n\nHuman: Hi\n\nAssistant:","max_tokens_to_sample":50}"#)
+                       #"{"max_tokens_to_sample":50,"model":"claude-2.1","prompt":"\n\nHuman: Hi\n\nAssistant:"}"#)
     }
 
     func testCreateThrowsTheTypedErrorOfAFailedRequest() async {
@@ -396,21 +370,21 @@ final class CompletionsClientTests: XCTestCase {
         let received = AsyncStream<Void>.makeStream()
         let request = self.request
         let consumer = Task {
-            var pieces: [Completion] = []
+            var deltas: [CompletionDelta] = []
             do {
-                for try await piece in client.stream(request) {
-                    pieces.append(piece)
+                for try await delta in client.stream(request) {
+                    deltas.append(delta)
                     received.continuation.yield()
                 }
             } catch {}
-            return pieces
+            return deltas
         }
         for await _ in received.stream { break }
         consumer.cancel()
         let released = await finishes(within: 5) { await transport.waitUntilAbandoned() }
         XCTAssertTrue(released, "the transfer was not cancelled")
-        let pieces = await consumer.value
-        XCTAssertEqual(pieces.map(\.completion), ["first"])
+        let deltas = await consumer.value
+        XCTAssertEqual(deltas.map(\.text), ["first"])
     }
 
     func testStoppingIterationCancelsTheTransfer() async {

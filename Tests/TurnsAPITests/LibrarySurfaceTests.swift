@@ -45,9 +45,9 @@ final class LibrarySurfaceTests: XCTestCase {
         XCTAssertEqual(completion, Completion(id: "compl_1", completion: " Hi", stopReason: "max_tokens", model: "claude-2.1"))
         let sent = try XCTUnwrap(transport.requests.first)
         XCTAssertEqual(String(decoding: sent.body, as: UTF8.self),
-                       #"{"model":"claude-2.1","prompt":"\n\nHuman: Hi\n\nAssistant:","max_tokens_to_sample":7,"#
-                       + #""stop_sequences":["\n\nObs:"],"temperature":0.5,"top_k":40,"top_p":0.9,"#
-                       + #""metadata":{"user_id":"user-1"}}"#)
+                       #"{"max_tokens_to_sample":7,"metadata":{"user_id":"user-1"},"model":"claude-2.1","#
+                       + #""prompt":"\n\nHuman: Hi\n\nAssistant:","stop_sequences":["\n\nObs:"],"temperature":0.5,"#
+                       + #""top_k":40,"top_p":0.9}"#)
         XCTAssertEqual(sent.headers.value(for: "anthropic-beta"), "b1")
         XCTAssertEqual(sent.headers.value(for: "x-api-key"), "sk-test")
     }
@@ -57,15 +57,15 @@ final class LibrarySurfaceTests: XCTestCase {
             #"data: {"type":"completion","completion":" Hi","stop_reason":"max_tokens","model":"claude-2.1"}"# + "\n\n"
         let transport = ScriptedTransport([.reads([event])])
         let client = CompletionsClient(apiKey: "sk-test", baseURL: "http://127.0.0.1:9", transport: transport)
-        var deltas: [Completion] = []
+        var deltas: [CompletionDelta] = []
         for try await delta in client.stream(model: "claude-2.1", prompt: "\(humanPrompt) Hi\(aiPrompt)",
                                              maxTokensToSample: 7, metadata: .init(userID: "u")) {
             deltas.append(delta)
         }
-        XCTAssertEqual(deltas, [Completion(completion: " Hi", stopReason: "max_tokens", model: "claude-2.1")])
+        XCTAssertEqual(deltas, [CompletionDelta(text: " Hi", stopReason: "max_tokens", model: "claude-2.1")])
         XCTAssertEqual(String(decoding: try XCTUnwrap(transport.requests.first).body, as: UTF8.self),
-                       #"{"model":"claude-2.1","prompt":"\n\nHuman: Hi\n\nAssistant:","max_tokens_to_sample":7,"#
-                       + #""metadata":{"user_id":"u"},"stream":true}"#)
+                       #"{"max_tokens_to_sample":7,"metadata":{"user_id":"u"},"model":"claude-2.1","#
+                       + #""prompt":"\n\nHuman: Hi\n\nAssistant:","stream":true}"#)
     }
 
     func testMetadataIsTheSameValueAsTheRequestsUserID() {

@@ -104,24 +104,6 @@ final class SSEDecoderTests: XCTestCase {
         XCTAssertFalse(decoder.finish())
     }
 
-    // MARK: - Borrowed events
-
-    func testTheBorrowingFeedReportsTheSameEventsWithoutCopying() {
-        var decoder = SSEDecoder()
-        var names: [String] = []
-        var datas: [String] = []
-        let bytes = Array("event: completion\ndata: {\"a\":1}\n\nevent: ping\ndata: {}\n\n".utf8)
-        bytes.withUnsafeBytes { raw in
-            decoder.feed(raw) { event in
-                names.append(String(decoding: event.name, as: UTF8.self))
-                datas.append(String(decoding: event.data, as: UTF8.self))
-                XCTAssertEqual(event.isNamed("completion"), names.last == "completion")
-            }
-        }
-        XCTAssertEqual(names, ["completion", "ping"])
-        XCTAssertEqual(datas, ["{\"a\":1}", "{}"])
-    }
-
     // MARK: - Property: any stream, any split
 
     func testGeneratedEventStreamsSplitAtRandomPointsDecodeToTheSameEvents() {

@@ -84,7 +84,7 @@ final class BedrockServerTests: XCTestCase {
     private func modelJSON(_ message: EventStreamMessage) throws -> JSONValue {
         let payload = try JSONValue.parse(bytes: message.payload)
         XCTAssertEqual(payload.objectValue?.map(\.0), ["bytes"])
-        let bytes = try XCTUnwrap(payload["bytes"]?.stringValue.flatMap(Base64.decode))
+        let bytes = try XCTUnwrap(payload["bytes"]?.stringValue.flatMap { Data(base64Encoded: $0) }.map { Array($0) })
         return try JSONValue.parse(bytes: bytes)
     }
 
@@ -156,17 +156,17 @@ final class BedrockServerTests: XCTestCase {
         // Fed one byte at a time, as the worst split of the network could deliver it.
         var decoder = BedrockStreamDecoder()
         var text = ""
-        var pieces = 0
+        var deltas = 0
         for byte in response.body {
             let batch = decoder.feed([byte])
             XCTAssertNil(batch.error)
-            text += batch.piece?.completion ?? ""
-            pieces += batch.pieceCount
+            text += batch.delta?.text ?? ""
+            if batch.delta != nil { deltas += 1 }
         }
         XCTAssertNil(decoder.finish())
         XCTAssertEqual(text, expected["completion"]?.stringValue)
         XCTAssertEqual(decoder.stopReason, expected["stop_reason"]?.stringValue)
-        XCTAssertGreaterThan(pieces, 2)
+        XCTAssertGreaterThan(deltas, 2)
     }
 
     func testInvokeAnswersOneJSONObjectAsBedrockDoes() throws {

@@ -83,9 +83,12 @@ final class FaultClientTests: XCTestCase {
         do {
             for try await event in client(api: api, port: port).events(request, stream: stream) {
                 switch event {
-                case .completion(let piece, _):
-                    outcome.text += piece.completion
-                    outcome.stopReason = piece.stopReason ?? outcome.stopReason
+                case .delta(let delta):
+                    outcome.text += delta.text
+                    outcome.stopReason = delta.stopReason ?? outcome.stopReason
+                case .completion(let completion):
+                    outcome.text += completion.completion
+                    outcome.stopReason = completion.stopReason ?? outcome.stopReason
                 case .retrying(let notice):
                     outcome.retryDelays.append(notice.delay)
                 case .responseStarted:

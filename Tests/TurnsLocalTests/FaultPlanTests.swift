@@ -128,8 +128,8 @@ final class FaultPlanTests: XCTestCase {
         var stop: String?
         for write in writes {
             let batch = parser.feed(write)
-            text += batch.piece?.completion ?? ""
-            stop = batch.piece?.stopReason ?? stop
+            text += batch.delta?.text ?? ""
+            stop = batch.delta?.stopReason ?? stop
             if let error = batch.error { return (text, stop, error) }
         }
         return (text, stop, parser.finish())
@@ -236,7 +236,7 @@ final class FaultPlanTests: XCTestCase {
         var text = ""
         for write in writes {
             let batch = decoder.feed(write)
-            text += batch.piece?.completion ?? ""
+            text += batch.delta?.text ?? ""
             if let error = batch.error { return (text, error) }
         }
         return (text, decoder.finish())

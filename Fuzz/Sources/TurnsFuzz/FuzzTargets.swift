@@ -14,8 +14,7 @@ func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let split = bytes.isEmpty ? 0 : Int(bytes[0]) % (bytes.count + 1)
     switch fuzzTarget {
     case "sse":
-        // Three reads: lines, events and the text of an event split across them (the decoder uses a read's bytes
-        // in place and carries only what is unfinished).
+        // Three reads: lines, events and the text of an event split across them.
         let second = split + (bytes.count > 1 ? Int(bytes[1]) % (bytes.count - split + 1) : 0)
         var parser = CompletionStreamParser()
         _ = parser.feed(Array(bytes[..<split]))
@@ -28,7 +27,7 @@ func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         while let _ = try? decoder.next() {}
         decoder.append(Array(bytes[split...]))
         while let _ = try? decoder.next() {}
-        // The Bedrock decoder reads the same messages in place, with base64 and completion JSON inside.
+        // The Bedrock decoder takes the same messages, with base64 and completion JSON inside.
         var bedrock = BedrockStreamDecoder()
         _ = bedrock.feed(Array(bytes[..<split]))
         _ = bedrock.feed(Array(bytes[split...]))

@@ -57,7 +57,7 @@ final class BedrockServerSupportTests: XCTestCase {
                        #"{"completion":"","stop_reason":"stop_sequence","stop":"\n\nHuman:","amazon-bedrock-invocationMetrics":{"inputTokenCount":12,"outputTokenCount":3,"invocationLatency":400,"firstByteLatency":100}}"#)
         var decoder = BedrockStreamDecoder()
         let batch = decoder.feed(try EventStreamEncoder.encode(BedrockServer.chunkMessage(piece, metrics: metrics)))
-        XCTAssertEqual(batch.piece, piece)
+        XCTAssertEqual(batch.delta, CompletionDelta(text: "", stopReason: "stop_sequence", stop: "\n\nHuman:"))
         XCTAssertNil(decoder.finish())
     }
 }

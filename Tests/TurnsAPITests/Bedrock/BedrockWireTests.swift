@@ -50,7 +50,7 @@ final class BedrockWireTests: XCTestCase {
                                  HTTPHeader("Content-Type", "application/vnd.amazon.eventstream")]
 
     private func text(of events: [CompletionEvent]) -> String {
-        events.map { if case .completion(let piece, _) = $0 { return piece.completion } else { return "" } }.joined()
+        events.map { if case .delta(let delta) = $0 { return delta.text } else { return "" } }.joined()
     }
 
     // MARK: - The request
@@ -64,7 +64,7 @@ final class BedrockWireTests: XCTestCase {
         XCTAssertEqual(sent.method, "POST")
         XCTAssertEqual(sent.url, "http://127.0.0.1:9/model/anthropic.claude-v2%3A1/invoke-with-response-stream")
         XCTAssertEqual(String(decoding: sent.body, as: UTF8.self),
-                       #"{"prompt":"\n\nHuman: Hi\n\nAssistant:","max_tokens_to_sample":50,"stop_sequences":["\n\nHuman:"],"temperature":0.5,"top_k":5,"top_p":0.9}"#)
+                       #"{"max_tokens_to_sample":50,"prompt":"\n\nHuman: Hi\n\nAssistant:","stop_sequences":["\n\nHuman:"],"temperature":0.5,"top_k":5,"top_p":0.9}"#)
         let authorization = try XCTUnwrap(sent.headers.value(for: "authorization"))
         XCTAssertEqual(Array(sent.headers.map(\.name)), ["Content-Type", "X-Amzn-Bedrock-Accept", "X-Amz-Date", "Authorization"])
         XCTAssertEqual(sent.headers.value(for: "content-type"), "application/json")
@@ -103,18 +103,18 @@ final class BedrockWireTests: XCTestCase {
 
     func testTheAnthropicVersionIsSentOnlyWhenConfigured() {
         let plain = CompletionRequest(model: "m", prompt: "p", maxTokensToSample: 1)
-        XCTAssertEqual(BedrockWire.body(plain), #"{"prompt":"p","max_tokens_to_sample":1}"#)
+        XCTAssertEqual(BedrockWire.body(plain), #"{"max_tokens_to_sample":1,"prompt":"p"}"#)
         XCTAssertEqual(BedrockWire.body(plain, anthropicVersion: BedrockOptions.sdkAnthropicVersion),
-                       #"{"prompt":"p","max_tokens_to_sample":1,"anthropic_version":"bedrock-2023-05-31"}"#)
+                       #"{"anthropic_version":"bedrock-2023-05-31","max_tokens_to_sample":1,"prompt":"p"}"#)
     }
 
     func testBearerTokenModeSendsTheTokenAndNoSignature() async throws {
         let token = "bedrock-api-key-ABCDEFGHIJ0123456789"
         let (client, transport, _) = makeClient([ScriptedResponse(headers: streamHeaders, chunks: [chunk("ok", stop: "stop_sequence")])],
                                                 authentication: .bearer(token))
-        let (pieces, error) = await collect(client.stream(request))
+        let (deltas, error) = await collect(client.stream(request))
         XCTAssertNil(error)
-        XCTAssertEqual(pieces.map(\.completion).joined(), "ok")
+        XCTAssertEqual(deltas.map(\.text).joined(), "ok")
         let sent = try XCTUnwrap(transport.requests.first)
         XCTAssertEqual(sent.headers.value(for: "authorization"), "Bearer \(token)")
         XCTAssertNil(sent.headers.value(for: "x-amz-date"))
@@ -129,19 +129,19 @@ final class BedrockWireTests: XCTestCase {
             let (events, error) = await collect(client.events(request))
             XCTAssertNil(error, "\(reads.count) reads")
             XCTAssertEqual(text(of: events), " Hello, wörld 😀", "\(reads.count) reads")
-            guard case .completion(let last, _)? = events.last else { return XCTFail("no completion") }
+            guard case .delta(let last)? = events.last else { return XCTFail("no delta") }
             XCTAssertEqual(last.stopReason, "stop_sequence")
             XCTAssertEqual(last.stop, "\n\nHuman:")
             XCTAssertEqual(events.first, .responseStarted(ResponseInfo(status: 200, requestID: "req-stream-1")))
         }
     }
 
-    func testChunksOfOneReadArriveMergedWithTheirCount() async {
+    func testChunksOfOneReadArriveMergedIntoOneDelta() async {
         let body = chunk(" a") + chunk(" b") + chunk(" c", stop: "max_tokens")
         let (client, _, _) = makeClient([ScriptedResponse(headers: streamHeaders, chunks: [body])])
         let (events, error) = await collect(client.events(request))
         XCTAssertNil(error)
-        XCTAssertEqual(events.last, .completion(Completion(completion: " a b c", stopReason: "max_tokens", stop: "\n\nHuman:"), pieces: 3))
+        XCTAssertEqual(events.last, .delta(CompletionDelta(text: " a b c", stopReason: "max_tokens", stop: "\n\nHuman:")))
     }
 
     func testUnknownEventTypesAreSkipped() async {
@@ -149,9 +149,9 @@ final class BedrockWireTests: XCTestCase {
             EventStreamHeader(":event-type", .string("somethingNew")), EventStreamHeader(":message-type", .string("event")),
         ], payload: Array("{}".utf8)))
         let (client, _, _) = makeClient([ScriptedResponse(headers: streamHeaders, chunks: [unknown, chunk("x", stop: "stop_sequence")])])
-        let (pieces, error) = await collect(client.stream(request))
+        let (deltas, error) = await collect(client.stream(request))
         XCTAssertNil(error)
-        XCTAssertEqual(pieces.map(\.completion).joined(), "x")
+        XCTAssertEqual(deltas.map(\.text).joined(), "x")
     }
 
     func testAThrottlingExceptionAfterSomeTextKeepsTheTextAndThrowsRateLimit() async {
@@ -226,7 +226,7 @@ final class BedrockWireTests: XCTestCase {
     func testAStreamEndingInsideAFrameSaysSo() {
         var decoder = BedrockStreamDecoder()
         let frame = chunk("x")
-        XCTAssertNil(decoder.feed(Array(frame[0..<20])).piece)
+        XCTAssertNil(decoder.feed(Array(frame[0..<20])).delta)
         XCTAssertEqual(decoder.finish(), APIError(kind: .connection, message: CompletionStreamParser.incompleteStreamMessage
             + " (Truncated message: the stream ended 20 bytes into a message)"))
     }
@@ -240,12 +240,12 @@ final class BedrockWireTests: XCTestCase {
     }
 
     func testAChunkPayloadWithExtraKeysOrEscapesIsRead() {
-        let inner = Base64.encode(Array(#"{"completion":"hi","stop_reason":null}"#.utf8)).replacingOccurrences(of: "/", with: "\\/")
+        let inner = Data(#"{"completion":"hi","stop_reason":null}"#.utf8).base64EncodedString().replacingOccurrences(of: "/", with: "\\/")
         let frame = try! EventStreamEncoder.encode(EventStreamMessage(headers: [
             EventStreamHeader(":event-type", .string("chunk")), EventStreamHeader(":message-type", .string("event")),
         ], payload: Array("{ \"p\": \"abcdef\", \"bytes\" : \"\(inner)\" }".utf8)))
         var decoder = BedrockStreamDecoder()
-        XCTAssertEqual(decoder.feed(frame).piece, Completion(completion: "hi"))
+        XCTAssertEqual(decoder.feed(frame).delta, CompletionDelta(text: "hi"))
     }
 
     // MARK: - Errors over HTTP

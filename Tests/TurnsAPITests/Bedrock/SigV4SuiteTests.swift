@@ -119,7 +119,19 @@ final class SigV4SuiteTests: XCTestCase {
 
     // MARK: - The computed Bedrock signatures (PROTOCOL.md C.3)
 
+    /// The body PROTOCOL.md C.3 signs (the wire sends the same keys sorted; key order is no part of JSON's meaning).
     static let bedrockBody = #"{"prompt":"\n\nHuman: Hello\n\nAssistant:","max_tokens_to_sample":300}"#
+    static let wireBody = #"{"max_tokens_to_sample":300,"prompt":"\n\nHuman: Hello\n\nAssistant:"}"#
+
+    /// The wire's request with PROTOCOL.md's body, signed as the wire signs.
+    static func documentedRequest(stream: Bool) throws -> HTTPRequest {
+        var request = try bedrockWire().makeRequest(bedrockRequest, stream: stream)
+        XCTAssertEqual(String(decoding: request.body, as: UTF8.self), wireBody)
+        request.body = Array(bedrockBody.utf8)
+        try SigV4Signer(credentials: AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: secret),
+                        region: "us-east-1", service: "bedrock").sign(&request, at: signingTime)
+        return request
+    }
 
     static func bedrockWire() -> BedrockWire {
         let credentials = AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: secret)
@@ -131,7 +143,7 @@ final class SigV4SuiteTests: XCTestCase {
                                                   maxTokensToSample: 300)
 
     func testTheInvokeRequestCarriesTheComputedSignature() throws {
-        let request = try Self.bedrockWire().makeRequest(Self.bedrockRequest, stream: false)
+        let request = try Self.documentedRequest(stream: false)
         XCTAssertEqual(request.url, "https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-v2%3A1/invoke")
         XCTAssertEqual(String(decoding: request.body, as: UTF8.self), Self.bedrockBody)
         XCTAssertEqual(request.body.count, 70)
@@ -163,7 +175,7 @@ final class SigV4SuiteTests: XCTestCase {
     }
 
     func testTheStreamingRequestCarriesTheComputedSignature() throws {
-        let request = try Self.bedrockWire().makeRequest(Self.bedrockRequest, stream: true)
+        let request = try Self.documentedRequest(stream: true)
         XCTAssertEqual(request.url,
                        "https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-v2%3A1/invoke-with-response-stream")
         XCTAssertEqual(request.headers.value(for: "x-amzn-bedrock-accept"), "application/json")

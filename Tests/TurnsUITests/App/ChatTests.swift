@@ -390,7 +390,7 @@ final class ChatJournalTests: XCTestCase {
         var app = AppHarness()
         app.type("Hello<Enter>")
         app.stream(.started(requestID: "req_1"), at: 1)
-        app.stream(.text(" Hi", pieces: 2), at: 1.1)
+        app.stream(.text(" Hi"), at: 1.1)
         app.stream(.text(" there"), at: 1.2)
         app.stream(.finished(stopReason: "stop_sequence", model: "claude-2.1"), at: 1.3)
         let kinds = app.journal.map { record -> String in

@@ -68,7 +68,7 @@ extension ResizeStormTests {
                     app.send(.input(.resize(width: 40 + (index * 7) % 80, height: 10 + (index * 3) % 30)))
                 }
                 for _ in 0..<Int.random(in: 0...6, using: &rng) where sent < total {
-                    app.stream(.text(pieces[sent % pieces.count], pieces: 1), at: Double(sent))
+                    app.stream(.text(pieces[sent % pieces.count]), at: Double(sent))
                     sent += 1
                 }
                 if sent == total && app.state.activeRequest != nil {
