@@ -25,9 +25,6 @@ let package = Package(
                        providers: [.apt(["libncurses-dev"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
-        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
-        // Vector loops Swift cannot express (PCLMULQDQ CRC folding, SSSE3 base64); the Swift callers keep a scalar path.
-        .target(name: "CByteKernels"),
 
         // MARK: - Pure Swift libraries (no terminal, no network)
         .target(name: "TurnsCore"),
@@ -37,7 +34,7 @@ let package = Package(
         // MARK: - The wire
         .target(name: "TurnsHTTP", dependencies: ["CCurl"]),
         .target(name: "TurnsAPI", dependencies: [
-            "TurnsCore", "TurnsHTTP", "CByteKernels",
+            "TurnsCore", "TurnsHTTP",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "TurnsServe", dependencies: [
@@ -52,7 +49,7 @@ let package = Package(
 
         // MARK: - Executables
         .executableTarget(name: "turns", dependencies: [
-            "TurnsCore", "TurnsAPI", "TurnsLocal", "TurnsServe", "TurnsUI", "TurnsTerminal", "CMalloc",
+            "TurnsCore", "TurnsAPI", "TurnsLocal", "TurnsServe", "TurnsUI", "TurnsTerminal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "turns-bench", dependencies: [

@@ -1,4 +1,4 @@
-// A streamed completion, printed piece by piece as it arrives, as the Python SDK's
+// A streamed completion, printed delta by delta as it arrives, as the Python SDK's
 // `client.completions.create(..., stream=True)`:
 //
 //     stream = client.completions.create(prompt=..., max_tokens_to_sample=300, model="claude-2.1", stream=True)
@@ -7,11 +7,11 @@
 //
 // The prompt is built from turns with `Prompt.build`. The key and base URL come from ANTHROPIC_API_KEY and
 // ANTHROPIC_BASE_URL. Usage: StreamedCompletion [question]. Prints the answer, then its stop reason and how many
-// pieces it came in. Ctrl-C (or cancelling the task that iterates) cancels the HTTP request.
+// deltas (network reads) it came in. Ctrl-C (or cancelling the task that iterates) cancels the HTTP request.
 import Foundation
 import TurnsAPI
 
-/// Writes at once, unbuffered, so each piece shows the moment it arrives.
+/// Writes at once, unbuffered, so each delta shows the moment it arrives.
 func write(_ text: String) {
     FileHandle.standardOutput.write(Data(text.utf8))
 }
@@ -25,15 +25,15 @@ let prompt = Prompt.build([
 ])
 
 let client = CompletionsClient()
-var pieces = 0
+var deltas = 0
 var stopReason: String?
 do {
-    for try await piece in client.stream(model: "claude-2.1", prompt: prompt, maxTokensToSample: 300) {
-        write(piece.completion)
-        pieces += 1
-        stopReason = piece.stopReason ?? stopReason   // only the last piece carries it
+    for try await delta in client.stream(model: "claude-2.1", prompt: prompt, maxTokensToSample: 300) {
+        write(delta.text)
+        deltas += 1
+        stopReason = delta.stopReason ?? stopReason   // only the last delta carries it
     }
-    write("\nstop_reason: \(stopReason ?? "none")\npieces: \(pieces)\n")
+    write("\nstop_reason: \(stopReason ?? "none")\ndeltas: \(deltas)\n")
 } catch {
     write("\n")
     FileHandle.standardError.write(Data("StreamedCompletion: \(error)\n".utf8))

@@ -11,8 +11,6 @@ struct Benchmark: Sendable {
 /// Every benchmark, in the order they run.
 enum Benchmarks {
     static let all: [Benchmark] = [
-        Benchmark(name: "sse", run: SSEBenchmark.run),
-        Benchmark(name: "eventstream", run: EventStreamBenchmark.run),
         Benchmark(name: "ui", run: UIBenchmark.run),
         Benchmark(name: "transcript", run: TranscriptBenchmark.run),
     ]

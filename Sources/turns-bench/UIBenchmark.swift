@@ -170,7 +170,7 @@ enum UIBenchmark {
             var state = chatState(with: Transcript())
             let request = send(&state)
             for number in 0..<pieces {
-                _ = reduce(&state, .stream(request: request, event: .text(piece, pieces: 100), time: 1 + Double(number) * 1e-4))
+                _ = reduce(&state, .stream(request: request, event: .text(piece), time: 1 + Double(number) * 1e-4))
             }
             precondition(state.transcript.turns.last!.text.utf8.count >= pieces * (piece.utf8.count - 1))
         }

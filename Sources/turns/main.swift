@@ -3,6 +3,5 @@
 import ArgumentParser
 import Foundation
 
-MemoryTuning.apply()
 let status = await TurnsMain.run(arguments: Array(CommandLine.arguments.dropFirst()))
 exit(status)

@@ -1,4 +1,3 @@
-import TurnsCore
 import TurnsHTTP
 
 /// Anthropic's `POST {baseURL}/v1/complete` wire (PROTOCOL.md A): the request with its headers and JSON
@@ -55,28 +54,21 @@ public struct AnthropicWire: Sendable {
                            body: Array(Self.body(request, stream: stream).utf8), timeouts: timeouts)
     }
 
-    /// The JSON body: `model`, `prompt`, `max_tokens_to_sample`, then only the optional fields that are set,
-    /// then `"stream": true` when streaming.
+    /// The JSON body (keys sorted): `model`, `prompt`, `max_tokens_to_sample`, the optional fields that are set,
+    /// and `"stream": true` when streaming.
     public static func body(_ request: CompletionRequest, stream: Bool) -> String {
-        var fields: [(String, JSONValue)] = [
-            ("model", .string(request.model)),
-            ("prompt", .string(request.prompt)),
-            ("max_tokens_to_sample", .number(Double(request.maxTokensToSample))),
-        ]
-        if let stops = request.stopSequences { fields.append(("stop_sequences", .array(stops.map { .string($0) }))) }
-        if let value = request.temperature { fields.append(("temperature", .number(value))) }
-        if let value = request.topK { fields.append(("top_k", .number(Double(value)))) }
-        if let value = request.topP { fields.append(("top_p", .number(value))) }
-        if let user = request.userID { fields.append(("metadata", .object([("user_id", .string(user))]))) }
-        if stream { fields.append(("stream", .bool(true))) }
-        return JSONValue.object(fields).jsonText
+        var body = CompletionRequestBody(request)
+        body.model = request.model
+        body.metadata = request.userID.map { CompletionRequestBody.Metadata(userID: $0) }
+        body.stream = stream ? true : nil
+        return body.json
     }
 
     /// The completion in a whole 2xx response body; unknown keys are ignored.
     ///
     /// - Throws: `APIError` of kind `.malformedResponse` when the body is not a completion object.
     public func decodeCompletion(_ body: [UInt8]) throws(APIError) -> Completion {
-        try CompletionJSON.decodeResponse(body)
+        try CompletionObject.response(body)
     }
 
     /// The error a non-2xx response stands for: the kind from the status (as the SDK maps it), the

@@ -1,4 +1,4 @@
-import TurnsCore
+import Foundation
 import TurnsHTTP
 
 /// How Bedrock's errors become `APIError`s: by the AWS error code first, then by the HTTP status.
@@ -35,11 +35,10 @@ public enum BedrockErrors {
     /// `code`/`Code`/`__type`), the message from the body's `message`/`Message` (else its tidied text), and
     /// the `x-amzn-requestid`.
     public static func decodeError(status: Int, headers: [HTTPHeader], body: [UInt8]) -> APIError {
-        let json = try? JSONValue.parse(bytes: body)
-        let rawCode = headers.value(for: "x-amzn-errortype")
-            ?? json?["code"]?.stringValue ?? json?["Code"]?.stringValue ?? json?["__type"]?.stringValue
+        let json = AWSErrorBody(body)
+        let rawCode = headers.value(for: "x-amzn-errortype") ?? json?.code
         let code = rawCode.map(normalizedCode).flatMap { $0.isEmpty ? nil : $0 }
-        let message = json?["message"]?.stringValue ?? json?["Message"]?.stringValue ?? ErrorBody.tidy(String(decoding: body, as: UTF8.self))
+        let message = json?.message ?? ErrorBody.tidy(String(decoding: body, as: UTF8.self))
         let kind = code.flatMap(kind(forCode:)) ?? APIError.kind(forStatus: status)
         return APIError(kind: kind, status: status, requestID: headers.value(for: "x-amzn-requestid"),
                         errorType: code, message: message)
@@ -47,9 +46,7 @@ public enum BedrockErrors {
 
     /// The error an `exception` message inside a stream stands for (status 200, as the SSE stream's errors).
     static func streamException(type: String?, payload: [UInt8]) -> APIError {
-        let json = try? JSONValue.parse(bytes: payload)
-        let message = json?["message"]?.stringValue ?? json?["Message"]?.stringValue
-            ?? ErrorBody.tidy(String(decoding: payload, as: UTF8.self))
+        let message = AWSErrorBody(payload)?.message ?? ErrorBody.tidy(String(decoding: payload, as: UTF8.self))
         let code = type.map(normalizedCode)
         return APIError(kind: code.flatMap(kind(forCode:)) ?? .apiStatus, status: 200, errorType: code, message: message)
     }
@@ -59,5 +56,24 @@ public enum BedrockErrors {
         let code = code.map(normalizedCode)
         return APIError(kind: code.flatMap(kind(forCode:)) ?? .apiStatus, status: 200, errorType: code,
                         message: message ?? "the stream reported an error")
+    }
+}
+
+/// The JSON body of an AWS error: the code from `code`, `Code` or `__type`, the message from `message` or `Message`
+/// (a field of another type counts as absent).
+struct AWSErrorBody: Decodable {
+    var code: String?
+    var message: String?
+
+    /// The fields of `bytes`, or nil when they are not a JSON object.
+    init?(_ bytes: [UInt8]) {
+        guard let body = try? JSONDecoder().decode(AWSErrorBody.self, from: Data(bytes)) else { return nil }
+        self = body
+    }
+
+    init(from decoder: any Decoder) throws {
+        let fields = try decoder.container(keyedBy: LenientKey.self)
+        code = fields.string("code") ?? fields.string("Code") ?? fields.string("__type")
+        message = fields.string("message") ?? fields.string("Message")
     }
 }

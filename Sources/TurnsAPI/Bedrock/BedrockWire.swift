@@ -1,5 +1,4 @@
 import Foundation
-import TurnsCore
 import TurnsHTTP
 
 /// Claude Text Completions on Amazon Bedrock Runtime (PROTOCOL.md C): `POST {base}/model/{modelId}/invoke`
@@ -78,20 +77,13 @@ public struct BedrockWire: Sendable {
         return httpRequest
     }
 
-    /// The JSON body: `prompt`, `max_tokens_to_sample`, then only the optional fields that are set
-    /// (`stop_sequences`, `temperature`, `top_k`, `top_p`), then `anthropic_version` when configured.
+    /// The JSON body (keys sorted): `prompt`, `max_tokens_to_sample`, the optional fields that are set
+    /// (`stop_sequences`, `temperature`, `top_k`, `top_p`), and `anthropic_version` when configured.
     /// No `model` or `stream` (the path says both) and no `metadata` (Bedrock's body has no such field).
     public static func body(_ request: CompletionRequest, anthropicVersion: String? = nil) -> String {
-        var fields: [(String, JSONValue)] = [
-            ("prompt", .string(request.prompt)),
-            ("max_tokens_to_sample", .number(Double(request.maxTokensToSample))),
-        ]
-        if let stops = request.stopSequences { fields.append(("stop_sequences", .array(stops.map { .string($0) }))) }
-        if let value = request.temperature { fields.append(("temperature", .number(value))) }
-        if let value = request.topK { fields.append(("top_k", .number(Double(value)))) }
-        if let value = request.topP { fields.append(("top_p", .number(value))) }
-        if let anthropicVersion { fields.append(("anthropic_version", .string(anthropicVersion))) }
-        return JSONValue.object(fields).jsonText
+        var body = CompletionRequestBody(request)
+        body.anthropicVersion = anthropicVersion
+        return body.json
     }
 
     // MARK: - Responses
@@ -101,7 +93,7 @@ public struct BedrockWire: Sendable {
     ///
     /// - Throws: `APIError` of kind `.malformedResponse` when the body is not a completion object.
     public func decodeCompletion(_ body: [UInt8]) throws(APIError) -> Completion {
-        try CompletionJSON.decodeResponse(body)
+        try CompletionObject.response(body)
     }
 
     /// The error a non-2xx response stands for (see `BedrockErrors.decodeError`).

@@ -1,12 +1,13 @@
-/// What a streaming request reports as it goes: the response starting, retries, and text.
+/// What a request reports as it goes: the response starting, retries, and the answer.
 public enum CompletionEvent: Sendable, Hashable {
     /// The server accepted the request (a 2xx response head arrived).
     case responseStarted(ResponseInfo)
     /// An attempt failed and will be retried after `delay` seconds.
     case retrying(RetryNotice)
-    /// A piece of the completion (the last one carries the stop reason). Pieces decoded from one network read
-    /// arrive merged; `pieces` says how many server events (about one per token) the element holds.
-    case completion(Completion, pieces: Int)
+    /// New text of a streamed answer, one per network read (the last one carries the stop reason).
+    case delta(CompletionDelta)
+    /// The whole answer of a request sent without streaming.
+    case completion(Completion)
 }
 
 /// What the response head said.

@@ -2,7 +2,7 @@ import Foundation
 import TurnsCore
 import TurnsHTTP
 
-/// A Text Completions client: `create` for one JSON answer, `stream` / `events` for server-sent pieces.
+/// A Text Completions client: `create` for one JSON answer, `stream` / `events` for the answer as it is generated.
 ///
 /// The Swift counterpart of the official Python SDK's `Anthropic().completions`:
 ///
@@ -57,7 +57,7 @@ public final class CompletionsClient: Sendable {
         var result: Completion?
         do {
             for try await event in events(request, stream: false) {
-                if case .completion(let completion, _) = event { result = completion }
+                if case .completion(let completion) = event { result = completion }
             }
         } catch {
             throw Self.apiError(forTransportError: error)
@@ -88,55 +88,40 @@ public final class CompletionsClient: Sendable {
     }
 
     /// Streams one completion as it is generated: the SDK's `client.completions.create(..., stream=True)`,
-    /// with its parameter names. Each element is a delta (`completion` holds the new text only, `model` is
-    /// set); the last one carries `stopReason`. See `stream(_:)` for how pieces are grouped and when the
-    /// request is cancelled; failures are thrown as `APIError`.
+    /// with its parameter names. Each element is a delta (its new text, `model` set); the last one carries
+    /// `stopReason`. See `stream(_:)` for how deltas are grouped and when the request is cancelled; failures are
+    /// thrown as `APIError`.
     ///
     /// - Parameters: as for `create(model:prompt:maxTokensToSample:stopSequences:temperature:topK:topP:metadata:)`.
     public func stream(model: String, prompt: String, maxTokensToSample: Int, stopSequences: [String]? = nil,
                        temperature: Double? = nil, topK: Int? = nil, topP: Double? = nil,
-                       metadata: CompletionRequest.Metadata? = nil) -> AsyncThrowingStream<Completion, Error> {
+                       metadata: CompletionRequest.Metadata? = nil) -> AsyncThrowingStream<CompletionDelta, Error> {
         stream(CompletionRequest(model: model, prompt: prompt, maxTokensToSample: maxTokensToSample,
                                  stopSequences: stopSequences, temperature: temperature, topK: topK, topP: topP,
                                  userID: metadata?.userID))
     }
 
-    /// Streams the completion's pieces; the last one carries the stop reason. Stopping iteration, or
+    /// Streams the completion as deltas; the last one carries the stop reason. Stopping iteration, or
     /// cancelling the task that iterates, cancels the HTTP request. Failures are thrown as `APIError`.
     ///
-    /// Every piece decoded from one network read is merged into one element (texts concatenated, the
-    /// last stop reason, model and id kept), so a fast stream costs one hand-over per read, not per token.
-    /// Empty pieces that say nothing are not delivered. A failure after some pieces is thrown after them.
-    public func stream(_ request: CompletionRequest) -> AsyncThrowingStream<Completion, Error> {
+    /// One delta holds what one network read brought (the texts of its server events concatenated, the last
+    /// stop reason, model and id kept), so a fast stream costs one hand-over per read, not per token. Deltas
+    /// that say nothing are not delivered. A failure after some deltas is thrown after them.
+    public func stream(_ request: CompletionRequest) -> AsyncThrowingStream<CompletionDelta, Error> {
         makeStream(request, streaming: true) { event in
-            if case .completion(let piece, _) = event { return piece }
+            if case .delta(let delta) = event { return delta }
             return nil
         }
     }
 
-    /// Streams everything that happens: the response starting, retries, and completion pieces.
-    /// With `stream: false` the request asks for one JSON answer, delivered as a single `.completion`.
+    /// Streams everything that happens: the response starting, retries, and the answer: deltas, or with
+    /// `stream: false` (the request asks for one JSON answer) a single `.completion`.
     ///
-    /// Pieces are merged per network read as `stream(_:)` describes. A retry happens only before any
-    /// `.completion` was delivered, so `.responseStarted` may come again after `.retrying`. Dropping the
-    /// stream or cancelling the consuming task cancels the request and its transfer.
+    /// Deltas are grouped per network read as `stream(_:)` describes. A retry happens only before any text
+    /// was delivered, so `.responseStarted` may come again after `.retrying`. Dropping the stream or
+    /// cancelling the consuming task cancels the request and its transfer.
     public func events(_ request: CompletionRequest, stream: Bool = true) -> AsyncThrowingStream<CompletionEvent, Error> {
         makeStream(request, streaming: stream) { $0 }
-    }
-
-    /// Runs one request in the calling task, handing each event to `onEvent` as it happens, in order: what
-    /// `events(_:stream:)` delivers, without passing each network read from one task to another (a consumer that
-    /// only writes the text out, like `turns --print`, saves a thread wake-up per read). Cancelling the calling task
-    /// cancels the request.
-    ///
-    /// - Throws: `APIError`; of kind `.cancelled` when the calling task is cancelled.
-    public func send(_ request: CompletionRequest, stream: Bool = true,
-                     onEvent: @escaping @Sendable (CompletionEvent) -> Void) async throws(APIError) {
-        do {
-            try await perform(request, streaming: stream, emit: onEvent)
-        } catch {
-            throw Self.apiError(forTransportError: error)
-        }
     }
 
     // MARK: - Running a request
@@ -278,14 +263,14 @@ public final class CompletionsClient: Sendable {
                         continue
                     }
                     let batch = decoder.feed(bytes)
-                    if var piece = batch.piece {
-                        lastModel = piece.model ?? lastModel
-                        lastID = piece.id ?? lastID
-                        if !piece.completion.isEmpty || piece.stopReason != nil {
-                            piece.model = lastModel
-                            piece.id = lastID
+                    if var delta = batch.delta {
+                        lastModel = delta.model ?? lastModel
+                        lastID = delta.id ?? lastID
+                        if !delta.text.isEmpty || delta.stopReason != nil {
+                            delta.model = lastModel
+                            delta.id = lastID
                             progress.markDelivered()
-                            emit(.completion(piece, pieces: batch.pieceCount))
+                            emit(.delta(delta))
                         }
                     }
                     if var error = batch.error {
@@ -316,7 +301,7 @@ public final class CompletionsClient: Sendable {
             do throws(APIError) {
                 let completion = try wire.decodeCompletion(body)
                 progress.markDelivered()
-                emit(.completion(completion, pieces: 1))
+                emit(.completion(completion))
             } catch {
                 var error = error
                 error.requestID = error.requestID ?? requestID

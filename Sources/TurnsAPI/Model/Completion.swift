@@ -1,10 +1,10 @@
-/// A completion, or one streamed piece of one: the `completion` object of the API.
+/// A whole completion, as `create` returns it: the `completion` object of the API.
 public struct Completion: Sendable, Hashable {
     /// The server's id for the completion, when it sent one.
     public var id: String?
-    /// The text (for a streamed piece: the new text only).
+    /// The text of the answer.
     public var completion: String
-    /// Why the model stopped: `"stop_sequence"` or `"max_tokens"`; nil until the last piece.
+    /// Why the model stopped: `"stop_sequence"` or `"max_tokens"`.
     public var stopReason: String?
     /// The stop sequence that matched, when the server says.
     public var stop: String?
@@ -18,6 +18,38 @@ public struct Completion: Sendable, Hashable {
         self.stopReason = stopReason
         self.stop = stop
         self.model = model
+    }
+}
+
+/// New text of a streamed completion: what one network read of the stream carried, its server events merged.
+public struct CompletionDelta: Sendable, Hashable {
+    /// The new text (the texts of the read's events, concatenated).
+    public var text: String
+    /// Why the model stopped; set on the last delta only.
+    public var stopReason: String?
+    /// The stop sequence that matched, when the server says.
+    public var stop: String?
+    /// The model that answers, when the server says.
+    public var model: String?
+    /// The server's id for the completion, when it sent one.
+    public var id: String?
+
+    /// Creates a delta.
+    public init(text: String, stopReason: String? = nil, stop: String? = nil, model: String? = nil, id: String? = nil) {
+        self.text = text
+        self.stopReason = stopReason
+        self.stop = stop
+        self.model = model
+        self.id = id
+    }
+
+    /// Appends a later delta of the same completion: its text, and the other fields it sets.
+    mutating func append(_ next: CompletionDelta) {
+        text += next.text
+        if let value = next.stopReason { stopReason = value }
+        if let value = next.stop { stop = value }
+        if let value = next.model { model = value }
+        if let value = next.id { id = value }
     }
 }
 

@@ -28,8 +28,8 @@ public enum Action: Sendable {
 public enum StreamEvent: Sendable {
     /// The server accepted the request.
     case started(requestID: String?)
-    /// A piece of the answer; `pieces` counts the server events merged into it (for tokens/s).
-    case text(String, pieces: Int = 1)
+    /// New text of the answer (one network read's worth).
+    case text(String)
     /// An attempt failed and another will follow.
     case retrying(RetryNotice)
     /// The answer is complete.

@@ -252,7 +252,7 @@ extension AppState {
         case .started(let requestID):
             if case .waiting = request { request = .streaming(tokensPerSecond: nil) }
             updateLastReply { $0.requestID = requestID }
-        case .text(let piece, let count):
+        case .text(let piece):
             guard let last = transcript.turns.indices.last, transcript.turns[last].role == .assistant else { return [] }
             // Answers begin with the space that follows "Assistant:" in the prompt; the turn stores the text after it,
             // as the prompt format writes one space after every marker.
@@ -261,7 +261,7 @@ extension AppState {
             transcript.turns[last].text += piece
             layout.lastTurnGrew(transcript)
             pendingJournal.append(.text(piece))
-            pieces += count
+            pieces += 1
             if firstTextTime == nil {
                 firstTextTime = time
                 if let sent = requestSentTime { updateLastReply { $0.timeToFirstToken = max(0, time - sent) } }

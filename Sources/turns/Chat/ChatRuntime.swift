@@ -72,8 +72,7 @@ final class ChatRuntime {
                     apply(.input(event))
                 }
             }
-            backlog += ActionInbox.mergingText(inbox.drain())
-            let actions = takeSlice(startedAt: now)
+            let actions = inbox.drain()
             let applying = trace == nil || actions.isEmpty ? 0 : ChatTrace.now()
             for action in actions { apply(action) }
             if !actions.isEmpty { trace?.applied(started: applying, actions: actions) }
@@ -86,34 +85,9 @@ final class ChatRuntime {
         trace?.close()
     }
 
-    /// Stream events waiting to be applied (a burst is applied over several turns of the loop).
-    private var backlog: [Action] = []
-
-    /// The most time one turn of the loop spends applying stream events, so keys are read and a frame is drawn
-    /// in between even when a fast stream delivers a burst.
-    static let applyBudget = 0.008
-
-    /// The next actions to apply this turn of the loop: the whole backlog, or what fits the time budget.
-    private func takeSlice(startedAt start: Double) -> [Action] {
-        guard !backlog.isEmpty else { return [] }
-        var bytes = 0
-        var count = 0
-        // About 25 MB/s of text goes through reduce, so the budget is a byte count (no clock read per action).
-        let budget = Int(Self.applyBudget * 25_000_000)
-        while count < backlog.count {
-            if case .stream(_, .text(let text, _), _) = backlog[count] { bytes += text.utf8.count }
-            count += 1
-            if bytes >= budget { break }
-        }
-        let slice = Array(backlog.prefix(count))
-        backlog.removeFirst(count)
-        return slice
-    }
-
     /// How long to sleep: until the next frame is due, the next status tick, or (idle) until woken.
     private func nextWakeTimeout() -> Double? {
         let now = Self.now()
-        if !backlog.isEmpty { return 0 }
         var timeout: Double?
         if needsFrame { timeout = max(0, lastFrame + Self.frameInterval - now) }
         if let tick = nextTick { timeout = min(timeout ?? .infinity, max(0, tick - now)) }
@@ -206,9 +180,12 @@ final class ChatRuntime {
                     switch event {
                     case .responseStarted(let info): post(.started(requestID: info.requestID))
                     case .retrying(let notice): post(.retrying(notice))
-                    case .completion(let piece, let count):
-                        if !piece.completion.isEmpty { post(.text(piece.completion, pieces: count)) }
-                        if let reason = piece.stopReason { post(.finished(stopReason: reason, model: piece.model)) }
+                    case .delta(let delta):
+                        if !delta.text.isEmpty { post(.text(delta.text)) }
+                        if let reason = delta.stopReason { post(.finished(stopReason: reason, model: delta.model)) }
+                    case .completion(let completion):
+                        if !completion.completion.isEmpty { post(.text(completion.completion)) }
+                        if let reason = completion.stopReason { post(.finished(stopReason: reason, model: completion.model)) }
                     }
                 }
                 if Task.isCancelled { post(.failed(APIError(kind: .cancelled, message: "cancelled"))) }
@@ -234,40 +211,6 @@ final class ActionInbox: @unchecked Sendable {
         lock.lock()
         actions.append(action)
         lock.unlock()
-    }
-
-    /// Merges runs of text pieces of the same request into actions of at most `limit` bytes of text (one re-wrap
-    /// and one journal record per merged action instead of one per network read).
-    static func mergingText(_ actions: [Action], limit: Int = 200_000) -> [Action] {
-        guard actions.count > 1 else { return actions }
-        var merged: [Action] = []
-        merged.reserveCapacity(actions.count)
-        var pending: (request: Int, text: String, pieces: Int, time: Double)?
-        func flush() {
-            if let run = pending {
-                merged.append(.stream(request: run.request, event: .text(run.text, pieces: run.pieces), time: run.time))
-            }
-            pending = nil
-        }
-        for action in actions {
-            if case .stream(let request, .text(let text, let pieces), let time) = action {
-                if var run = pending, run.request == request, run.text.utf8.count + text.utf8.count <= limit {
-                    pending = nil
-                    run.text += text
-                    run.pieces += pieces
-                    run.time = time
-                    pending = run
-                } else {
-                    flush()
-                    pending = (request, text, pieces, time)
-                }
-            } else {
-                flush()
-                merged.append(action)
-            }
-        }
-        flush()
-        return merged
     }
 
     /// Takes every waiting action, oldest first.
@@ -341,7 +284,7 @@ final class ChatTrace {
     /// Actions from the network were applied: how many, how many text bytes they carried, and how long it took.
     func applied(started: UInt64, actions: [Action]) {
         var bytes = 0
-        for case let .stream(_, .text(piece, _), _) in actions { bytes += piece.utf8.count }
+        for case let .stream(_, .text(piece), _) in actions { bytes += piece.utf8.count }
         let time = Self.now()
         write("inbox \(time) \(time - started) \(actions.count) \(bytes)")
     }

@@ -78,56 +78,64 @@ struct PrintMode {
 
     /// Streams the answer to stdout.
     private func stream(_ request: CompletionRequest, client: CompletionsClient) async -> PrintOutcome {
-        let progress = PrintProgress(started: Date())
+        var outcome = PrintOutcome(started: Date())
         let clock = ContinuousClock()
         let start = clock.now
-        let verbose = self.verbose
+        var firstText: ContinuousClock.Instant?
+        var deltas = 0
         var failure: APIError?
-        do throws(APIError) {
-            // Events come on this task, as they happen: each read's text goes straight out.
-            try await client.send(request, stream: config.stream) { event in
+        func show(_ text: String) {
+            guard !text.isEmpty else { return }
+            if firstText == nil { firstText = clock.now }
+            Terminal.out(text)
+            outcome.text += text
+        }
+        do {
+            for try await event in client.events(request, stream: config.stream) {
                 switch event {
                 case .responseStarted(let info):
-                    progress.outcome.requestID = info.requestID
+                    outcome.requestID = info.requestID
                 case .retrying(let notice):
                     if verbose {
                         Terminal.note(String(format: "retrying in %.1f s (attempt %d/%d): ", notice.delay, notice.attempt,
                                              notice.maxRetries) + notice.error.description)
                     }
-                case .completion(let piece, let count):
-                    if !piece.completion.isEmpty {
-                        if progress.firstText == nil { progress.firstText = clock.now }
-                        Terminal.out(piece.completion)
-                        progress.outcome.text += piece.completion
-                    }
-                    progress.pieces += count
-                    if let model = piece.model { progress.outcome.model = model }
-                    if let reason = piece.stopReason { progress.outcome.stopReason = reason }
+                case .delta(let delta):
+                    show(delta.text)
+                    deltas += 1
+                    if let model = delta.model { outcome.model = model }
+                    if let reason = delta.stopReason { outcome.stopReason = reason }
+                case .completion(let completion):
+                    show(completion.completion)
+                    outcome.model = completion.model ?? outcome.model
+                    outcome.stopReason = completion.stopReason
                 }
             }
-        } catch {
+        } catch let error as APIError {
             failure = error
+        } catch {
+            failure = APIError(kind: .cancelled, message: "the request was cancelled")
         }
         // The timings first, so that every outcome below (and a transcript saved with --save) carries them.
-        if let firstText = progress.firstText {
-            progress.outcome.timeToFirstToken = (firstText - start).seconds
+        if let firstText {
+            outcome.timeToFirstToken = (firstText - start).seconds
             let streaming = (clock.now - firstText).seconds
-            progress.outcome.tokensPerSecond = streaming > 0 ? Double(progress.pieces) / streaming : nil
+            outcome.tokensPerSecond = streaming > 0 ? Double(deltas) / streaming : nil
         }
         if let error = failure {
-            if error.kind == .cancelled { return finishInterrupted(progress.outcome) }
-            if !progress.outcome.text.isEmpty { Terminal.out("\n") }
+            if error.kind == .cancelled { return finishInterrupted(outcome) }
+            if !outcome.text.isEmpty { Terminal.out("\n") }
             Terminal.error(error.description)
-            progress.outcome.requestID = error.requestID ?? progress.outcome.requestID
-            progress.outcome.error = error.description
-            progress.outcome.status = error.exitCode
+            outcome.requestID = error.requestID ?? outcome.requestID
+            outcome.error = error.description
+            outcome.status = error.exitCode
         } else {
-            if Task.isCancelled { return finishInterrupted(progress.outcome) }
+            if Task.isCancelled { return finishInterrupted(outcome) }
             Terminal.out("\n")
-            progress.outcome.status = ExitStatus.success
+            outcome.status = ExitStatus.success
         }
-        if verbose { report(progress.outcome, firstText: progress.firstText, start: start, pieces: progress.pieces) }
-        return progress.outcome
+        if verbose { report(outcome) }
+        return outcome
     }
 
     private func finishInterrupted(_ partial: PrintOutcome) -> PrintOutcome {
@@ -139,15 +147,12 @@ struct PrintMode {
         return outcome
     }
 
-    private func report(_ outcome: PrintOutcome, firstText: ContinuousClock.Instant?, start: ContinuousClock.Instant,
-                        pieces: Int) {
+    private func report(_ outcome: PrintOutcome) {
         Terminal.note("stop_reason: \(outcome.stopReason ?? "none")")
         Terminal.note("request_id: \(outcome.requestID ?? "none")")
-        guard let firstText else { return }
-        let now = ContinuousClock().now
-        Terminal.note(String(format: "time to first token: %.3f s", (firstText - start).seconds))
-        let streaming = (now - firstText).seconds
-        Terminal.note(String(format: "tokens/s: %.1f", streaming > 0 ? Double(pieces) / streaming : 0))
+        guard let timeToFirstToken = outcome.timeToFirstToken else { return }
+        Terminal.note(String(format: "time to first token: %.3f s", timeToFirstToken))
+        Terminal.note(String(format: "deltas/s: %.1f", outcome.tokensPerSecond ?? 0))
     }
 }
 
@@ -171,7 +176,8 @@ struct PrintOutcome {
     var interrupted = false
     /// Seconds to the first text.
     var timeToFirstToken: Double?
-    /// Streamed pieces per second.
+    /// Streamed deltas (network reads that carried text) per second: tokens per second when the server paces its
+    /// answer, as the API does, since each token then arrives on its own.
     var tokensPerSecond: Double?
 
     /// The answer as an Assistant turn with its details (its text without the model's leading space).
@@ -205,18 +211,5 @@ extension Duration {
     var seconds: Double {
         let parts = components
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
-    }
-}
-
-/// What `--print` has seen of the answer so far. Only the event handler touches it while the request runs, and
-/// `CompletionsClient.send` calls that handler on the printing task itself, one event after another; the task reads
-/// it once `send` has returned.
-private final class PrintProgress: @unchecked Sendable {
-    var outcome: PrintOutcome
-    var firstText: ContinuousClock.Instant?
-    var pieces = 0
-
-    init(started: Date) {
-        outcome = PrintOutcome(started: started)
     }
 }

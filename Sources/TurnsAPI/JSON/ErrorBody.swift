@@ -1,5 +1,4 @@
 import Foundation
-import TurnsCore
 
 /// The `type` and `message` of an error body: `{"type":"error","error":{"type":…,"message":…}}` or the
 /// older `{"error":{…}}`. When the body is not that JSON, its text (tidied) is the message.
@@ -12,19 +11,26 @@ struct ErrorBody {
     /// The longest message kept from a body that is not the documented JSON.
     static let maxRawMessageLength = 300
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
-        if let value = try? JSONValue.parse(bytes: bytes), let error = value["error"] {
-            type = error["type"]?.stringValue
-            if let message = error["message"]?.stringValue {
-                self.message = message
-                return
-            }
-        }
-        message = Self.tidy(String(decoding: bytes, as: UTF8.self))
+    init(_ bytes: some Collection<UInt8>) {
+        let details = try? JSONDecoder().decode(Envelope.self, from: Data(bytes)).error
+        type = details?.type
+        message = details?.message ?? Self.tidy(String(decoding: bytes, as: UTF8.self))
     }
 
-    init(_ bytes: [UInt8]) {
-        self = bytes.withUnsafeBufferPointer { ErrorBody($0) }
+    /// The JSON shape; a field of another type counts as absent.
+    private struct Envelope: Decodable {
+        var error: Details?
+    }
+
+    private struct Details: Decodable {
+        var type: String?
+        var message: String?
+
+        init(from decoder: any Decoder) throws {
+            let fields = try decoder.container(keyedBy: LenientKey.self)
+            type = fields.string("type")
+            message = fields.string("message")
+        }
     }
 
     /// A readable one-line message from arbitrary body text: an HTML page's title when it has one,
@@ -53,5 +59,21 @@ struct ErrorBody {
             kept += 1
         }
         return out
+    }
+}
+
+/// Any key of a JSON object, for reading a few fields by name.
+struct LenientKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+extension KeyedDecodingContainer<LenientKey> {
+    /// The string at `key`, or nil when it is absent or not a string.
+    func string(_ key: String) -> String? {
+        try? decodeIfPresent(String.self, forKey: LenientKey(stringValue: key))
     }
 }

@@ -1,9 +1,0 @@
-#ifndef TURNS_CMALLOC_SHIM_H
-#define TURNS_CMALLOC_SHIM_H
-
-/* glibc's allocator controls (mallopt), which the Glibc module does not export. */
-#if __has_include(<malloc.h>)
-#include <malloc.h>
-#endif
-
-#endif
