@@ -8,13 +8,17 @@ import Foundation
 /// bytes that are not a valid event stream (a CRC failure, …) become `.malformedResponse`.
 public struct BedrockStreamDecoder: Sendable {
     private var decoder = EventStreamDecoder()
+    /// Set for a Messages stream: each chunk's bytes are one Messages event.
+    private var messages: MessagesEventReader?
     /// An error was reported: the rest of the stream is ignored.
     private var failed = false
     /// The last `stop_reason` seen; its presence marks a complete answer.
     public private(set) var stopReason: String?
 
-    /// Creates a decoder at the start of a stream.
-    public init() {}
+    /// Creates a decoder at the start of a stream of the given API's events.
+    public init(api: AnthropicAPI = .complete) {
+        messages = api == .messages ? MessagesEventReader() : nil
+    }
 
     /// Decodes the next bytes of the body: the chunks they complete, merged into one delta.
     public mutating func feed(_ bytes: [UInt8]) -> CompletionStreamBatch {
@@ -23,7 +27,7 @@ public struct BedrockStreamDecoder: Sendable {
         decoder.append(bytes)
         do throws(EventStreamError) {
             while batch.error == nil, let message = try decoder.next() {
-                switch Self.interpret(message) {
+                switch interpret(message) {
                 case .delta(let delta): batch.add(delta)
                 case .failure(let error): batch.error = error
                 case .skip: break
@@ -57,22 +61,16 @@ public struct BedrockStreamDecoder: Sendable {
         return APIError(kind: .connection, message: CompletionStreamParser.incompleteStreamMessage)
     }
 
-/// What one message means for the completion.
-    enum Meaning {
-        case delta(CompletionDelta)
-        case failure(APIError)
-        case skip
-    }
-
     /// Interprets one event-stream message of a Bedrock response stream.
-    static func interpret(_ message: EventStreamMessage) -> Meaning {
+    mutating func interpret(_ message: EventStreamMessage) -> StreamEventMeaning {
         switch message.messageType {
         case "event":
             guard message.stringHeader(":event-type") == "chunk" else { return .skip }
             do throws(WireDecodingError) {
-                return .delta(try BedrockChunk.delta(fromPayload: message.payload))
+                guard messages != nil else { return .delta(try BedrockChunk.delta(fromPayload: message.payload)) }
+                return try BedrockChunk.modelBytes(message.payload).withUnsafeBufferPointer { messages!.read($0) }
             } catch {
-                return .failure(unreadableChunk(error))
+                return .failure(Self.unreadableChunk(error))
             }
         case "exception":
             return .failure(BedrockErrors.streamException(type: message.stringHeader(":exception-type"),

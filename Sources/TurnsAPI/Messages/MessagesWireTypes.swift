@@ -1,3 +1,4 @@
+import Foundation
 import TurnsCore
 
 /// The body of `POST /v1/messages` (and, without `model` and `stream` but with `anthropic_version`, of a Bedrock
@@ -42,6 +43,14 @@ struct MessagesRequestBody: Encodable {
         metadata = request.userID.map(UserMetadata.init(userID:))
         self.stream = stream
     }
+
+    /// The JSON text, keys sorted.
+    var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Strings, numbers and arrays of strings always encode.
+        return String(decoding: try! encoder.encode(self), as: UTF8.self)
+    }
 }
 
 /// A whole Messages answer (`"type": "message"`), as far as turns reads it.
@@ -66,6 +75,19 @@ struct MessageBody: Decodable {
 
     /// The answer's text: every text block's, in order.
     var text: String { content.filter { $0.type == "text" }.compactMap(\.text).joined() }
+
+    /// The completion a whole 2xx Messages response body holds; a body that is not a message is `.malformedResponse`.
+    static func response(_ body: [UInt8]) throws(APIError) -> Completion {
+        let message: MessageBody
+        do {
+            message = try JSONDecoder().decode(MessageBody.self, from: Data(body))
+        } catch {
+            throw APIError(kind: .malformedResponse, status: 200,
+                           message: "the response could not be read as a message: \(WireDecodingError(error).description)")
+        }
+        return Completion(id: message.id, completion: message.text, stopReason: message.stopReason,
+                          stop: message.stopSequence, model: message.model, usage: message.usage)
+    }
 }
 
 /// Tokens a Messages request used, as the API counts them.

@@ -19,26 +19,42 @@ public struct CompletionStreamBatch: Sendable, Hashable {
     }
 }
 
-/// Decodes a `/v1/complete` server-sent-event stream into deltas (PROTOCOL.md A.5 and B.4).
+/// Decodes a `/v1/complete` or `/v1/messages` server-sent-event stream into deltas (PROTOCOL.md A.5, B.4, E.2).
 ///
-/// `completion` events become deltas, `ping` and unknown events are ignored, an `error` event (with or
-/// without the top-level `"type": "error"`) becomes an `APIError` with status 200 and the kind its
-/// `error.type` names. Feed it the response body in the pieces the network gives, then call `finish()`.
+/// `completion` events (or, for Messages, the events `MessagesEventReader` reads) become deltas, `ping` and unknown
+/// events are ignored, an `error` event (with or without the top-level `"type": "error"`) becomes an `APIError`
+/// with status 200 and the kind its `error.type` names. Feed it the response body in the pieces the network
+/// gives, then call `finish()`.
 public struct CompletionStreamParser: Sendable {
     private var decoder = SSEDecoder()
+    /// Set for a Messages stream.
+    private var messages: MessagesEventReader?
     /// An error was reported: the rest of the stream is ignored.
     private var failed = false
     /// The last `stop_reason` seen; its presence marks a complete answer.
     public private(set) var stopReason: String?
 
-    /// Creates a parser at the start of a stream.
-    public init() {}
+    /// Creates a parser at the start of a stream of the given API.
+    public init(api: AnthropicAPI = .complete) {
+        messages = api == .messages ? MessagesEventReader() : nil
+    }
 
     /// Decodes the next bytes of the body: the events they complete, merged into one delta.
     public mutating func feed(_ bytes: [UInt8]) -> CompletionStreamBatch {
         var batch = CompletionStreamBatch()
         guard !failed else { return batch }
         for var event in decoder.feed(bytes) {
+            if messages != nil {
+                // A Messages event says what it is in its JSON `type` (the SSE name repeats it).
+                let meaning = event.data.withUTF8 { messages!.read($0) }
+                switch meaning {
+                case .delta(let delta): batch.add(delta)
+                case .failure(let error): batch.error = error
+                case .skip: break
+                }
+                if batch.error != nil { break }
+                continue
+            }
             switch event.event {
             case "completion":
                 let read = event.data.withUTF8 { data in
