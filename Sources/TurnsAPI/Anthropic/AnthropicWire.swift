@@ -34,6 +34,23 @@ public struct AnthropicWire: Sendable {
     ///   Messages request's prompt cannot be mapped to messages.
     public func makeRequest(_ request: CompletionRequest, stream: Bool,
                             timeouts: HTTPTimeouts = HTTPTimeouts()) throws(APIError) -> HTTPRequest {
+        let api = request.api.api(forModel: request.model)
+        return HTTPRequest(method: "POST", url: url(api), headers: try headers(),
+                           body: Array(try Self.body(request, api: api, stream: stream).utf8), timeouts: timeouts)
+    }
+
+    /// `GET /v1/models`, one page of up to `limit` models after the one with id `afterID`.
+    func makeModelsRequest(afterID: String?, limit: Int, timeouts: HTTPTimeouts) throws(APIError) -> HTTPRequest {
+        var base = Substring(baseURL)
+        while base.hasSuffix("/") { base = base.dropLast() }
+        let after = afterID.map { "&after_id=" + PercentEncoding.encode($0) } ?? ""
+        return HTTPRequest(method: "GET", url: base + "/v1/models?limit=\(limit)" + after,
+                           headers: try headers().filter { $0.name != "content-type" }, timeouts: timeouts)
+    }
+
+    /// The headers of every request: the key, the API version, JSON both ways, then the extra headers (one named
+    /// like a standard header replaces it).
+    private func headers() throws(APIError) -> [HTTPHeader] {
         guard let apiKey, !apiKey.isEmpty else {
             throw APIError(kind: .authentication,
                            message: "no API key: set ANTHROPIC_API_KEY, or pass apiKey to the client")
@@ -52,9 +69,7 @@ public struct AnthropicWire: Sendable {
                 headers.append(extra)
             }
         }
-        let api = request.api.api(forModel: request.model)
-        return HTTPRequest(method: "POST", url: url(api), headers: headers,
-                           body: Array(try Self.body(request, api: api, stream: stream).utf8), timeouts: timeouts)
+        return headers
     }
 
     /// The JSON body (keys sorted). Text Completions: `model`, `prompt`, `max_tokens_to_sample`, the optional fields

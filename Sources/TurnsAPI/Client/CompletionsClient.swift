@@ -176,13 +176,13 @@ public final class CompletionsClient: Sendable {
             // Made for each attempt: a Bedrock signature is dated, and one older than five minutes is refused.
             let httpRequest: HTTPRequest
             do {
-                httpRequest = try wire.makeRequest(request, stream: streaming, timeouts: timeouts)
+                httpRequest = try wire.makeRequest(request, stream: streaming, timeouts: timeouts(streaming: streaming))
             } catch {
                 throw error.redacting(wire.secrets)
             }
             let failure: AttemptFailure
             do {
-                try await attempt(httpRequest, api: api, streaming: streaming, over: wire, progress: progress, emit: emit)
+                try await exchange(httpRequest, api: api, streaming: streaming, over: wire, progress: progress, emit: emit)
                 return
             } catch {
                 failure = error
@@ -204,37 +204,12 @@ public final class CompletionsClient: Sendable {
         }
     }
 
-    /// The transport's limits from the configuration.
-    private var timeouts: HTTPTimeouts {
-        HTTPTimeouts(connect: configuration.connectTimeout, idle: configuration.idleTimeout,
-                     total: configuration.timeout > 0 && configuration.timeout.isFinite ? configuration.timeout : nil)
-    }
-
-    /// One attempt, bounded by the configured total time even if the transport does not enforce it.
-    private func attempt<Wire: CompletionWire>(_ httpRequest: HTTPRequest, api: AnthropicAPI, streaming: Bool, over wire: Wire,
-                                               progress: DeliveryProgress,
-                                               emit: @escaping @Sendable (CompletionEvent) -> Void) async throws(AttemptFailure) {
-        let limit = timeouts.total
-        do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    try await self.exchange(httpRequest, api: api, streaming: streaming, over: wire, progress: progress, emit: emit)
-                }
-                if let limit {
-                    group.addTask {
-                        try await Task.sleep(nanoseconds: UInt64(min(limit, 1e9) * 1_000_000_000))
-                        let reason = TransportError.totalTimedOut(seconds: limit)
-                        throw AttemptFailure(APIError(kind: .timeout, message: reason.description))
-                    }
-                }
-                _ = try await group.next()
-                group.cancelAll()
-            }
-        } catch let failure as AttemptFailure {
-            throw failure
-        } catch {
-            throw AttemptFailure(Self.apiError(forTransportError: error))
-        }
+    /// The transport's limits: as the SDK's `Timeout(600, connect=5)`, `timeout` bounds the wait between reads, not
+    /// a whole answer (a long one may stream for longer); a stream also fails after `idleTimeout` of silence.
+    func timeouts(streaming: Bool) -> HTTPTimeouts {
+        let betweenReads = configuration.timeout > 0 && configuration.timeout.isFinite ? configuration.timeout : .infinity
+        return HTTPTimeouts(connect: configuration.connectTimeout,
+                            idle: streaming ? min(configuration.idleTimeout, betweenReads) : betweenReads, total: nil)
     }
 
     /// Sends the request once and delivers what comes back.
