@@ -46,9 +46,9 @@ final class AnthropicWireTests: XCTestCase {
     }
 
     func testBaseURLsWithAndWithoutTrailingSlashesOrAPathGiveTheRightEndpoint() {
-        XCTAssertEqual(AnthropicWire(apiKey: nil, baseURL: "http://127.0.0.1:8080").url, "http://127.0.0.1:8080/v1/complete")
-        XCTAssertEqual(AnthropicWire(apiKey: nil, baseURL: "http://h//").url, "http://h/v1/complete")
-        XCTAssertEqual(AnthropicWire(apiKey: nil, baseURL: "https://proxy/anthropic/").url, "https://proxy/anthropic/v1/complete")
+        XCTAssertEqual(AnthropicWire(apiKey: nil, baseURL: "http://127.0.0.1:8080").url(), "http://127.0.0.1:8080/v1/complete")
+        XCTAssertEqual(AnthropicWire(apiKey: nil, baseURL: "http://h//").url(), "http://h/v1/complete")
+        XCTAssertEqual(AnthropicWire(apiKey: nil, baseURL: "https://proxy/anthropic/").url(), "https://proxy/anthropic/v1/complete")
     }
 
     func testExtraHeadersAreAddedAndReplaceAStandardHeaderOfTheSameName() throws {

@@ -1,7 +1,7 @@
 import TurnsHTTP
 
-/// Anthropic's `POST {baseURL}/v1/complete` wire (PROTOCOL.md A): the request with its headers and JSON
-/// body, the JSON answer, and the error bodies.
+/// Anthropic's `POST {baseURL}/v1/complete` and `POST {baseURL}/v1/messages` wire (PROTOCOL.md A and E): the
+/// request with its headers and JSON body, the JSON answer, and the error bodies.
 public struct AnthropicWire: Sendable {
     /// The API key sent as `x-api-key`; nil or empty when none is configured.
     public var apiKey: String?
@@ -20,18 +20,37 @@ public struct AnthropicWire: Sendable {
         self.extraHeaders = extraHeaders
     }
 
-    /// The endpoint: the base URL without trailing slashes, then `/v1/complete`.
-    public var url: String {
+    /// The endpoint of `api`: the base URL without trailing slashes, then `/v1/complete` or `/v1/messages`.
+    public func url(_ api: AnthropicAPI = .complete) -> String {
         var base = Substring(baseURL)
         while base.hasSuffix("/") { base = base.dropLast() }
-        return base + "/v1/complete"
+        return base + (api == .messages ? "/v1/messages" : "/v1/complete")
     }
 
-    /// The HTTP request for `request`: with `"stream": true` in the body when `stream` is set.
+    /// The HTTP request for `request`, to the API its `api` choice picks for its model: with `"stream": true` in
+    /// the body when `stream` is set.
     ///
-    /// - Throws: `APIError` of kind `.authentication` when no API key is configured.
+    /// - Throws: `APIError` of kind `.authentication` when no API key is configured, `.invalidRequest` when a
+    ///   Messages request's prompt cannot be mapped to messages.
     public func makeRequest(_ request: CompletionRequest, stream: Bool,
                             timeouts: HTTPTimeouts = HTTPTimeouts()) throws(APIError) -> HTTPRequest {
+        let api = request.api.api(forModel: request.model)
+        return HTTPRequest(method: "POST", url: url(api), headers: try headers(),
+                           body: Array(try Self.body(request, api: api, stream: stream).utf8), timeouts: timeouts)
+    }
+
+    /// `GET /v1/models`, one page of up to `limit` models after the one with id `afterID`.
+    func makeModelsRequest(afterID: String?, limit: Int, timeouts: HTTPTimeouts) throws(APIError) -> HTTPRequest {
+        var base = Substring(baseURL)
+        while base.hasSuffix("/") { base = base.dropLast() }
+        let after = afterID.map { "&after_id=" + PercentEncoding.encode($0) } ?? ""
+        return HTTPRequest(method: "GET", url: base + "/v1/models?limit=\(limit)" + after,
+                           headers: try headers().filter { $0.name != "content-type" }, timeouts: timeouts)
+    }
+
+    /// The headers of every request: the key, the API version, JSON both ways, then the extra headers (one named
+    /// like a standard header replaces it).
+    private func headers() throws(APIError) -> [HTTPHeader] {
         guard let apiKey, !apiKey.isEmpty else {
             throw APIError(kind: .authentication,
                            message: "no API key: set ANTHROPIC_API_KEY, or pass apiKey to the client")
@@ -50,13 +69,16 @@ public struct AnthropicWire: Sendable {
                 headers.append(extra)
             }
         }
-        return HTTPRequest(method: "POST", url: url, headers: headers,
-                           body: Array(Self.body(request, stream: stream).utf8), timeouts: timeouts)
+        return headers
     }
 
-    /// The JSON body (keys sorted): `model`, `prompt`, `max_tokens_to_sample`, the optional fields that are set,
-    /// and `"stream": true` when streaming.
-    public static func body(_ request: CompletionRequest, stream: Bool) -> String {
+    /// The JSON body (keys sorted). Text Completions: `model`, `prompt`, `max_tokens_to_sample`, the optional fields
+    /// that are set, and `"stream": true` when streaming; Messages: the same with `max_tokens`, and the prompt as
+    /// `system` and `messages`.
+    public static func body(_ request: CompletionRequest, api: AnthropicAPI = .complete, stream: Bool) throws(APIError) -> String {
+        if api == .messages {
+            return try MessagesRequestBody(request, model: request.model, stream: stream ? true : nil).json
+        }
         var body = CompletionRequestBody(request)
         body.model = request.model
         body.metadata = request.userID.map { CompletionRequestBody.Metadata(userID: $0) }
@@ -64,11 +86,11 @@ public struct AnthropicWire: Sendable {
         return body.json
     }
 
-    /// The completion in a whole 2xx response body; unknown keys are ignored.
+    /// The completion in a whole 2xx response body of `api`; unknown keys are ignored.
     ///
-    /// - Throws: `APIError` of kind `.malformedResponse` when the body is not a completion object.
-    public func decodeCompletion(_ body: [UInt8]) throws(APIError) -> Completion {
-        try CompletionObject.response(body)
+    /// - Throws: `APIError` of kind `.malformedResponse` when the body is not a completion (or message) object.
+    public func decodeCompletion(_ body: [UInt8], api: AnthropicAPI = .complete) throws(APIError) -> Completion {
+        api == .messages ? try MessageBody.response(body) : try CompletionObject.response(body)
     }
 
     /// The error a non-2xx response stands for: the kind from the status (as the SDK maps it), the
@@ -87,7 +109,7 @@ public struct AnthropicWire: Sendable {
 }
 
 extension AnthropicWire: CompletionWire {
-    func makeStreamDecoder() -> CompletionStreamParser { CompletionStreamParser() }
+    func makeStreamDecoder(api: AnthropicAPI) -> CompletionStreamParser { CompletionStreamParser(api: api) }
 
     var secrets: [String] { apiKey.map { [$0] } ?? [] }
 }

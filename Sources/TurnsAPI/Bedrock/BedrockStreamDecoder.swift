@@ -1,6 +1,6 @@
 import Foundation
 
-/// Decodes the event stream of `invoke-with-response-stream` into deltas (PROTOCOL.md C.6).
+/// Decodes the event stream of `invoke-with-response-stream` into deltas (PROTOCOL.md C.6; for Messages, E.4).
 ///
 /// `event` messages with `:event-type` `chunk` carry `{"bytes": base64}` whose bytes are the model's
 /// JSON (`completion`, `stop_reason`, `stop`; metrics and unknown keys ignored); other event types are
@@ -8,13 +8,17 @@ import Foundation
 /// bytes that are not a valid event stream (a CRC failure, …) become `.malformedResponse`.
 public struct BedrockStreamDecoder: Sendable {
     private var decoder = EventStreamDecoder()
+    /// Set for a Messages stream: each chunk's bytes are one Messages event.
+    private var messages: MessagesEventReader?
     /// An error was reported: the rest of the stream is ignored.
     private var failed = false
     /// The last `stop_reason` seen; its presence marks a complete answer.
     public private(set) var stopReason: String?
 
-    /// Creates a decoder at the start of a stream.
-    public init() {}
+    /// Creates a decoder at the start of a stream of the given API's events.
+    public init(api: AnthropicAPI = .complete) {
+        messages = api == .messages ? MessagesEventReader() : nil
+    }
 
     /// Decodes the next bytes of the body: the chunks they complete, merged into one delta.
     public mutating func feed(_ bytes: [UInt8]) -> CompletionStreamBatch {
@@ -27,7 +31,14 @@ public struct BedrockStreamDecoder: Sendable {
                 case .chunk(let payload):
                     do throws(WireDecodingError) {
                         let json = try BedrockChunk.modelBytes(payload)
-                        json.withUnsafeBytes { read.add($0.bindMemory(to: UInt8.self), unreadable: "a chunk event could not be read") }
+                        json.withUnsafeBytes { raw in
+                            let bytes = raw.bindMemory(to: UInt8.self)
+                            if messages != nil {
+                                read.add(messages!.read(bytes))
+                            } else {
+                                read.add(bytes, unreadable: "a chunk event could not be read")
+                            }
+                        }
                     } catch {
                         read.error = Self.unreadableChunk(error)
                     }

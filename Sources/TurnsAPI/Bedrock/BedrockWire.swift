@@ -58,9 +58,10 @@ public struct BedrockWire: Sendable {
                 headers.append(extra)
             }
         }
+        let body = try Self.body(request, api: request.api.api(forModel: request.model),
+                                 anthropicVersion: options.anthropicVersion)
         var httpRequest = HTTPRequest(method: "POST", url: url(model: request.model, stream: stream), headers: headers,
-                                      body: Array(Self.body(request, anthropicVersion: options.anthropicVersion).utf8),
-                                      timeouts: timeouts)
+                                      body: Array(body.utf8), timeouts: timeouts)
         switch options.authentication {
         case .bearer(let token):
             httpRequest.headers.removeAll { $0.name.lowercased() == "authorization" }
@@ -77,10 +78,18 @@ public struct BedrockWire: Sendable {
         return httpRequest
     }
 
-    /// The JSON body (keys sorted): `prompt`, `max_tokens_to_sample`, the optional fields that are set
-    /// (`stop_sequences`, `temperature`, `top_k`, `top_p`), and `anthropic_version` when configured.
-    /// No `model` or `stream` (the path says both) and no `metadata` (Bedrock's body has no such field).
-    public static func body(_ request: CompletionRequest, anthropicVersion: String? = nil) -> String {
+    /// The JSON body (keys sorted). Text Completions: `prompt`, `max_tokens_to_sample`, the optional fields that
+    /// are set (`stop_sequences`, `temperature`, `top_k`, `top_p`), and `anthropic_version` when configured. Messages:
+    /// Anthropic's Messages body with `anthropic_version` (`bedrock-2023-05-31` unless configured). No `model` or
+    /// `stream` (the path says both) and no `metadata` (Bedrock's body has no such field).
+    public static func body(_ request: CompletionRequest, api: AnthropicAPI = .complete,
+                            anthropicVersion: String? = nil) throws(APIError) -> String {
+        if api == .messages {
+            var body = try MessagesRequestBody(request, model: nil, anthropicVersion: anthropicVersion ?? BedrockOptions.sdkAnthropicVersion,
+                                               stream: nil)
+            body.metadata = nil
+            return body.json
+        }
         var body = CompletionRequestBody(request)
         body.anthropicVersion = anthropicVersion
         return body.json
@@ -92,8 +101,8 @@ public struct BedrockWire: Sendable {
     /// are ignored.
     ///
     /// - Throws: `APIError` of kind `.malformedResponse` when the body is not a completion object.
-    public func decodeCompletion(_ body: [UInt8]) throws(APIError) -> Completion {
-        try CompletionObject.response(body)
+    public func decodeCompletion(_ body: [UInt8], api: AnthropicAPI = .complete) throws(APIError) -> Completion {
+        api == .messages ? try MessageBody.response(body) : try CompletionObject.response(body)
     }
 
     /// The error a non-2xx response stands for (see `BedrockErrors.decodeError`).
@@ -108,7 +117,7 @@ public struct BedrockWire: Sendable {
 }
 
 extension BedrockWire: CompletionWire {
-    func makeStreamDecoder() -> BedrockStreamDecoder { BedrockStreamDecoder() }
+    func makeStreamDecoder(api: AnthropicAPI) -> BedrockStreamDecoder { BedrockStreamDecoder(api: api) }
 
     var secrets: [String] { options.authentication.secrets }
 }

@@ -9,10 +9,10 @@ protocol CompletionWire: Sendable {
 
     /// The HTTP request for `request`, streaming or not; throws when it cannot be sent (e.g. no key).
     func makeRequest(_ request: CompletionRequest, stream: Bool, timeouts: HTTPTimeouts) throws(APIError) -> HTTPRequest
-    /// A fresh decoder for one streamed response body.
-    func makeStreamDecoder() -> StreamDecoder
-    /// The completion in a whole 2xx response body.
-    func decodeCompletion(_ body: [UInt8]) throws(APIError) -> Completion
+    /// A fresh decoder for one streamed response body of `api`.
+    func makeStreamDecoder(api: AnthropicAPI) -> StreamDecoder
+    /// The completion in a whole 2xx response body of `api`.
+    func decodeCompletion(_ body: [UInt8], api: AnthropicAPI) throws(APIError) -> Completion
     /// The error a non-2xx response stands for.
     func decodeError(status: Int, headers: [HTTPHeader], body: [UInt8]) -> APIError
     /// The request id the response head carries, if any.

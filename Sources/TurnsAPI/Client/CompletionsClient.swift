@@ -168,19 +168,21 @@ public final class CompletionsClient: Sendable {
             throw APIError(kind: .invalidRequest, message: error.description)
         }
         // The prompt's shape is not checked here: PromptFormat.validate is advice, the server decides.
-        let httpRequest: HTTPRequest
-        do {
-            httpRequest = try wire.makeRequest(request, stream: streaming, timeouts: timeouts)
-        } catch {
-            throw error.redacting(wire.secrets)
-        }
+        let api = request.api.api(forModel: request.model)
         let progress = DeliveryProgress()
         let policy = configuration.retryPolicy
         var retriesTaken = 0
         while true {
+            // Made for each attempt: a Bedrock signature is dated, and one older than five minutes is refused.
+            let httpRequest: HTTPRequest
+            do {
+                httpRequest = try wire.makeRequest(request, stream: streaming, timeouts: timeouts(streaming: streaming))
+            } catch {
+                throw error.redacting(wire.secrets)
+            }
             let failure: AttemptFailure
             do {
-                try await attempt(httpRequest, streaming: streaming, over: wire, progress: progress, emit: emit)
+                try await exchange(httpRequest, api: api, streaming: streaming, over: wire, progress: progress, emit: emit)
                 return
             } catch {
                 failure = error
@@ -202,47 +204,22 @@ public final class CompletionsClient: Sendable {
         }
     }
 
-    /// The transport's limits from the configuration.
-    private var timeouts: HTTPTimeouts {
-        HTTPTimeouts(connect: configuration.connectTimeout, idle: configuration.idleTimeout,
-                     total: configuration.timeout > 0 && configuration.timeout.isFinite ? configuration.timeout : nil)
-    }
-
-    /// One attempt, bounded by the configured total time even if the transport does not enforce it.
-    private func attempt<Wire: CompletionWire>(_ httpRequest: HTTPRequest, streaming: Bool, over wire: Wire,
-                                               progress: DeliveryProgress,
-                                               emit: @escaping @Sendable (CompletionEvent) -> Void) async throws(AttemptFailure) {
-        let limit = timeouts.total
-        do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    try await self.exchange(httpRequest, streaming: streaming, over: wire, progress: progress, emit: emit)
-                }
-                if let limit {
-                    group.addTask {
-                        try await Task.sleep(nanoseconds: UInt64(min(limit, 1e9) * 1_000_000_000))
-                        let reason = TransportError.totalTimedOut(seconds: limit)
-                        throw AttemptFailure(APIError(kind: .timeout, message: reason.description))
-                    }
-                }
-                _ = try await group.next()
-                group.cancelAll()
-            }
-        } catch let failure as AttemptFailure {
-            throw failure
-        } catch {
-            throw AttemptFailure(Self.apiError(forTransportError: error))
-        }
+    /// The transport's limits: as the SDK's `Timeout(600, connect=5)`, `timeout` bounds the wait between reads, not
+    /// a whole answer (a long one may stream for longer); a stream also fails after `idleTimeout` of silence.
+    func timeouts(streaming: Bool) -> HTTPTimeouts {
+        let betweenReads = configuration.timeout > 0 && configuration.timeout.isFinite ? configuration.timeout : .infinity
+        return HTTPTimeouts(connect: configuration.connectTimeout,
+                            idle: streaming ? min(configuration.idleTimeout, betweenReads) : betweenReads, total: nil)
     }
 
     /// Sends the request once and delivers what comes back.
-    private func exchange<Wire: CompletionWire>(_ httpRequest: HTTPRequest, streaming: Bool, over wire: Wire,
+    private func exchange<Wire: CompletionWire>(_ httpRequest: HTTPRequest, api: AnthropicAPI, streaming: Bool, over wire: Wire,
                                                 progress: DeliveryProgress,
                                                 emit: @Sendable (CompletionEvent) -> Void) async throws(AttemptFailure) {
         var head: HTTPResponseHead?
         var requestID: String?
         var succeeded = false
-        var decoder = wire.makeStreamDecoder()
+        var decoder = wire.makeStreamDecoder(api: api)
         var body: [UInt8] = []
         var lastModel: String?
         var lastID: String?
@@ -299,7 +276,7 @@ public final class CompletionsClient: Sendable {
             }
         } else {
             do throws(APIError) {
-                let completion = try wire.decodeCompletion(body)
+                let completion = try wire.decodeCompletion(body, api: api)
                 progress.markDelivered()
                 emit(.completion(completion))
             } catch {

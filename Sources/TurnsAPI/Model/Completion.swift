@@ -10,14 +10,18 @@ public struct Completion: Sendable, Hashable {
     public var stop: String?
     /// The model that answered, when the server says.
     public var model: String?
+    /// The tokens used, when the server counts them (the Messages API does).
+    public var usage: TokenUsage?
 
     /// Creates a completion.
-    public init(id: String? = nil, completion: String, stopReason: String? = nil, stop: String? = nil, model: String? = nil) {
+    public init(id: String? = nil, completion: String, stopReason: String? = nil, stop: String? = nil, model: String? = nil,
+                usage: TokenUsage? = nil) {
         self.id = id
         self.completion = completion
         self.stopReason = stopReason
         self.stop = stop
         self.model = model
+        self.usage = usage
     }
 }
 
@@ -33,14 +37,18 @@ public struct CompletionDelta: Sendable, Hashable {
     public var model: String?
     /// The server's id for the completion, when it sent one.
     public var id: String?
+    /// The tokens used so far, when the server counts them (the Messages API does).
+    public var usage: TokenUsage?
 
     /// Creates a delta.
-    public init(text: String, stopReason: String? = nil, stop: String? = nil, model: String? = nil, id: String? = nil) {
+    public init(text: String, stopReason: String? = nil, stop: String? = nil, model: String? = nil, id: String? = nil,
+                usage: TokenUsage? = nil) {
         self.text = text
         self.stopReason = stopReason
         self.stop = stop
         self.model = model
         self.id = id
+        self.usage = usage
     }
 
     /// Appends a later delta of the same completion: its text, and the other fields it sets.
@@ -50,6 +58,7 @@ public struct CompletionDelta: Sendable, Hashable {
         if let value = next.stop { stop = value }
         if let value = next.model { model = value }
         if let value = next.id { id = value }
+        if let value = next.usage { usage = value }
     }
 }
 

@@ -18,6 +18,8 @@ public struct CompletionRequest: Sendable, Hashable {
     public var topP: Double?
     /// An opaque id of the end user (`metadata.user_id`).
     public var userID: String?
+    /// Which API carries the request: `/v1/complete` unless set (`.auto` picks Messages for models after Claude 2).
+    public var api: APIChoice = .complete
 
     /// Creates a request.
     public init(model: String, prompt: String, maxTokensToSample: Int, stopSequences: [String]? = nil,
@@ -33,10 +35,11 @@ public struct CompletionRequest: Sendable, Hashable {
     }
 
     /// Creates a request from a prompt and the chat's sampling settings (empty stop list = none sent).
-    public init(prompt: String, settings: SamplingSettings) {
+    public init(prompt: String, settings: SamplingSettings, api: APIChoice = .complete) {
         self.init(model: settings.model, prompt: prompt, maxTokensToSample: settings.maxTokensToSample,
                   stopSequences: settings.stopSequences.isEmpty ? nil : settings.stopSequences,
                   temperature: settings.temperature, topK: settings.topK, topP: settings.topP)
+        self.api = api
     }
 
     /// The request's `metadata` object, as the SDK's `metadata` parameter (the same value as `userID`).

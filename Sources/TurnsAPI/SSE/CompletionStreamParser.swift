@@ -30,6 +30,17 @@ public struct CompletionStreamBatch: Sendable, Hashable {
             }
         }
 
+        /// Adds what one Messages event means.
+        mutating func add(_ meaning: StreamEventMeaning) {
+            switch meaning {
+            case .delta(let delta):
+                merged.append(delta)
+                events += 1
+            case .failure(let failure): error = failure
+            case .skip: break
+            }
+        }
+
         /// The batch: the merged delta when an event was added, and the error.
         var batch: CompletionStreamBatch {
             CompletionStreamBatch(delta: events > 0 ? merged : nil, error: error)
@@ -37,34 +48,44 @@ public struct CompletionStreamBatch: Sendable, Hashable {
     }
 }
 
-/// Decodes a `/v1/complete` server-sent-event stream into deltas (PROTOCOL.md A.5 and B.4).
+/// Decodes a `/v1/complete` or `/v1/messages` server-sent-event stream into deltas (PROTOCOL.md A.5, B.4, E.2).
 ///
-/// `completion` events become deltas, `ping` and unknown events are ignored, an `error` event (with or
-/// without the top-level `"type": "error"`) becomes an `APIError` with status 200 and the kind its
-/// `error.type` names. Feed it the response body in the pieces the network gives, then call `finish()`.
+/// `completion` events (for Messages, the events `MessagesEventReader` reads) become deltas, `ping` and unknown
+/// events are ignored, an `error` event (with or without the top-level `"type": "error"`) becomes an `APIError`
+/// with status 200 and the kind its `error.type` names. Feed it the response body in the pieces the network
+/// gives, then call `finish()`.
 public struct CompletionStreamParser: Sendable {
     private var decoder = SSEDecoder()
+    /// Set for a Messages stream.
+    private var messages: MessagesEventReader?
     /// An error was reported: the rest of the stream is ignored.
     private var failed = false
     /// The last `stop_reason` seen; its presence marks a complete answer.
     public private(set) var stopReason: String?
 
-    /// Creates a parser at the start of a stream.
-    public init() {}
+    /// Creates a parser at the start of a stream of the given API.
+    public init(api: AnthropicAPI = .complete) {
+        messages = api == .messages ? MessagesEventReader() : nil
+    }
 
     /// Decodes the next bytes of the body: the events they complete, merged into one delta.
     public mutating func feed(_ bytes: [UInt8]) -> CompletionStreamBatch {
         guard !failed else { return CompletionStreamBatch() }
         var read = CompletionStreamBatch.Builder()
+        var messages = self.messages
         decoder.feed(bytes) { name, data, _, _ in
             guard read.error == nil else { return }
-            if name.equals("completion") {
+            if messages != nil {
+                // A Messages event says what it is in its JSON `type` (the SSE name repeats it).
+                read.add(messages!.read(data))
+            } else if name.equals("completion") {
                 read.add(data, unreadable: "a completion event could not be read")
             } else if name.equals("error") {
                 read.error = Self.streamError(Array(data))
             }
             // `ping` and event names this client does not know are ignored, as the API asks.
         }
+        self.messages = messages
         let batch = read.batch
         if let reason = batch.delta?.stopReason { stopReason = reason }
         if batch.error != nil { failed = true }

@@ -19,7 +19,7 @@ final class BedrockServerSupportTests: XCTestCase {
     func testAWireBodyReadsBackAsTheSameRequest() throws {
         let request = CompletionRequest(model: "anthropic.claude-v2:1", prompt: "\n\nHuman: Hi\n\nAssistant:", maxTokensToSample: 9,
                                         stopSequences: ["STOP"], temperature: 0, topK: 3, topP: 0.5)
-        let body = Array(BedrockWire.body(request, anthropicVersion: BedrockOptions.sdkAnthropicVersion).utf8)
+        let body = Array(try BedrockWire.body(request, anthropicVersion: BedrockOptions.sdkAnthropicVersion).utf8)
         XCTAssertEqual(try BedrockServer.completionRequest(body: body, modelID: "anthropic.claude-v2:1"), request)
     }
 

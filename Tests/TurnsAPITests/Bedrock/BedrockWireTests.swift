@@ -101,10 +101,10 @@ final class BedrockWireTests: XCTestCase {
         XCTAssertEqual(BedrockWire.encodeModelID("a b+é"), "a%20b%2B%C3%A9")
     }
 
-    func testTheAnthropicVersionIsSentOnlyWhenConfigured() {
+    func testTheAnthropicVersionIsSentOnlyWhenConfigured() throws {
         let plain = CompletionRequest(model: "m", prompt: "p", maxTokensToSample: 1)
-        XCTAssertEqual(BedrockWire.body(plain), #"{"max_tokens_to_sample":1,"prompt":"p"}"#)
-        XCTAssertEqual(BedrockWire.body(plain, anthropicVersion: BedrockOptions.sdkAnthropicVersion),
+        XCTAssertEqual(try BedrockWire.body(plain), #"{"max_tokens_to_sample":1,"prompt":"p"}"#)
+        XCTAssertEqual(try BedrockWire.body(plain, anthropicVersion: BedrockOptions.sdkAnthropicVersion),
                        #"{"anthropic_version":"bedrock-2023-05-31","max_tokens_to_sample":1,"prompt":"p"}"#)
     }
 

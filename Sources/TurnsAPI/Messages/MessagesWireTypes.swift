@@ -1,0 +1,114 @@
+import Foundation
+import TurnsCore
+
+/// The body of `POST /v1/messages` (and, without `model` and `stream` but with `anthropic_version`, of a Bedrock
+/// Messages invocation).
+struct MessagesRequestBody: Encodable {
+    var model: String?
+    var anthropicVersion: String?
+    var maxTokens: Int
+    var system: String?
+    var messages: [Message]
+    var stopSequences: [String]?
+    var temperature: Double?
+    var topK: Int?
+    var topP: Double?
+    var metadata: UserMetadata?
+    var stream: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case model, system, messages, temperature, metadata, stream
+        case anthropicVersion = "anthropic_version", maxTokens = "max_tokens", stopSequences = "stop_sequences"
+        case topK = "top_k", topP = "top_p"
+    }
+
+    /// `metadata` as the API names its one field.
+    struct UserMetadata: Encodable {
+        var userID: String
+        enum CodingKeys: String, CodingKey { case userID = "user_id" }
+    }
+
+    /// The body for `request`, its prompt mapped to messages (throws `.invalidRequest` when it cannot be).
+    init(_ request: CompletionRequest, model: String?, anthropicVersion: String? = nil, stream: Bool?) throws(APIError) {
+        let prompt = try MessagesPrompt(prompt: request.prompt)
+        self.model = model
+        self.anthropicVersion = anthropicVersion
+        maxTokens = request.maxTokensToSample
+        system = prompt.system
+        messages = prompt.messages
+        stopSequences = request.stopSequences
+        temperature = request.temperature
+        topK = request.topK
+        topP = request.topP
+        metadata = request.userID.map(UserMetadata.init(userID:))
+        self.stream = stream
+    }
+
+    /// The JSON text, keys sorted.
+    var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Strings, numbers and arrays of strings always encode.
+        return String(decoding: try! encoder.encode(self), as: UTF8.self)
+    }
+}
+
+/// A whole Messages answer (`"type": "message"`), as far as turns reads it.
+struct MessageBody: Decodable {
+    var id: String?
+    var model: String?
+    var content: [ContentBlock]
+    var stopReason: String?
+    var stopSequence: String?
+    var usage: TokenUsage?
+
+    enum CodingKeys: String, CodingKey {
+        case id, model, content, usage
+        case stopReason = "stop_reason", stopSequence = "stop_sequence"
+    }
+
+    /// A content block: only `text` blocks carry answer text.
+    struct ContentBlock: Decodable {
+        var type: String
+        var text: String?
+    }
+
+    /// The answer's text: every text block's, in order.
+    var text: String { content.filter { $0.type == "text" }.compactMap(\.text).joined() }
+
+    /// The completion a whole 2xx Messages response body holds; a body that is not a message is `.malformedResponse`.
+    static func response(_ body: [UInt8]) throws(APIError) -> Completion {
+        let message: MessageBody
+        do {
+            message = try JSONDecoder().decode(MessageBody.self, from: Data(body))
+        } catch {
+            throw APIError(kind: .malformedResponse, status: 200,
+                           message: "the response could not be read as a message: \(WireDecodingError(error).description)")
+        }
+        return Completion(id: message.id, completion: message.text, stopReason: message.stopReason,
+                          stop: message.stopSequence, model: message.model, usage: message.usage)
+    }
+}
+
+/// Tokens a Messages request used, as the API counts them.
+public struct TokenUsage: Sendable, Hashable, Codable {
+    /// Tokens of the prompt.
+    public var inputTokens: Int?
+    /// Tokens of the answer so far (cumulative in a stream).
+    public var outputTokens: Int?
+
+    /// Creates usage counts.
+    public init(inputTokens: Int?, outputTokens: Int?) {
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case inputTokens = "input_tokens", outputTokens = "output_tokens"
+    }
+
+    /// These counts, with any count `later` has replacing this one's (stream usage is cumulative, not added).
+    func updated(by later: TokenUsage?) -> TokenUsage {
+        TokenUsage(inputTokens: later?.inputTokens ?? inputTokens, outputTokens: later?.outputTokens ?? outputTokens)
+    }
+}
