@@ -1,5 +1,6 @@
 import Foundation
 import TurnsAPI
+import TurnsServe
 
 /// Event-stream: bytes → completion pieces for a 10 MB Bedrock `invoke-with-response-stream` body, framed by
 /// `EventStreamEncoder` exactly as `turns serve` frames it and decoded by the `BedrockStreamDecoder` the client uses.

@@ -3,9 +3,9 @@ import TurnsAPI
 import TurnsLocal
 
 /// Writes one answer as Bedrock Runtime does (PROTOCOL.md C.5, C.6): for `invoke-with-response-stream`, a
-/// `chunk` event per piece of text (`{"completion":…,"stop_reason":null,"stop":null}`) and a last chunk with
+/// `chunk` event per piece of text (`{"completion":…,"stop":null,"stop_reason":null}`) and a last chunk with
 /// the stop reason, the matched stop sequence and `amazon-bedrock-invocationMetrics`; for `invoke`, one JSON
-/// object `{"completion":…,"stop_reason":…,"stop":…}` with the counts and latency in `X-Amzn-Bedrock-*` headers.
+/// object `{"completion":…,"stop":…,"stop_reason":…}` with the counts and latency in `X-Amzn-Bedrock-*` headers.
 struct BedrockAnswerEncoder: AnswerEncoding {
     /// The `x-amzn-RequestId` header value.
     private let requestID: String
@@ -15,8 +15,6 @@ struct BedrockAnswerEncoder: AnswerEncoding {
     private let received: NIODeadline
     /// When the first text was encoded.
     private var firstText: NIODeadline?
-    /// Scratch for one piece's model JSON, reused by every event.
-    private var modelJSON = ByteBufferAllocator().buffer(capacity: 256)
 
     /// Creates an encoder for a request received at `received`, whose prompt has `inputTokens` tokens.
     init(requestID: String, inputTokens: Int, received: NIODeadline = .now()) {
@@ -36,13 +34,9 @@ struct BedrockAnswerEncoder: AnswerEncoding {
     func writeStreamStart(into buffer: inout ByteBuffer) {}
 
     /// A chunk carrying `text`.
-    mutating func writeTextEvent(_ text: [UInt8], into buffer: inout ByteBuffer) {
+    mutating func writeTextEvent(_ text: String, into buffer: inout ByteBuffer) {
         if firstText == nil { firstText = .now() }
-        modelJSON.clear()
-        modelJSON.writeStaticString("{\"completion\":\"")
-        JSONBytes.writeEscaped(text, into: &modelJSON)
-        modelJSON.writeStaticString("\",\"stop_reason\":null,\"stop\":null}")
-        modelJSON.withUnsafeReadableBytes { ChunkFrame.write(modelJSON: $0, into: &buffer) }
+        Self.write(BedrockServer.chunkMessage(Completion(completion: text)), into: &buffer)
     }
 
     /// The last chunk: no text, the stop reason and sequence, and the invocation metrics.
@@ -52,9 +46,13 @@ struct BedrockAnswerEncoder: AnswerEncoding {
             inputTokenCount: inputTokens, outputTokenCount: outputTokens,
             invocationLatency: Self.milliseconds(now - received),
             firstByteLatency: Self.milliseconds((firstText ?? now) - received))
-        let json = BedrockServer.completionJSON(
-            Completion(completion: "", stopReason: stop.reason.rawValue, stop: stop.sequence), metrics: metrics)
-        json.withUnsafeBytes { ChunkFrame.write(modelJSON: $0, into: &buffer) }
+        let last = Completion(completion: "", stopReason: stop.reason.rawValue, stop: stop.sequence)
+        Self.write(BedrockServer.chunkMessage(last, metrics: metrics), into: &buffer)
+    }
+
+    /// A chunk's frame; its headers and payload are far inside the encoder's limits, so it cannot fail.
+    private static func write(_ message: EventStreamMessage, into buffer: inout ByteBuffer) {
+        if let frame = try? EventStreamEncoder.encode(message) { buffer.writeBytes(frame) }
     }
 
     // MARK: - One JSON body
@@ -67,16 +65,9 @@ struct BedrockAnswerEncoder: AnswerEncoding {
          ("X-Amzn-Bedrock-Output-Token-Count", String(outputTokens))]
     }
 
-    /// `{"completion":"`.
-    func writeBodyStart(into buffer: inout ByteBuffer) {
-        buffer.writeStaticString("{\"completion\":\"")
-    }
-
-    /// `","stop_reason":"…","stop":…}`.
-    func writeBodyEnd(_ stop: LocalStop, into buffer: inout ByteBuffer) {
-        buffer.writeStaticString("\",")
-        JSONBytes.writeStopFields(stop, into: &buffer)
-        buffer.writeStaticString("}")
+    /// `{"completion":…,"stop":…,"stop_reason":…}`.
+    func body(text: String, stop: LocalStop) -> [UInt8] {
+        BedrockServer.completionJSON(Completion(completion: text, stopReason: stop.reason.rawValue, stop: stop.sequence))
     }
 
     private static func milliseconds(_ amount: TimeAmount) -> Int {

@@ -1,4 +1,5 @@
 @testable import TurnsAPI
+import TurnsServe
 import TurnsTestSupport
 import XCTest
 

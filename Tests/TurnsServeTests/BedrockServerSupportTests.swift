@@ -1,6 +1,7 @@
 import Foundation
 import TurnsAPI
 import TurnsHTTP
+import TurnsServe
 import XCTest
 
 /// What `turns serve` uses to speak Bedrock: routes, request bodies, answers and error shapes.
@@ -54,7 +55,7 @@ final class BedrockServerSupportTests: XCTestCase {
         let metrics = BedrockServer.InvocationMetrics(inputTokenCount: 12, outputTokenCount: 3, invocationLatency: 400, firstByteLatency: 100)
         let piece = Completion(completion: "", stopReason: "stop_sequence", stop: "\n\nHuman:")
         XCTAssertEqual(String(decoding: BedrockServer.completionJSON(piece, metrics: metrics), as: UTF8.self),
-                       #"{"completion":"","stop_reason":"stop_sequence","stop":"\n\nHuman:","amazon-bedrock-invocationMetrics":{"inputTokenCount":12,"outputTokenCount":3,"invocationLatency":400,"firstByteLatency":100}}"#)
+                       #"{"amazon-bedrock-invocationMetrics":{"firstByteLatency":100,"inputTokenCount":12,"invocationLatency":400,"outputTokenCount":3},"completion":"","stop":"\n\nHuman:","stop_reason":"stop_sequence"}"#)
         var decoder = BedrockStreamDecoder()
         let batch = decoder.feed(try EventStreamEncoder.encode(BedrockServer.chunkMessage(piece, metrics: metrics)))
         XCTAssertEqual(batch.piece, piece)

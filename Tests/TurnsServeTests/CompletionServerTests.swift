@@ -182,7 +182,7 @@ final class CompletionServerTests: XCTestCase {
             (#"{"prompt":"\n\nHuman: Hi\n\nAssistant:","max_tokens_to_sample":5}"#, "model: field required"),
             (#"{"model":"m","max_tokens_to_sample":5}"#, "prompt: field required"),
             ("[1, 2]", "request body must be a JSON object"),
-            ("{\"model\": ", "request body is not valid JSON: invalid JSON at byte 10: unexpected end of input"),
+            ("{\"model\": ", "request body is not valid JSON"),
         ]
         for (requestBody, message) in cases {
             try assertError(RawHTTPClient.fetch(port: port, body: requestBody), status: 400,

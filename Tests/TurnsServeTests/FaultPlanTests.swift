@@ -1,3 +1,4 @@
+@testable import FaultInjection
 import Foundation
 import NIOCore
 import TurnsAPI
@@ -5,7 +6,7 @@ import TurnsLocal
 @testable import TurnsServe
 import XCTest
 
-/// The fault plans of `turns serve --faults` and how a `FaultShaper` applies them, without sockets.
+/// The fault plans of the fault proxy and how a `FaultShaper` applies them to the server's events, without sockets.
 final class FaultPlanTests: XCTestCase {
     // MARK: - Plans
 
@@ -100,7 +101,7 @@ final class FaultPlanTests: XCTestCase {
             return Array(buffer.readableBytesView)
         }
         return (bytes { encoder.writeStreamStart(into: &$0) },
-                texts.map { text in bytes { encoder.writeTextEvent(Array(text.utf8), into: &$0) } },
+                texts.map { text in bytes { encoder.writeTextEvent(text, into: &$0) } },
                 bytes { encoder.writeFinalEvent(LocalStop(reason: .stopSequence, sequence: "\n\nHuman:"), outputTokens: 9,
                                                 into: &$0) })
     }
@@ -226,7 +227,7 @@ final class FaultPlanTests: XCTestCase {
             write(&buffer)
             return Array(buffer.readableBytesView)
         }
-        let textFrames = texts.map { text in bytes { encoder.writeTextEvent(Array(text.utf8), into: &$0) } }
+        let textFrames = texts.map { text in bytes { encoder.writeTextEvent(text, into: &$0) } }
         let final = bytes { encoder.writeFinalEvent(LocalStop(reason: .maxTokens, sequence: nil), outputTokens: 9, into: &$0) }
         return ([], textFrames, final)
     }
