@@ -101,7 +101,7 @@ final class FaultPlanTests: XCTestCase {
             return Array(buffer.readableBytesView)
         }
         return (bytes { encoder.writeStreamStart(into: &$0) },
-                texts.map { text in bytes { encoder.writeTextEvent(text, into: &$0) } },
+                texts.map { text in bytes { encoder.writeTextEvent(Array(text.utf8), into: &$0) } },
                 bytes { encoder.writeFinalEvent(LocalStop(reason: .stopSequence, sequence: "\n\nHuman:"), outputTokens: 9,
                                                 into: &$0) })
     }
@@ -227,7 +227,7 @@ final class FaultPlanTests: XCTestCase {
             write(&buffer)
             return Array(buffer.readableBytesView)
         }
-        let textFrames = texts.map { text in bytes { encoder.writeTextEvent(text, into: &$0) } }
+        let textFrames = texts.map { text in bytes { encoder.writeTextEvent(Array(text.utf8), into: &$0) } }
         let final = bytes { encoder.writeFinalEvent(LocalStop(reason: .maxTokens, sequence: nil), outputTokens: 9, into: &$0) }
         return ([], textFrames, final)
     }

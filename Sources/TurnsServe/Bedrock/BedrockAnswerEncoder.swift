@@ -15,12 +15,17 @@ struct BedrockAnswerEncoder: AnswerEncoding {
     private let received: NIODeadline
     /// When the first text was encoded.
     private var firstText: NIODeadline?
+    /// The model JSON of a text chunk up to its text, and from its text to the end.
+    private let modelHead: [UInt8], modelTail: [UInt8]
+    /// Scratch for one piece's model JSON, reused by every event.
+    private var modelJSON = ByteBufferAllocator().buffer(capacity: 256)
 
     /// Creates an encoder for a request received at `received`, whose prompt has `inputTokens` tokens.
     init(requestID: String, inputTokens: Int, received: NIODeadline = .now()) {
         self.requestID = requestID
         self.inputTokens = inputTokens
         self.received = received
+        (modelHead, modelTail) = JSONEscaping.aroundCompletion(ModelJSON(completion: ""), with: WireJSON.encoder())
     }
 
     // MARK: - Streaming
@@ -33,10 +38,14 @@ struct BedrockAnswerEncoder: AnswerEncoding {
     /// Nothing: a Bedrock stream starts with its first chunk.
     func writeStreamStart(into buffer: inout ByteBuffer) {}
 
-    /// A chunk carrying `text`.
-    mutating func writeTextEvent(_ text: String, into buffer: inout ByteBuffer) {
+    /// A chunk carrying `text` (UTF-8).
+    mutating func writeTextEvent(_ text: [UInt8], into buffer: inout ByteBuffer) {
         if firstText == nil { firstText = .now() }
-        Self.write(BedrockServer.chunkMessage(Completion(completion: text)), into: &buffer)
+        modelJSON.clear()
+        modelJSON.writeBytes(modelHead)
+        JSONEscaping.write(text, into: &modelJSON)
+        modelJSON.writeBytes(modelTail)
+        modelJSON.withUnsafeReadableBytes { ChunkFrame.write(modelJSON: $0, into: &buffer) }
     }
 
     /// The last chunk: no text, the stop reason and sequence, and the invocation metrics.
@@ -46,13 +55,9 @@ struct BedrockAnswerEncoder: AnswerEncoding {
             inputTokenCount: inputTokens, outputTokenCount: outputTokens,
             invocationLatency: Self.milliseconds(now - received),
             firstByteLatency: Self.milliseconds((firstText ?? now) - received))
-        let last = Completion(completion: "", stopReason: stop.reason.rawValue, stop: stop.sequence)
-        Self.write(BedrockServer.chunkMessage(last, metrics: metrics), into: &buffer)
-    }
-
-    /// A chunk's frame; its headers and payload are far inside the encoder's limits, so it cannot fail.
-    private static func write(_ message: EventStreamMessage, into buffer: inout ByteBuffer) {
-        if let frame = try? EventStreamEncoder.encode(message) { buffer.writeBytes(frame) }
+        let json = BedrockServer.completionJSON(
+            Completion(completion: "", stopReason: stop.reason.rawValue, stop: stop.sequence), metrics: metrics)
+        json.withUnsafeBytes { ChunkFrame.write(modelJSON: $0, into: &buffer) }
     }
 
     // MARK: - One JSON body

@@ -5,15 +5,15 @@ import TurnsLocal
 /// whole body. `CompletionResponder` does the generating, pacing and backpressure for every API and asks its
 /// encoder only for bytes, so `/v1/complete` (SSE) and Bedrock (event-stream frames) answer alike.
 ///
-/// Encoders may keep clocks, so the event methods are `mutating`; a responder owns its encoder and uses it on
+/// Encoders may keep scratch buffers and clocks, so the event methods are `mutating`; a responder owns its encoder and uses it on
 /// the connection's event loop only.
 protocol AnswerEncoding {
     /// The headers of a streamed answer (content type, request id), besides `connection`.
     func streamHeaders() -> [(String, String)]
     /// Bytes sent right after the head of a stream, before any text (the SSE `ping`); may write nothing.
     mutating func writeStreamStart(into buffer: inout ByteBuffer)
-    /// One event carrying new text (never empty) and no stop reason yet.
-    mutating func writeTextEvent(_ text: String, into buffer: inout ByteBuffer)
+    /// One event carrying new text (UTF-8 bytes, never empty) and no stop reason yet.
+    mutating func writeTextEvent(_ text: [UInt8], into buffer: inout ByteBuffer)
     /// The last event of a stream: the stop reason and sequence, after `outputTokens` generated tokens.
     mutating func writeFinalEvent(_ stop: LocalStop, outputTokens: Int, into buffer: inout ByteBuffer)
 

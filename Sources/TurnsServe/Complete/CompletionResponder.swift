@@ -138,7 +138,7 @@ final class CompletionResponder<Encoder: AnswerEncoding>: ActiveAnswer {
         released.removeAll(keepingCapacity: true)
         let stop = generation.step(into: &released)
         tokensSent += 1
-        if !released.isEmpty { encoder.writeTextEvent(String(decoding: released, as: UTF8.self), into: &buffer) }
+        if !released.isEmpty { encoder.writeTextEvent(released, into: &buffer) }
         guard let stop else { return false }
         encoder.writeFinalEvent(stop, outputTokens: generation.tokenCount, into: &buffer)
         return true

@@ -4,6 +4,9 @@ import TurnsLocal
 
 /// Writes one completion's wire form: the SSE events of a stream (PROTOCOL.md A.5) or the JSON body of a
 /// non-streamed answer (A.4).
+///
+/// The JSON around a text event's text is encoded once per answer, so an event costs two copies and the escaping of
+/// its new text.
 struct CompletionEncoder: AnswerEncoding {
     /// The completion id, e.g. `compl_01…`.
     private let completionID: String
@@ -11,14 +14,20 @@ struct CompletionEncoder: AnswerEncoding {
     private let model: String
     /// The `request-id` header value.
     private let requestID: String
-    /// Reused by every event of the answer.
+    /// Reused by every whole object of the answer.
     private let json = WireJSON.encoder()
+    /// A text event up to its text, and from its text to the end.
+    private let eventHead: [UInt8], eventTail: [UInt8]
 
     /// Creates an encoder for one completion answered as `model`.
     init(completionID: String, model: String, requestID: String) {
         self.completionID = completionID
         self.model = model
         self.requestID = requestID
+        let (head, tail) = JSONEscaping.aroundCompletion(CompletionObject(id: completionID, completion: "", model: model),
+                                                         with: json)
+        eventHead = Array("event: completion\ndata: ".utf8) + head
+        eventTail = tail + Array("\n\n".utf8)
     }
 
     // MARK: - Streaming
@@ -33,19 +42,18 @@ struct CompletionEncoder: AnswerEncoding {
         buffer.writeStaticString("event: ping\ndata: {\"type\":\"ping\"}\n\n")
     }
 
-    /// A `completion` event carrying new text and no stop reason yet.
-    func writeTextEvent(_ text: String, into buffer: inout ByteBuffer) {
-        writeEvent(CompletionObject(id: completionID, completion: text, model: model), into: &buffer)
+    /// A `completion` event carrying new text (UTF-8) and no stop reason yet.
+    func writeTextEvent(_ text: [UInt8], into buffer: inout ByteBuffer) {
+        buffer.writeBytes(eventHead)
+        JSONEscaping.write(text, into: &buffer)
+        buffer.writeBytes(eventTail)
     }
 
     /// The final `completion` event: empty text, the stop reason and the matched stop sequence.
     func writeFinalEvent(_ stop: LocalStop, outputTokens: Int, into buffer: inout ByteBuffer) {
-        writeEvent(CompletionObject(id: completionID, completion: "", model: model, stop: stop), into: &buffer)
-    }
-
-    private func writeEvent(_ object: CompletionObject, into buffer: inout ByteBuffer) {
         buffer.writeStaticString("event: completion\ndata: ")
-        buffer.writeBytes(WireJSON.encode(object, with: json))
+        buffer.writeBytes(WireJSON.encode(CompletionObject(id: completionID, completion: "", model: model, stop: stop),
+                                          with: json))
         buffer.writeStaticString("\n\n")
     }
 
