@@ -51,6 +51,17 @@ final class BedrockServerSupportTests: XCTestCase {
         XCTAssertEqual(refused.type, "InvalidSignatureException")
     }
 
+    func testAChunkCarriesTheModelJSONWithSortedKeysInBase64() {
+        let message = BedrockServer.chunkMessage(Completion(completion: " Hello"))
+        XCTAssertEqual(message.headers, [
+            EventStreamHeader(":event-type", .string("chunk")),
+            EventStreamHeader(":content-type", .string("application/json")),
+            EventStreamHeader(":message-type", .string("event")),
+        ])
+        // base64 of {"completion":" Hello","stop":null,"stop_reason":null}
+        XCTAssertEqual(String(decoding: message.payload, as: UTF8.self), #"{"bytes":"eyJjb21wbGV0aW9uIjoiIEhlbGxvIiwic3RvcCI6bnVsbCwic3RvcF9yZWFzb24iOm51bGx9"}"#)
+    }
+
     func testTheLastChunkCanCarryInvocationMetricsThatTheClientIgnores() throws {
         let metrics = BedrockServer.InvocationMetrics(inputTokenCount: 12, outputTokenCount: 3, invocationLatency: 400, firstByteLatency: 100)
         let piece = Completion(completion: "", stopReason: "stop_sequence", stop: "\n\nHuman:")
