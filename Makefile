@@ -47,7 +47,7 @@ bench: release
 	scripts/bench-stream
 	scripts/bench-ui
 
-## 1,000 requests through the fault-injecting server (SOAK_REQUESTS=N to change), and 200 concurrent streams.
+## 1,000 requests through the fault-injecting proxy (SOAK_REQUESTS=N to change), and 200 concurrent streams.
 soak: build
 	SOAK_REQUESTS=$${SOAK_REQUESTS:-1000} scripts/soak
 

@@ -54,7 +54,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "turns-bench", dependencies: [
-            "TurnsCore", "TurnsAPI", "TurnsLocal", "TurnsUI",
+            "TurnsCore", "TurnsAPI", "TurnsLocal", "TurnsServe", "TurnsUI",
         ]),
 
         // MARK: - Examples: programs that use only the TurnsAPI library product (`scripts/examples` runs them)
@@ -65,10 +65,23 @@ let package = Package(
         // MARK: - Tests
         .target(name: "TurnsTestSupport", dependencies: ["TurnsCore", "TurnsHTTP"], path: "Tests/TurnsTestSupport"),
         .testTarget(name: "TurnsCoreTests", dependencies: ["TurnsCore", "TurnsTestSupport"]),
-        .testTarget(name: "TurnsAPITests", dependencies: ["TurnsAPI", "TurnsTestSupport"]),
+        // The client's tests build event-stream input with the server's encoder and check signatures with its verifier.
+        .testTarget(name: "TurnsAPITests", dependencies: ["TurnsAPI", "TurnsServe", "TurnsTestSupport"]),
         .testTarget(name: "TurnsHTTPTests", dependencies: ["TurnsHTTP", "TurnsTestSupport"]),
-        .testTarget(name: "TurnsLocalTests", dependencies: ["TurnsLocal", "TurnsServe", "TurnsAPI", "TurnsTestSupport"]),
+        .testTarget(name: "TurnsLocalTests", dependencies: ["TurnsLocal", "TurnsTestSupport"]),
+        .testTarget(name: "TurnsServeTests", dependencies: [
+            "TurnsServe", "TurnsAPI", "TurnsLocal", "TurnsTestSupport", "FaultInjection",
+        ]),
         .testTarget(name: "TurnsUITests", dependencies: ["TurnsUI", "TurnsTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TurnsTestSupport", "TurnsCore", "TurnsHTTP", "TurnsAPI"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TurnsTestSupport", "TurnsCore", "TurnsHTTP", "TurnsAPI", "TurnsServe"]),
+
+        // MARK: - Fault injection for `scripts/soak`: a proxy that spoils a plain `turns serve`'s answers
+        .target(name: "FaultInjection", dependencies: [
+            "TurnsAPI", "TurnsServe", "TurnsLocal",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], path: "Tests/FaultInjection"),
+        .executableTarget(name: "turns-fault-proxy", dependencies: ["FaultInjection"], path: "Tests/FaultProxy"),
     ]
 )

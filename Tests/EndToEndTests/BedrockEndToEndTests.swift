@@ -1,5 +1,6 @@
 import Foundation
 import TurnsAPI
+import TurnsServe
 import TurnsCore
 import TurnsHTTP
 import TurnsTestSupport

@@ -131,9 +131,4 @@ public enum BedrockChunk {
     private struct Payload: Decodable {
         var bytes: String
     }
-
-    /// The payload of a `chunk` event carrying `modelJSON`: `{"bytes":"<base64>"}`.
-    public static func payload(modelJSON: [UInt8]) -> [UInt8] {
-        Array("{\"bytes\":\"\(Data(modelJSON).base64EncodedString())\"}".utf8)
-    }
 }

@@ -3,9 +3,9 @@ import TurnsAPI
 import TurnsLocal
 
 /// Writes one answer as Bedrock Runtime does (PROTOCOL.md C.5, C.6): for `invoke-with-response-stream`, a
-/// `chunk` event per piece of text (`{"completion":…,"stop_reason":null,"stop":null}`) and a last chunk with
+/// `chunk` event per piece of text (`{"completion":…,"stop":null,"stop_reason":null}`) and a last chunk with
 /// the stop reason, the matched stop sequence and `amazon-bedrock-invocationMetrics`; for `invoke`, one JSON
-/// object `{"completion":…,"stop_reason":…,"stop":…}` with the counts and latency in `X-Amzn-Bedrock-*` headers.
+/// object `{"completion":…,"stop":…,"stop_reason":…}` with the counts and latency in `X-Amzn-Bedrock-*` headers.
 struct BedrockAnswerEncoder: AnswerEncoding {
     /// The `x-amzn-RequestId` header value.
     private let requestID: String
@@ -15,6 +15,8 @@ struct BedrockAnswerEncoder: AnswerEncoding {
     private let received: NIODeadline
     /// When the first text was encoded.
     private var firstText: NIODeadline?
+    /// The model JSON of a text chunk up to its text, and from its text to the end.
+    private let modelHead: [UInt8], modelTail: [UInt8]
     /// Scratch for one piece's model JSON, reused by every event.
     private var modelJSON = ByteBufferAllocator().buffer(capacity: 256)
 
@@ -23,6 +25,7 @@ struct BedrockAnswerEncoder: AnswerEncoding {
         self.requestID = requestID
         self.inputTokens = inputTokens
         self.received = received
+        (modelHead, modelTail) = JSONEscaping.aroundCompletion(ModelJSON(completion: ""), with: WireJSON.encoder())
     }
 
     // MARK: - Streaming
@@ -35,13 +38,13 @@ struct BedrockAnswerEncoder: AnswerEncoding {
     /// Nothing: a Bedrock stream starts with its first chunk.
     func writeStreamStart(into buffer: inout ByteBuffer) {}
 
-    /// A chunk carrying `text`.
+    /// A chunk carrying `text` (UTF-8).
     mutating func writeTextEvent(_ text: [UInt8], into buffer: inout ByteBuffer) {
         if firstText == nil { firstText = .now() }
         modelJSON.clear()
-        modelJSON.writeStaticString("{\"completion\":\"")
-        JSONBytes.writeEscaped(text, into: &modelJSON)
-        modelJSON.writeStaticString("\",\"stop_reason\":null,\"stop\":null}")
+        modelJSON.writeBytes(modelHead)
+        JSONEscaping.write(text, into: &modelJSON)
+        modelJSON.writeBytes(modelTail)
         modelJSON.withUnsafeReadableBytes { ChunkFrame.write(modelJSON: $0, into: &buffer) }
     }
 
@@ -67,16 +70,9 @@ struct BedrockAnswerEncoder: AnswerEncoding {
          ("X-Amzn-Bedrock-Output-Token-Count", String(outputTokens))]
     }
 
-    /// `{"completion":"`.
-    func writeBodyStart(into buffer: inout ByteBuffer) {
-        buffer.writeStaticString("{\"completion\":\"")
-    }
-
-    /// `","stop_reason":"…","stop":…}`.
-    func writeBodyEnd(_ stop: LocalStop, into buffer: inout ByteBuffer) {
-        buffer.writeStaticString("\",")
-        JSONBytes.writeStopFields(stop, into: &buffer)
-        buffer.writeStaticString("}")
+    /// `{"completion":…,"stop":…,"stop_reason":…}`.
+    func body(text: String, stop: LocalStop) -> [UInt8] {
+        BedrockServer.completionJSON(Completion(completion: text, stopReason: stop.reason.rawValue, stop: stop.sequence))
     }
 
     private static func milliseconds(_ amount: TimeAmount) -> Int {

@@ -5,9 +5,9 @@ import TurnsAPI
 /// (PROTOCOL.md C.6): the prelude and its CRC, the three fixed headers, the payload `{"bytes":"<base64>"}` and
 /// the message CRC.
 ///
-/// This is the per-token hot path of a Bedrock stream, so the frame is built in place, with no message value,
-/// header array or base64 string per event; the bytes are those `EventStreamEncoder.encode(BedrockServer
-/// .chunkMessage(…))` gives (a test holds them equal).
+/// The bytes are those `EventStreamEncoder.encode(BedrockServer.chunkMessage(…))` gives (a test holds them equal).
+/// Hand-written: `JSONEncoder`, Foundation base64 and `EventStreamEncoder` per token took 3.2 s of server CPU (0.21 s
+/// with this and `JSONEscaping`) on the unpaced 300k-token Bedrock stream.
 enum ChunkFrame {
     /// The header block of every chunk: `:event-type` `chunk`, `:content-type` `application/json`,
     /// `:message-type` `event` (all strings, type 7), in the order Bedrock sends them.

@@ -5,8 +5,8 @@ import TurnsLocal
 /// whole body. `CompletionResponder` does the generating, pacing and backpressure for every API and asks its
 /// encoder only for bytes, so `/v1/complete` (SSE) and Bedrock (event-stream frames) answer alike.
 ///
-/// Encoders may keep scratch buffers and clocks, so the writing methods are `mutating`; a responder owns
-/// its encoder and uses it on the connection's event loop only.
+/// Encoders may keep scratch buffers and clocks, so the event methods are `mutating`; a responder owns its encoder and uses it on
+/// the connection's event loop only.
 protocol AnswerEncoding {
     /// The headers of a streamed answer (content type, request id), besides `connection`.
     func streamHeaders() -> [(String, String)]
@@ -19,11 +19,8 @@ protocol AnswerEncoding {
 
     /// The headers of a whole JSON answer (content type, request id), besides `content-length` and `connection`.
     func bodyHeaders(outputTokens: Int) -> [(String, String)]
-    /// The start of a whole JSON answer, up to the opening quote of the text; the text follows escaped with
-    /// `JSONBytes.writeEscaped`, then `writeBodyEnd`.
-    func writeBodyStart(into buffer: inout ByteBuffer)
-    /// Closes the text of a whole JSON answer and adds the stop reason and sequence.
-    func writeBodyEnd(_ stop: LocalStop, into buffer: inout ByteBuffer)
+    /// A whole JSON answer: all of `text`, the stop reason and sequence.
+    func body(text: String, stop: LocalStop) -> [UInt8]
 }
 
 /// A response being written, as the connection sees it: told when the socket drains or closes.

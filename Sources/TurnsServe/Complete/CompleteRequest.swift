@@ -1,7 +1,8 @@
+import Foundation
 import TurnsCore
 
 /// A checked `POST /v1/complete` body (PROTOCOL.md A.2).
-struct CompleteRequest: Equatable {
+struct CompleteRequest: Equatable, Decodable {
     /// The prompt, already checked to start with a Human turn and end with an Assistant turn.
     var prompt: String
     /// model, max_tokens_to_sample, temperature, top_k, top_p and stop_sequences, all in range.
@@ -16,75 +17,60 @@ struct CompleteRequest: Equatable {
     /// range; the client refuses 0 too, so both sides agree); top_p 0–1; stop_sequences non-empty strings.
     /// A `null` optional field counts as absent. Unknown fields (e.g. `metadata`) are ignored.
     static func parse(body: UnsafeRawBufferPointer) -> Result<CompleteRequest, ServeError> {
-        let json: JSONValue
         do {
-            json = try JSONValue.parse(bytes: body.bindMemory(to: UInt8.self))
-        } catch {
-            return .failure(.invalidRequest("request body is not valid JSON: \(error.description)"))
-        }
-        guard json.objectValue != nil else { return .failure(.invalidRequest("request body must be a JSON object")) }
-        do {
-            return .success(try parse(object: json))
-        } catch let error as SettingsError {
-            return .failure(.invalidRequest(error.description))
+            return .success(try JSONDecoder().decode(CompleteRequest.self, from: Data(body)))
         } catch let error as ServeError {
             return .failure(error)
+        } catch let error as SettingsError {
+            return .failure(.invalidRequest(error.description))
         } catch {
-            return .failure(.invalidRequest(String(describing: error)))
+            return .failure(.invalidRequest("request body is not valid JSON"))
         }
     }
 
-    private static func parse(object json: JSONValue) throws -> CompleteRequest {
-        func present(_ key: String) -> JSONValue? {
-            guard let value = json[key], !value.isNull else { return nil }
-            return value
-        }
-        func required(_ key: String) throws -> JSONValue {
-            guard let value = present(key) else { throw ServeError.invalidRequest("\(key): field required") }
-            return value
-        }
-        func wrongType(_ field: SettingsField, _ value: JSONValue, _ allowed: String) -> SettingsError {
-            SettingsError(field: field, value: value.jsonText, allowed: allowed)
-        }
+    private enum Field: String, CodingKey {
+        case model, prompt, stream, temperature
+        case maxTokensToSample = "max_tokens_to_sample", topK = "top_k", topP = "top_p", stopSequences = "stop_sequences"
+    }
 
-        let modelValue = try required("model")
-        guard let model = modelValue.stringValue else { throw wrongType(.model, modelValue, "a non-empty model name") }
-        let promptValue = try required("prompt")
-        guard let prompt = promptValue.stringValue else {
-            throw ServeError.invalidRequest("invalid prompt \(promptValue.jsonText): must be a string")
+    init(from decoder: any Decoder) throws {
+        guard let fields = try? decoder.container(keyedBy: Field.self) else {
+            throw ServeError.invalidRequest("request body must be a JSON object")
         }
-        let maxValue = try required("max_tokens_to_sample")
-        guard let maxTokens = maxValue.intValue else { throw wrongType(.maxTokensToSample, maxValue, "an integer >= 1") }
-
-        var settings = SamplingSettings(model: model, maxTokensToSample: maxTokens)
-        if let value = present("temperature") {
-            guard let t = value.doubleValue else { throw wrongType(.temperature, value, "a number from 0 to 1") }
-            settings.temperature = t
-        }
-        if let value = present("top_k") {
-            guard let k = value.intValue else { throw wrongType(.topK, value, "an integer >= 1") }
-            settings.topK = k
-        }
-        if let value = present("top_p") {
-            guard let p = value.doubleValue else { throw wrongType(.topP, value, "a number from 0 to 1") }
-            settings.topP = p
-        }
-        if let value = present("stop_sequences") {
-            guard let items = value.arrayValue else { throw wrongType(.stopSequences, value, "an array of non-empty strings") }
-            settings.stopSequences = try items.map { item in
-                guard let text = item.stringValue else { throw wrongType(.stopSequences, item, "non-empty strings") }
-                return text
+        /// The field's value; nil when absent or null; `refusal` with the value's text when of another type.
+        func value<T: Decodable>(_ type: T.Type, _ key: Field, refusal: (String) -> any Error) throws -> T? {
+            guard fields.contains(key), try !fields.decodeNil(forKey: key) else { return nil }
+            do { return try fields.decode(T.self, forKey: key) } catch {
+                throw refusal(try fields.decode(WireJSON.ValueText.self, forKey: key).text)
             }
         }
-        var stream = false
-        if let value = present("stream") {
-            guard let flag = value.boolValue else {
-                throw ServeError.invalidRequest("invalid stream \(value.jsonText): must be true or false")
+        func required<T: Decodable>(_ type: T.Type, _ key: Field, refusal: (String) -> any Error) throws -> T {
+            guard let found = try value(type, key, refusal: refusal) else {
+                throw ServeError.invalidRequest("\(key.stringValue): field required")
             }
-            stream = flag
+            return found
         }
+        func wrongType(_ field: SettingsField, _ allowed: String) -> (String) -> any Error {
+            { SettingsError(field: field, value: $0, allowed: allowed) }
+        }
+
+        let model = try required(String.self, .model, refusal: wrongType(.model, "a non-empty model name"))
+        prompt = try required(String.self, .prompt) { ServeError.invalidRequest("invalid prompt \($0): must be a string") }
+        let maxTokens = try required(Int.self, .maxTokensToSample, refusal: wrongType(.maxTokensToSample, "an integer >= 1"))
+        settings = SamplingSettings(model: model, maxTokensToSample: maxTokens)
+        settings.temperature = try value(Double.self, .temperature, refusal: wrongType(.temperature, "a number from 0 to 1"))
+        settings.topK = try value(Int.self, .topK, refusal: wrongType(.topK, "an integer >= 1"))
+        settings.topP = try value(Double.self, .topP, refusal: wrongType(.topP, "a number from 0 to 1"))
+        if let items = try value([WireJSON.ValueText].self, .stopSequences,
+                                 refusal: wrongType(.stopSequences, "an array of non-empty strings")) {
+            if let wrong = items.first(where: { !$0.isString }) {
+                throw SettingsError(field: .stopSequences, value: wrong.text, allowed: "non-empty strings")
+            }
+            settings.stopSequences = try fields.decode([String].self, forKey: .stopSequences)
+        }
+        stream = try value(Bool.self, .stream) { ServeError.invalidRequest("invalid stream \($0): must be true or false") }
+            ?? false
         try settings.validate()
         if let problem = PromptFormat.validate(prompt) { throw ServeError.invalidRequest(problem.description) }
-        return CompleteRequest(prompt: prompt, settings: settings, stream: stream)
     }
 }

@@ -13,9 +13,6 @@ import TurnsLocal
 ///   JSON body. Pacing does not apply: the answer is sent once complete.
 ///
 /// A closed connection cancels the work (`cancel()`), which stops the generation at once.
-///
-/// With a `FaultShaper` (`turns serve --faults`), the answer goes out one event at a time through the shaper
-/// and a `FaultWriter` instead, which split, delay, corrupt or cut it as the request's plan says.
 final class CompletionResponder<Encoder: AnswerEncoding>: ActiveAnswer {
     private var generation: LocalGeneration
     private var encoder: Encoder
@@ -27,19 +24,16 @@ final class CompletionResponder<Encoder: AnswerEncoding>: ActiveAnswer {
     private let onFinished: (ChannelHandlerContext) -> Void
 
     private var released: [UInt8] = []
-    private var body: ByteBuffer? = nil
+    /// The text of a non-streamed answer so far.
+    private var bodyText: [UInt8]? = nil
     private var timetableStart = NIODeadline.now()
     private var tokensSent = 0
     private var scheduled: Scheduled<Void>? = nil
     private var waitingForWritability = false
     private var isOver = false
-    /// The request's fault plan at work, if any; its writer carries out what it says.
-    private var shaper: FaultShaper?
-    private let faultWriter = FaultWriter()
 
     init(generation: LocalGeneration, encoder: Encoder, stream: Bool, tokensPerSecond: Double,
-         keepAlive: Bool, shaper: FaultShaper? = nil, onFinished: @escaping (ChannelHandlerContext) -> Void) {
-        self.shaper = shaper
+         keepAlive: Bool, onFinished: @escaping (ChannelHandlerContext) -> Void) {
         self.generation = generation
         self.encoder = encoder
         self.stream = stream
@@ -52,9 +46,7 @@ final class CompletionResponder<Encoder: AnswerEncoding>: ActiveAnswer {
     /// Starts answering: a stream's head and `ping` go out at once; a body is written when the text is complete.
     func start(context: ChannelHandlerContext) {
         guard stream else {
-            var buffer = context.channel.allocator.buffer(capacity: 1024)
-            encoder.writeBodyStart(into: &buffer)
-            body = buffer
+            bodyText = []
             generateBody(context: context)
             return
         }
@@ -64,7 +56,6 @@ final class CompletionResponder<Encoder: AnswerEncoding>: ActiveAnswer {
                       promise: nil)
         var buffer = context.channel.allocator.buffer(capacity: 64)
         encoder.writeStreamStart(into: &buffer)
-        if shaper != nil { return startFaultedStream(context: context, start: buffer) }
         context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
         timetableStart = .now()
         continueStream(context: context)
@@ -72,7 +63,6 @@ final class CompletionResponder<Encoder: AnswerEncoding>: ActiveAnswer {
 
     /// The channel became writable again: resume a stream that was waiting for the reader.
     func channelWritable(context: ChannelHandlerContext) {
-        if shaper != nil { return faultWriter.channelWritable(context: context) }
         guard waitingForWritability, !isOver else { return }
         waitingForWritability = false
         continueStream(context: context)
@@ -83,7 +73,6 @@ final class CompletionResponder<Encoder: AnswerEncoding>: ActiveAnswer {
         isOver = true
         scheduled?.cancel()
         scheduled = nil
-        faultWriter.cancel()
     }
 
     // MARK: - Streaming
@@ -158,95 +147,28 @@ final class CompletionResponder<Encoder: AnswerEncoding>: ActiveAnswer {
     // MARK: - One JSON body
 
     private func generateBody(context: ChannelHandlerContext) {
-        guard !isOver, var buffer = body else { return }
-        body = nil
+        guard !isOver, var text = bodyText else { return }
+        bodyText = nil
         var stop: LocalStop? = nil
         var count = 0
         while stop == nil && count < ResponderLimits.batchTokens {
-            released.removeAll(keepingCapacity: true)
-            stop = generation.step(into: &released)
-            if !released.isEmpty { JSONBytes.writeEscaped(released, into: &buffer) }
+            stop = generation.step(into: &text)
             count += 1
         }
         guard let stop else {
-            body = buffer
+            bodyText = text
             context.eventLoop.assumeIsolated().execute { [self] in self.generateBody(context: context) }
             return
         }
-        encoder.writeBodyEnd(stop, into: &buffer)
+        var buffer = context.channel.allocator.buffer(capacity: text.count + 256)
+        buffer.writeBytes(encoder.body(text: String(decoding: text, as: UTF8.self), stop: stop))
         var headers = HTTPHeaders(encoder.bodyHeaders(outputTokens: generation.tokenCount))
         headers.add(name: "content-length", value: String(buffer.readableBytes))
         headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
         context.write(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))),
                       promise: nil)
-        if shaper != nil { return sendFaultedBody(buffer, context: context) }
         context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
         end(context: context)
-    }
-
-    // MARK: - Faults (`turns serve --faults`)
-
-    /// Sends the head, then the stream's first bytes through the shaper.
-    private func startFaultedStream(context: ChannelHandlerContext, start: ByteBuffer) {
-        context.flush()
-        timetableStart = .now()
-        let actions = shaper!.streamStart(Array(start.readableBytesView))
-        faultWriter.run(actions, context: context) { [self] outcome in afterFaultedWrites(outcome, finished: false, context: context) }
-    }
-
-    /// Generates up to the next event, hands its bytes to the shaper and its writer, then goes on.
-    private func continueFaultedStream(context: ChannelHandlerContext) {
-        guard !isOver, var shaper else { return }
-        var actions: [FaultAction] = []
-        var finished = false
-        var event = context.channel.allocator.buffer(capacity: 256)
-        while actions.isEmpty && !finished && !shaper.isCut {
-            released.removeAll(keepingCapacity: true)
-            let stop = generation.step(into: &released)
-            tokensSent += 1
-            if !released.isEmpty {
-                event.clear()
-                encoder.writeTextEvent(released, into: &event)
-                actions += shaper.textEvent(Array(event.readableBytesView))
-            }
-            if let stop, !shaper.isCut {
-                event.clear()
-                encoder.writeFinalEvent(stop, outputTokens: generation.tokenCount, into: &event)
-                actions += shaper.finalEvent(Array(event.readableBytesView))
-                finished = true
-            }
-        }
-        self.shaper = shaper
-        faultWriter.run(actions, context: context) { [self] outcome in afterFaultedWrites(outcome, finished: finished, context: context) }
-    }
-
-    private func afterFaultedWrites(_ outcome: FaultWriter.Outcome, finished: Bool, context: ChannelHandlerContext) {
-        switch outcome {
-        case .reset:
-            isOver = true
-        case .ended:
-            end(context: context)
-        case .drained where finished:
-            end(context: context)
-        case .drained:
-            guard let interval else {
-                return context.eventLoop.assumeIsolated().execute { [self] in continueFaultedStream(context: context) }
-            }
-            let next = timetableStart + .nanoseconds(interval.nanoseconds * Int64(tokensSent))
-            scheduled = context.eventLoop.assumeIsolated().scheduleTask(deadline: next) { [self] in
-                scheduled = nil
-                continueFaultedStream(context: context)
-            }
-        }
-    }
-
-    /// Sends a whole JSON body through the shaper, after its head.
-    private func sendFaultedBody(_ body: ByteBuffer, context: ChannelHandlerContext) {
-        context.flush()
-        let actions = shaper!.body(Array(body.readableBytesView))
-        faultWriter.run(actions, context: context) { [self] outcome in
-            if outcome == .reset { isOver = true } else { end(context: context) }
-        }
     }
 
     // MARK: - The end

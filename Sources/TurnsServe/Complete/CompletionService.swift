@@ -16,43 +16,27 @@ struct CompletionService: Sendable {
     let endsAnswers: Bool
     /// Who may call the Bedrock paths.
     let bedrockAuthentication: BedrockAuthentication
-    /// Spoils answers on purpose (`turns serve --faults`); nil for a normal server.
-    var faults: FaultInjector? = nil
-
-    /// The fault plan of the next checked request: `.none` unless the server injects faults.
-    func faultPlan(api: FaultAPI, stream: Bool, requestID: String) -> FaultPlan {
-        faults?.plan(api: api, stream: stream, requestID: requestID) ?? .none
-    }
 
     /// A responder that will answer a `/v1/complete` `request` from the model.
-    func responder(for request: CompleteRequest, requestID: String, keepAlive: Bool, faults: FaultPlan = .none,
+    func responder(for request: CompleteRequest, requestID: String, keepAlive: Bool,
                    onFinished: @escaping (ChannelHandlerContext) -> Void) -> CompletionResponder<CompletionEncoder> {
         let generation = model.generate(prompt: request.prompt, parameters: request.settings, seed: seed,
                                         endsAnswers: endsAnswers)
         let encoder = CompletionEncoder(completionID: Identifiers.completionID(), model: request.settings.model,
                                         requestID: requestID)
         return CompletionResponder(generation: generation, encoder: encoder, stream: request.stream,
-                                   tokensPerSecond: tokensPerSecond, keepAlive: keepAlive,
-                                   shaper: Self.shaper(faults, format: request.stream ? .sse : .json),
-                                   onFinished: onFinished)
+                                   tokensPerSecond: tokensPerSecond, keepAlive: keepAlive, onFinished: onFinished)
     }
 
     /// A responder that will answer a Bedrock `request` from the model, with the same generation, pacing and
     /// backpressure as `/v1/complete`.
-    func responder(for request: BedrockRequest, requestID: String, keepAlive: Bool, faults: FaultPlan = .none,
+    func responder(for request: BedrockRequest, requestID: String, keepAlive: Bool,
                    onFinished: @escaping (ChannelHandlerContext) -> Void) -> CompletionResponder<BedrockAnswerEncoder> {
         let generation = model.generate(prompt: request.prompt, parameters: request.settings, seed: seed,
                                         endsAnswers: endsAnswers)
         let encoder = BedrockAnswerEncoder(requestID: requestID, inputTokens: Self.tokenCount(request.prompt))
         return CompletionResponder(generation: generation, encoder: encoder, stream: request.stream,
-                                   tokensPerSecond: tokensPerSecond, keepAlive: keepAlive,
-                                   shaper: Self.shaper(faults, format: request.stream ? .eventStream : .json),
-                                   onFinished: onFinished)
-    }
-
-    /// The shaper that applies `plan` to an answer, or nil when it leaves the answer's bytes alone.
-    private static func shaper(_ plan: FaultPlan, format: FaultFormat) -> FaultShaper? {
-        plan.shapesAnswer ? FaultShaper(plan: plan, format: format) : nil
+                                   tokensPerSecond: tokensPerSecond, keepAlive: keepAlive, onFinished: onFinished)
     }
 
     /// The prompt's length in the local model's tokens (Bedrock's `inputTokenCount`).

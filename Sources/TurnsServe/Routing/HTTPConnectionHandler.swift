@@ -98,13 +98,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
             case .failure(let error):
                 sendError(error, requestID: requestID, keepAlive: keepAlive, context: context)
             case .success(let request):
-                let plan = service.faultPlan(api: .anthropic, stream: request.stream, requestID: requestID)
-                if plan.kind == .resetBeforeHead { return FaultWriter.reset(context: context) }
-                if let refusal = plan.anthropicRefusal {
-                    return sendError(refusal, requestID: requestID, keepAlive: keepAlive, context: context)
-                }
-                let responder = service.responder(for: request, requestID: requestID, keepAlive: keepAlive,
-                                                  faults: plan) {
+                let responder = service.responder(for: request, requestID: requestID, keepAlive: keepAlive) {
                     [weak self] _ in
                     self?.responder = nil
                     self?.state = .idle
@@ -140,14 +134,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
         case .failure(let refusal):
             sendAWSError(refusal.response, requestID: requestID, keepAlive: keepAlive, context: context)
         case .success(let request):
-            let plan = service.faultPlan(api: .bedrock, stream: request.stream, requestID: requestID)
-            if plan.kind == .resetBeforeHead { return FaultWriter.reset(context: context) }
-            if let refusal = plan.bedrockRefusal {
-                return sendAWSError(refusal, requestID: requestID, keepAlive: keepAlive, context: context,
-                                    extraHeaders: plan.retryAfter.map { [("retry-after", $0)] } ?? [])
-            }
-            let responder = service.responder(for: request, requestID: requestID, keepAlive: keepAlive,
-                                              faults: plan) {
+            let responder = service.responder(for: request, requestID: requestID, keepAlive: keepAlive) {
                 [weak self] _ in
                 self?.responder = nil
                 self?.state = .idle
@@ -164,7 +151,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
     /// Writes a complete error response in the API's shape.
     private func sendError(_ error: ServeError, requestID: String, keepAlive: Bool, context: ChannelHandlerContext) {
         var buffer = context.channel.allocator.buffer(capacity: 256)
-        buffer.writeString(error.body(requestID: requestID))
+        buffer.writeBytes(error.body(requestID: requestID))
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: "application/json")
         headers.add(name: "request-id", value: requestID)

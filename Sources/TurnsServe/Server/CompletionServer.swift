@@ -40,13 +40,11 @@ public final class CompletionServer: @unchecked Sendable {
         public var awsAccessKeyID: String?
         /// The secret of `awsAccessKeyID` (never printed: `description` masks it).
         public var awsSecretAccessKey: String?
-        /// When set, answers are spoilt on purpose as these settings say (`turns serve --faults`).
-        public var faults: FaultSettings?
 
         /// Creates options; every parameter has the default described on its property.
         public init(host: String = "127.0.0.1", port: Int = 0, apiKey: String? = nil, tokensPerSecond: Double = 30,
                     model: LocalModel = .shared, seed: UInt64? = nil, endsAnswers: Bool = true,
-                    awsAccessKeyID: String? = nil, awsSecretAccessKey: String? = nil, faults: FaultSettings? = nil) {
+                    awsAccessKeyID: String? = nil, awsSecretAccessKey: String? = nil) {
             self.host = host
             self.port = port
             self.apiKey = apiKey
@@ -56,7 +54,6 @@ public final class CompletionServer: @unchecked Sendable {
             self.endsAnswers = endsAnswers
             self.awsAccessKeyID = awsAccessKeyID
             self.awsSecretAccessKey = awsSecretAccessKey
-            self.faults = faults
         }
 
         /// The verifier for the AWS key pair, nil when none is set.
@@ -105,14 +102,12 @@ public final class CompletionServer: @unchecked Sendable {
         let verifier = try options.bedrockVerifier()
         // One thread is plenty for a loopback server, and leaves the machine's other core to the client.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        var configured = CompletionService(model: options.model, apiKey: options.apiKey,
+        // Each connection's handler gets this value, captured as a constant: the initializer runs on the loop's thread.
+        let service = CompletionService(model: options.model, apiKey: options.apiKey,
                                            tokensPerSecond: options.tokensPerSecond, seed: options.seed,
                                            endsAnswers: options.endsAnswers,
                                            bedrockAuthentication: BedrockAuthentication(verifier: verifier,
                                                                                         apiKey: options.apiKey))
-        configured.faults = options.faults.map(FaultInjector.init(settings:))
-        // Each connection's handler gets this value, captured as a constant: the initializer runs on the loop's thread.
-        let service = configured
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -154,9 +149,6 @@ public final class CompletionServer: @unchecked Sendable {
         try? listener?.close().wait()
         try? group?.syncShutdownGracefully()
     }
-
-    /// Same as `stop()`.
-    public func shutdown() { stop() }
 }
 
 /// Why the server could not start.
@@ -186,8 +178,7 @@ extension CompletionServer.Options: CustomStringConvertible, CustomDebugStringCo
     public var description: String {
         "Options(host: \(host), port: \(port), apiKey: \(Self.mask(apiKey)), tokensPerSecond: \(tokensPerSecond), "
             + "seed: \(seed.map(String.init) ?? "nil"), endsAnswers: \(endsAnswers), "
-            + "awsAccessKeyID: \(maskedAccessKeyID), awsSecretAccessKey: \(Self.mask(awsSecretAccessKey)), "
-            + "faults: \(faults.map { "seed \($0.seed), rate \($0.rate)" } ?? "nil"))"
+            + "awsAccessKeyID: \(maskedAccessKeyID), awsSecretAccessKey: \(Self.mask(awsSecretAccessKey)))"
     }
 
     /// The same as `description`.
@@ -198,8 +189,7 @@ extension CompletionServer.Options: CustomStringConvertible, CustomDebugStringCo
         Mirror(self, children: ["host": host, "port": port, "apiKey": Self.mask(apiKey),
                                 "tokensPerSecond": tokensPerSecond, "seed": seed as Any, "endsAnswers": endsAnswers,
                                 "awsAccessKeyID": maskedAccessKeyID,
-                                "awsSecretAccessKey": Self.mask(awsSecretAccessKey),
-                                "faults": faults.map { "seed \($0.seed), rate \($0.rate)" } ?? "nil"], displayStyle: .struct)
+                                "awsSecretAccessKey": Self.mask(awsSecretAccessKey)], displayStyle: .struct)
     }
 
     /// The key id as AWS tools show it (its last four characters), or `<none>`.

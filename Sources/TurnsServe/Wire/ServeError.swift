@@ -1,4 +1,3 @@
-import TurnsCore
 
 /// An error answer of the server: HTTP status, the API's `error.type`, and a message a client can act on.
 /// The body is the API's shape: `{"type":"error","error":{"type":…,"message":…},"request_id":…}` (PROTOCOL.md A.6).
@@ -44,11 +43,23 @@ struct ServeError: Error, Equatable {
     }
 
     /// The JSON body for this error.
-    func body(requestID: String) -> String {
-        JSONValue.object([
-            ("type", .string("error")),
-            ("error", .object([("type", .string(type)), ("message", .string(message))])),
-            ("request_id", .string(requestID)),
-        ]).jsonText
+    func body(requestID: String) -> [UInt8] {
+        WireJSON.encode(Body(error: .init(type: type, message: message), requestID: requestID))
+    }
+
+    /// The API's error body.
+    private struct Body: Encodable {
+        struct Detail: Encodable {
+            var type: String
+            var message: String
+        }
+
+        var type = "error"
+        var error: Detail
+        var requestID: String
+
+        private enum CodingKeys: String, CodingKey {
+            case type, error, requestID = "request_id"
+        }
     }
 }

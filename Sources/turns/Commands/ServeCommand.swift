@@ -18,12 +18,6 @@ struct ServeCommand: AsyncParsableCommand {
         Bedrock request must be SigV4-signed with that key pair (any region, service bedrock), else it is refused \
         with 403. A secret given on the command line can be read by other users of the machine (ps); a file keeps \
         it out of sight.
-
-        With --faults SEED a share of the requests (--fault-rate) is spoilt on purpose, reproducibly from the seed \
-        and each request's number: 429/529 (Bedrock 429/503) with or without retry-after, connection resets before, \
-        after and inside the stream, stalls of --fault-stall seconds, one-byte and split writes, CRLF lines, noise \
-        events, an error event or exception mid-stream, a frame with a bad CRC. One line per request on stderr \
-        names its fault.
         """)
 
     @Option(help: "The address to listen on.")
@@ -64,21 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
                                valueName: "path"))
     var awsSecretAccessKeyFile: String?
 
-    @Option(name: .customLong("faults"),
-            help: ArgumentHelp("Inject faults, reproducibly from this seed (for reliability tests).", valueName: "seed"))
-    var faultSeed: UInt64?
-
-    @Option(name: .customLong("fault-rate"),
-            help: ArgumentHelp("With --faults: the share of requests that get a fault, 0 to 1.", valueName: "share"))
-    var faultRate: Double = 0.5
-
-    @Option(name: .customLong("fault-stall"),
-            help: ArgumentHelp("With --faults: how many seconds a stall lasts.", valueName: "seconds"))
-    var faultStall: Double = 3
-
     func validate() throws {
-        guard (0...1).contains(faultRate) else { throw ValidationError("--fault-rate must be from 0 to 1") }
-        guard faultStall >= 0 && faultStall <= 3600 else { throw ValidationError("--fault-stall must be from 0 to 3600") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard tokensPerSecond >= 0 else { throw ValidationError("--tokens-per-second must be >= 0") }
         if apiKey != nil && apiKeyFile != nil {
@@ -115,8 +95,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let server = CompletionServer(options: .init(host: host, port: port, apiKey: key, tokensPerSecond: tokensPerSecond,
                                                      model: model, seed: seed, endsAnswers: !continuous,
-                                                     awsAccessKeyID: awsAccessKeyID, awsSecretAccessKey: secret,
-                                                     faults: faultSettings))
+                                                     awsAccessKeyID: awsAccessKeyID, awsSecretAccessKey: secret))
         let boundPort: Int
         do {
             boundPort = try server.start()
@@ -150,11 +129,5 @@ struct ServeCommand: AsyncParsableCommand {
             throw SecretFileError(description: "\(flag) \(path) is empty: put the secret on its first line")
         }
         return secret
-    }
-
-    /// The fault settings of `--faults`, each request's plan logged on stderr; nil without it.
-    private var faultSettings: FaultSettings? {
-        guard let faultSeed else { return nil }
-        return FaultSettings(seed: faultSeed, rate: faultRate, stallSeconds: faultStall) { line in Terminal.note(line) }
     }
 }

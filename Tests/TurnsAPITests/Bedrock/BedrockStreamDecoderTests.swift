@@ -1,5 +1,6 @@
 import Foundation
 @testable import TurnsAPI
+import TurnsServe
 import TurnsTestSupport
 import XCTest
 
@@ -82,7 +83,7 @@ final class BedrockStreamDecoderTests: XCTestCase {
                 EventStreamHeader(":event-type", .string(type)),
                 EventStreamHeader(":content-type", .string("application/json")),
                 EventStreamHeader(":message-type", .string("event")),
-            ], payload: BedrockChunk.payload(modelJSON: Array("{\"completion\":\"\(text)\",\"stop_reason\":null}".utf8))))
+            ], payload: BedrockServer.chunkPayload(modelJSON: Array("{\"completion\":\"\(text)\",\"stop_reason\":null}".utf8))))
         }
         var body = try event("chunk", "a") + event("chunq", "b") + event("chunk", "c") + event("xhunk", "d")
         body += try EventStreamEncoder.encode(BedrockServer.chunkMessage(Completion(completion: "e", stopReason: "stop_sequence")))

@@ -1,5 +1,6 @@
 import Foundation
 @testable import TurnsAPI
+import TurnsServe
 import TurnsTestSupport
 import XCTest
 

@@ -1,5 +1,6 @@
 import Foundation
 import TurnsAPI
+import TurnsServe
 import TurnsHTTP
 import TurnsTestSupport
 import XCTest

@@ -2,7 +2,7 @@ import Foundation
 import TurnsLocal
 
 /// Chooses each request's `FaultPlan` from the seed and the request's sequence number alone, so a run of a
-/// fault server can be replayed: the same seed gives the same plan to the n-th request, whatever came before.
+/// fault proxy can be replayed: the same seed gives the same plan to the n-th request, whatever came before.
 public struct FaultPlanner: Sendable {
     /// The seed, rate and stall length.
     public let settings: FaultSettings
@@ -41,7 +41,7 @@ public struct FaultPlanner: Sendable {
     }
 }
 
-/// A server's fault injection: the planner, the running sequence number and the log. Shared by every
+/// A proxy's fault injection: the planner, the running sequence number and the log. Shared by every
 /// connection, so the counter is behind a lock.
 final class FaultInjector: @unchecked Sendable {
     private let planner: FaultPlanner

@@ -1,4 +1,5 @@
-import TurnsCore
+import Foundation
+import TurnsAPI
 import TurnsHTTP
 
 /// Checks the Signature Version 4 `Authorization` of a received request, as an AWS service does, for one
@@ -190,18 +191,11 @@ public enum SigV4VerificationError: Error, Sendable, Hashable, CustomStringConve
         }
     }
 
-    /// The 403 body AWS's rest-json services send: `{"message":"…"}`.
-    public var awsErrorBody: [UInt8] {
-        Array(("{\"message\":" + JSONValue.quoted(awsMessage) + "}").utf8)
-    }
-
     /// `awsErrorType`: `awsMessage`.
     public var description: String { "\(awsErrorType): \(awsMessage)" }
 }
 
 extension StringProtocol {
     /// The text without surrounding spaces and tabs.
-    var trimmingSpaces: String {
-        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
-    }
+    fileprivate var trimmingSpaces: String { trimmingCharacters(in: .whitespaces) }
 }

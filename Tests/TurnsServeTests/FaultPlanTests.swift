@@ -1,3 +1,4 @@
+@testable import FaultInjection
 import Foundation
 import NIOCore
 import TurnsAPI
@@ -5,7 +6,7 @@ import TurnsLocal
 @testable import TurnsServe
 import XCTest
 
-/// The fault plans of `turns serve --faults` and how a `FaultShaper` applies them, without sockets.
+/// The fault plans of the fault proxy and how a `FaultShaper` applies them to the server's events, without sockets.
 final class FaultPlanTests: XCTestCase {
     // MARK: - Plans
 

@@ -1,4 +1,5 @@
 import Foundation
+import TurnsAPI
 
 /// Encodes event-stream messages byte-exactly (PROTOCOL.md C.6): the prelude with its CRC, the headers in
 /// the given order, the payload and the message CRC. `turns serve` frames its Bedrock answers with it.

@@ -1,13 +1,15 @@
+import FaultInjection
 import Foundation
 import TurnsAPI
 import TurnsLocal
 import TurnsServe
 import XCTest
 
-/// Each fault of `turns serve --faults`, forced on every request, against the real client (`CompletionsClient`
-/// over `CurlTransport`): the outcome is the one `FaultKind` documents.
+/// Each fault of the fault proxy in front of `turns serve`, forced on every request, against the real client
+/// (`CompletionsClient` over `CurlTransport`): the outcome is the one `FaultKind` documents.
 final class FaultClientTests: XCTestCase {
     private var servers: [CompletionServer] = []
+    private var proxies: [FaultProxy] = []
     private let prompt = "\n\nHuman: How do I change the temperature?\n\nAssistant:"
     private let maxTokens = 40
     /// The client gives up after this much silence; stalls last longer.
@@ -15,6 +17,8 @@ final class FaultClientTests: XCTestCase {
     private let stallSeconds = 1.5
 
     override func tearDown() {
+        for proxy in proxies { proxy.stop() }
+        proxies.removeAll()
         for server in servers { server.stop() }
         servers.removeAll()
         super.tearDown()
@@ -45,13 +49,16 @@ final class FaultClientTests: XCTestCase {
         return (pieces, stop?.reason.rawValue ?? "")
     }
 
-    /// Starts a server that gives every request `kind` (where it applies), and the plan its first request gets.
+    /// Starts a server behind a proxy that gives every request `kind` (where it applies); returns the proxy's port
+    /// and the plan its first request gets.
     private func startServer(_ kind: FaultKind, api: FaultAPI, stream: Bool,
                              log: (@Sendable (String) -> Void)? = nil) throws -> (port: Int, firstPlan: FaultPlan) {
         let settings = FaultSettings(seed: 77, rate: 1, stallSeconds: stallSeconds, forced: kind, log: log)
-        let server = CompletionServer(options: .init(tokensPerSecond: 0, seed: 1, faults: settings))
+        let server = CompletionServer(options: .init(tokensPerSecond: 0, seed: 1))
         servers.append(server)
-        let port = try server.start()
+        let proxy = FaultProxy(upstreamPort: try server.start(), settings: settings)
+        proxies.append(proxy)
+        let port = try proxy.start()
         return (port, FaultPlanner(settings: settings).plan(sequence: 1, api: api, stream: stream))
     }
 
@@ -69,7 +76,8 @@ final class FaultClientTests: XCTestCase {
         }
         configuration.maxRetries = 2
         configuration.idleTimeout = idleTimeout
-        configuration.timeout = 30
+        // The wait allowed between reads of a whole (unstreamed) answer: a stall inside one must time out too.
+        configuration.timeout = idleTimeout
         // No waiting between attempts, and a fixed jitter so the delays asked for are exact.
         configuration.retryPolicy = RetryPolicy(random: { 0.5 }, sleep: { _ in })
         return CompletionsClient(configuration)

@@ -22,13 +22,13 @@ final class CompletionServerTests: XCTestCase {
     }
 
     /// A request body with the given fields (nil values are left out).
-    private func body(prompt: String? = nil, maxTokens: JSONValue? = .number(40), stream: Bool = false,
-                      extra: [(String, JSONValue)] = []) -> String {
-        var pairs: [(String, JSONValue)] = [("model", .string("claude-2.1")), ("prompt", .string(prompt ?? self.prompt))]
+    private func body(prompt: String? = nil, maxTokens: TestJSON? = .number(40), stream: Bool = false,
+                      extra: [(String, TestJSON)] = []) -> String {
+        var pairs: [(String, TestJSON)] = [("model", .string("claude-2.1")), ("prompt", .string(prompt ?? self.prompt))]
         if let maxTokens { pairs.append(("max_tokens_to_sample", maxTokens)) }
         if !extra.contains(where: { $0.0 == "stream" }) { pairs.append(("stream", .bool(stream))) }
         pairs += extra
-        return JSONValue.object(pairs).jsonText
+        return TestJSON.object(pairs).jsonText
     }
 
     private func expectedAnswer(maxTokens: Int = 40, temperature: Double? = 0, seed: UInt64 = 1,
@@ -40,7 +40,7 @@ final class CompletionServerTests: XCTestCase {
     }
 
     /// The SSE events of a body: (event name, parsed data).
-    private func events(_ text: String) throws -> [(event: String, data: JSONValue)] {
+    private func events(_ text: String) throws -> [(event: String, data: TestJSON)] {
         XCTAssertTrue(text.hasSuffix("\n\n"), "a stream ends with a complete event")
         return try text.components(separatedBy: "\n\n").filter { !$0.isEmpty }.map { block in
             var name = ""
@@ -49,7 +49,7 @@ final class CompletionServerTests: XCTestCase {
                 if line.hasPrefix("event: ") { name = String(line.dropFirst(7)) }
                 if line.hasPrefix("data: ") { data = String(line.dropFirst(6)) }
             }
-            return (name, try JSONValue.parse(data))
+            return (name, try TestJSON.parse(data))
         }
     }
 
@@ -63,7 +63,7 @@ final class CompletionServerTests: XCTestCase {
         XCTAssertEqual(response.head.status, status, file: file, line: line)
         XCTAssertEqual(response.head.header("content-type"), "application/json", file: file, line: line)
         assertRequestID(response.head, file: file, line: line)
-        let json = try JSONValue.parse(response.text)
+        let json = try TestJSON.parse(response.text)
         XCTAssertEqual(json["type"], .string("error"), file: file, line: line)
         XCTAssertEqual(json["error"]?["type"], .string(type), file: file, line: line)
         XCTAssertEqual(json["error"]?["message"], .string(message), file: file, line: line)
@@ -78,7 +78,7 @@ final class CompletionServerTests: XCTestCase {
         XCTAssertEqual(response.head.status, 200)
         XCTAssertEqual(response.head.header("content-type"), "application/json")
         assertRequestID(response.head)
-        let json = try JSONValue.parse(response.text)
+        let json = try TestJSON.parse(response.text)
         let expected = expectedAnswer()
         XCTAssertEqual(json["type"], .string("completion"))
         XCTAssertTrue(json["id"]?.stringValue?.hasPrefix("compl_") == true)
@@ -109,8 +109,8 @@ final class CompletionServerTests: XCTestCase {
 
     func testStreamedAndNonStreamedTextsAreEqualAtTemperatureZero() throws {
         let port = try startServer(.init(tokensPerSecond: 0))  // no fixed seed: only temperature 0 makes them equal
-        let stops: JSONValue = .array([.string("Enter")])
-        let plain = try JSONValue.parse(RawHTTPClient.fetch(port: port, body: body(
+        let stops: TestJSON = .array([.string("Enter")])
+        let plain = try TestJSON.parse(RawHTTPClient.fetch(port: port, body: body(
             maxTokens: .number(200), extra: [("temperature", .number(0)), ("stop_sequences", stops)])).text)
         let streamed = try events(RawHTTPClient.fetch(port: port, body: body(
             maxTokens: .number(200), stream: true, extra: [("temperature", .number(0)), ("stop_sequences", stops)])).text)
@@ -182,7 +182,7 @@ final class CompletionServerTests: XCTestCase {
             (#"{"prompt":"\n\nHuman: Hi\n\nAssistant:","max_tokens_to_sample":5}"#, "model: field required"),
             (#"{"model":"m","max_tokens_to_sample":5}"#, "prompt: field required"),
             ("[1, 2]", "request body must be a JSON object"),
-            ("{\"model\": ", "request body is not valid JSON: invalid JSON at byte 10: unexpected end of input"),
+            ("{\"model\": ", "request body is not valid JSON"),
         ]
         for (requestBody, message) in cases {
             try assertError(RawHTTPClient.fetch(port: port, body: requestBody), status: 400,
@@ -253,7 +253,7 @@ final class CompletionServerTests: XCTestCase {
 
             let response = try RawHTTPClient.fetch(port: port, body: body(extra: [("temperature", .number(0))]))
             XCTAssertEqual(response.head.status, 200)
-            XCTAssertEqual(try JSONValue.parse(response.text)["completion"], .string(expectedAnswer().text))
+            XCTAssertEqual(try TestJSON.parse(response.text)["completion"], .string(expectedAnswer().text))
         }
     }
 

@@ -1,4 +1,4 @@
-/// How a server started with `--faults` spoils its answers.
+/// How a `FaultProxy` spoils the answers it forwards.
 public struct FaultSettings: Sendable {
     /// The seed every request's plan derives from, with the request's sequence number.
     public var seed: UInt64

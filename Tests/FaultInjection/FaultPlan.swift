@@ -1,7 +1,7 @@
 /// The fault one request gets, fixed before its answer starts: what goes wrong, where, and the seed of the
 /// details (where writes are cut, which noise is sent). Two plans with equal fields spoil an answer alike.
 public struct FaultPlan: Sendable, Hashable {
-    /// The request's number on its server (the first request is 1).
+    /// The request's number on its proxy (the first request is 1).
     public var sequence: UInt64
     /// What goes wrong.
     public var kind: FaultKind
@@ -37,7 +37,7 @@ public struct FaultPlan: Sendable, Hashable {
     }
 
     /// The log line for this plan: `fault seq=N api=… stream=… kind=… at=…|- request=…`. Names no secret: the
-    /// request id is the server's own.
+    /// request id is the proxy's own.
     public func logLine(api: FaultAPI, stream: Bool, requestID: String) -> String {
         let at = kind.isMidStream ? String(textEventsBefore) : "-"
         return "fault seq=\(sequence) api=\(api.rawValue) stream=\(stream) kind=\(kind.rawValue) at=\(at) request=\(requestID)"

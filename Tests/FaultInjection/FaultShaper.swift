@@ -1,4 +1,5 @@
 import TurnsAPI
+import TurnsServe
 import TurnsLocal
 
 /// What a `FaultWriter` does next.
@@ -26,7 +27,7 @@ enum FaultFormat: Equatable {
 /// Applies a `FaultPlan` to an answer's bytes, event by event, and says which writes, stalls and resets carry
 /// them. Pure: no socket, no clock, so tests can check what goes out for every kind.
 ///
-/// The responder hands it the bytes its encoder wrote for each event (or the whole body of a non-streamed
+/// The proxy hands it the bytes of each event the server sent (or the whole body of a non-streamed
 /// answer); once `isCut` is true it must send nothing more.
 struct FaultShaper {
     /// The plan being applied.

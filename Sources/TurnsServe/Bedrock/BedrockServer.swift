@@ -1,4 +1,5 @@
-import TurnsCore
+import Foundation
+import TurnsAPI
 import TurnsHTTP
 
 /// What a server speaking Bedrock Runtime (`turns serve`) needs besides `SigV4Verifier`: reading the
@@ -41,55 +42,15 @@ public enum BedrockServer {
     ///
     /// - Throws: `BedrockServer.RequestError` (a `ValidationException`) saying what is wrong.
     public static func completionRequest(body: [UInt8], modelID: String) throws(RequestError) -> CompletionRequest {
-        let value: JSONValue
-        do throws(JSONParseError) {
-            value = try JSONValue.parse(bytes: body)
+        do {
+            var request = try JSONDecoder().decode(BedrockBody.self, from: Data(body)).request
+            request.model = modelID
+            return request
+        } catch let error as RequestError {
+            throw error
         } catch {
-            throw RequestError("Malformed input request: \(error.description), please reformat your input and try again.")
+            throw RequestError("Malformed input request: the body is not valid JSON, please reformat your input and try again.")
         }
-        guard let pairs = value.objectValue else {
-            throw RequestError("Malformed input request: expected type: JSONObject, please reformat your input and try again.")
-        }
-        var prompt: String?
-        var maxTokens: Int?
-        var request = CompletionRequest(model: modelID, prompt: "", maxTokensToSample: 0)
-        for (key, field) in pairs {
-            switch key {
-            case "prompt":
-                guard let text = field.stringValue else { throw RequestError.wrongType(key, "String") }
-                prompt = text
-            case "max_tokens_to_sample":
-                guard let number = field.intValue else { throw RequestError.wrongType(key, "Integer") }
-                maxTokens = number
-            case "temperature":
-                guard let number = field.doubleValue else { throw RequestError.wrongType(key, "Number") }
-                request.temperature = number
-            case "top_p":
-                guard let number = field.doubleValue else { throw RequestError.wrongType(key, "Number") }
-                request.topP = number
-            case "top_k":
-                guard let number = field.intValue else { throw RequestError.wrongType(key, "Integer") }
-                request.topK = number
-            case "stop_sequences":
-                guard let items = field.arrayValue else { throw RequestError.wrongType(key, "JSONArray") }
-                var stops: [String] = []
-                for item in items {
-                    guard let text = item.stringValue else { throw RequestError.wrongType(key, "JSONArray of String") }
-                    stops.append(text)
-                }
-                request.stopSequences = stops
-            case "anthropic_version":
-                guard field.stringValue != nil else { throw RequestError.wrongType(key, "String") }
-            default:
-                throw RequestError("Malformed input request: extraneous key [\(key.prefix(64))] is not permitted, "
-                    + "please reformat your input and try again.")
-            }
-        }
-        guard let prompt else { throw RequestError.missingKey("prompt") }
-        guard let maxTokens else { throw RequestError.missingKey("max_tokens_to_sample") }
-        request.prompt = prompt
-        request.maxTokensToSample = maxTokens
-        return request
     }
 
     /// A request body Bedrock would refuse with `ValidationException` (400).
@@ -142,32 +103,20 @@ public enum BedrockServer {
         }
 
         /// `{"message":"…"}`.
-        public var body: [UInt8] { Array("{\"message\":\(JSONValue.quoted(message))}".utf8) }
+        public var body: [UInt8] { WireJSON.encode(["message": message]) }
     }
 
     // MARK: - Answers
 
-    /// The model JSON of a completion: `{"completion":…,"stop_reason":…,"stop":…}` (nulls written), plus
+    /// The model JSON of a completion: `{"completion":…,"stop":…,"stop_reason":…}` (nulls written), plus
     /// `amazon-bedrock-invocationMetrics` when given (Bedrock adds it to the last chunk).
     public static func completionJSON(_ completion: Completion, metrics: InvocationMetrics? = nil) -> [UInt8] {
-        var fields: [(String, JSONValue)] = [
-            ("completion", .string(completion.completion)),
-            ("stop_reason", completion.stopReason.map { .string($0) } ?? .null),
-            ("stop", completion.stop.map { .string($0) } ?? .null),
-        ]
-        if let metrics {
-            fields.append(("amazon-bedrock-invocationMetrics", .object([
-                ("inputTokenCount", .number(Double(metrics.inputTokenCount))),
-                ("outputTokenCount", .number(Double(metrics.outputTokenCount))),
-                ("invocationLatency", .number(Double(metrics.invocationLatency))),
-                ("firstByteLatency", .number(Double(metrics.firstByteLatency))),
-            ])))
-        }
-        return Array(JSONValue.object(fields).jsonText.utf8)
+        WireJSON.encode(ModelJSON(completion: completion.completion, stopReason: completion.stopReason,
+                                  stop: completion.stop, metrics: metrics))
     }
 
     /// The counts and times Bedrock reports in the last chunk of a stream.
-    public struct InvocationMetrics: Sendable, Hashable {
+    public struct InvocationMetrics: Sendable, Hashable, Encodable {
         /// Prompt tokens.
         public var inputTokenCount: Int
         /// Generated tokens.
@@ -193,7 +142,12 @@ public enum BedrockServer {
             EventStreamHeader(":event-type", .string("chunk")),
             EventStreamHeader(":content-type", .string("application/json")),
             EventStreamHeader(":message-type", .string("event")),
-        ], payload: BedrockChunk.payload(modelJSON: completionJSON(piece, metrics: metrics)))
+        ], payload: chunkPayload(modelJSON: completionJSON(piece, metrics: metrics)))
+    }
+
+    /// The payload of a `chunk` event carrying `modelJSON`: `{"bytes":"<base64>"}`.
+    public static func chunkPayload(modelJSON: [UInt8]) -> [UInt8] {
+        WireJSON.encode(["bytes": Data(modelJSON).base64EncodedString()])
     }
 
     /// An `exception` message, e.g. `throttlingException`: headers `:exception-type`, `:content-type
@@ -203,7 +157,7 @@ public enum BedrockServer {
             EventStreamHeader(":exception-type", .string(type)),
             EventStreamHeader(":content-type", .string("application/json")),
             EventStreamHeader(":message-type", .string("exception")),
-        ], payload: Array("{\"message\":\(JSONValue.quoted(message))}".utf8))
+        ], payload: WireJSON.encode(["message": message]))
     }
 
     /// The response headers of a stream: `Content-Type: application/vnd.amazon.eventstream` and
@@ -212,10 +166,5 @@ public enum BedrockServer {
         HTTPHeader("Content-Type", "application/vnd.amazon.eventstream"),
         HTTPHeader("X-Amzn-Bedrock-Content-Type", "application/json"),
     ]
-
-    /// The exceptions a stream may carry, with the status each has outside a stream (PROTOCOL.md C.6).
-    public static let streamExceptionStatuses: [String: Int] = [
-        "internalServerException": 500, "modelStreamErrorException": 424, "validationException": 400,
-        "throttlingException": 429, "modelTimeoutException": 408, "serviceUnavailableException": 503,
-    ]
 }
+

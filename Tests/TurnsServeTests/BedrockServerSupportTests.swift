@@ -1,6 +1,7 @@
 import Foundation
 import TurnsAPI
 import TurnsHTTP
+import TurnsServe
 import XCTest
 
 /// What `turns serve` uses to speak Bedrock: routes, request bodies, answers and error shapes.
@@ -50,11 +51,22 @@ final class BedrockServerSupportTests: XCTestCase {
         XCTAssertEqual(refused.type, "InvalidSignatureException")
     }
 
+    func testAChunkCarriesTheModelJSONWithSortedKeysInBase64() {
+        let message = BedrockServer.chunkMessage(Completion(completion: " Hello"))
+        XCTAssertEqual(message.headers, [
+            EventStreamHeader(":event-type", .string("chunk")),
+            EventStreamHeader(":content-type", .string("application/json")),
+            EventStreamHeader(":message-type", .string("event")),
+        ])
+        // base64 of {"completion":" Hello","stop":null,"stop_reason":null}
+        XCTAssertEqual(String(decoding: message.payload, as: UTF8.self), #"{"bytes":"eyJjb21wbGV0aW9uIjoiIEhlbGxvIiwic3RvcCI6bnVsbCwic3RvcF9yZWFzb24iOm51bGx9"}"#)
+    }
+
     func testTheLastChunkCanCarryInvocationMetricsThatTheClientIgnores() throws {
         let metrics = BedrockServer.InvocationMetrics(inputTokenCount: 12, outputTokenCount: 3, invocationLatency: 400, firstByteLatency: 100)
         let piece = Completion(completion: "", stopReason: "stop_sequence", stop: "\n\nHuman:")
         XCTAssertEqual(String(decoding: BedrockServer.completionJSON(piece, metrics: metrics), as: UTF8.self),
-                       #"{"completion":"","stop_reason":"stop_sequence","stop":"\n\nHuman:","amazon-bedrock-invocationMetrics":{"inputTokenCount":12,"outputTokenCount":3,"invocationLatency":400,"firstByteLatency":100}}"#)
+                       #"{"amazon-bedrock-invocationMetrics":{"firstByteLatency":100,"inputTokenCount":12,"invocationLatency":400,"outputTokenCount":3},"completion":"","stop":"\n\nHuman:","stop_reason":"stop_sequence"}"#)
         var decoder = BedrockStreamDecoder()
         let batch = decoder.feed(try EventStreamEncoder.encode(BedrockServer.chunkMessage(piece, metrics: metrics)))
         XCTAssertEqual(batch.delta, CompletionDelta(text: "", stopReason: "stop_sequence", stop: "\n\nHuman:"))

@@ -39,8 +39,8 @@ final class BedrockServerTests: XCTestCase {
     }
 
     /// A Bedrock text-completion body.
-    private func body(maxTokens: Int = 40, extra: [(String, JSONValue)] = [("temperature", .number(0))]) -> String {
-        JSONValue.object([("prompt", .string(prompt)), ("max_tokens_to_sample", .number(Double(maxTokens)))] + extra).jsonText
+    private func body(maxTokens: Int = 40, extra: [(String, TestJSON)] = [("temperature", .number(0))]) -> String {
+        TestJSON.object([("prompt", .string(prompt)), ("max_tokens_to_sample", .number(Double(maxTokens)))] + extra).jsonText
     }
 
     /// The headers botocore would send for `body` to `path`, signed with `secret` by `keyID` at `time`.
@@ -60,12 +60,12 @@ final class BedrockServerTests: XCTestCase {
     }
 
     /// The /v1/complete answer to the same prompt at temperature 0: (text, stop_reason, stop).
-    private func completeAnswer(port: Int, maxTokens: Int = 40) throws -> JSONValue {
-        let body = JSONValue.object([("model", .string("claude-2.1")), ("prompt", .string(prompt)),
+    private func completeAnswer(port: Int, maxTokens: Int = 40) throws -> TestJSON {
+        let body = TestJSON.object([("model", .string("claude-2.1")), ("prompt", .string(prompt)),
                                      ("max_tokens_to_sample", .number(Double(maxTokens))), ("temperature", .number(0))])
         let response = try RawHTTPClient.fetch(port: port, body: body.jsonText)
         XCTAssertEqual(response.head.status, 200)
-        return try JSONValue.parse(response.text)
+        return try TestJSON.parse(response.text)
     }
 
     /// Reads a streamed body part by part as it arrives, decoding every frame with `EventStreamDecoder`.
@@ -81,11 +81,11 @@ final class BedrockServerTests: XCTestCase {
     }
 
     /// The model JSON inside a `chunk` event: `{"bytes": base64}` decoded.
-    private func modelJSON(_ message: EventStreamMessage) throws -> JSONValue {
-        let payload = try JSONValue.parse(bytes: message.payload)
+    private func modelJSON(_ message: EventStreamMessage) throws -> TestJSON {
+        let payload = try TestJSON.parse(bytes: message.payload)
         XCTAssertEqual(payload.objectValue?.map(\.0), ["bytes"])
         let bytes = try XCTUnwrap(payload["bytes"]?.stringValue.flatMap { Data(base64Encoded: $0) }.map { Array($0) })
-        return try JSONValue.parse(bytes: bytes)
+        return try TestJSON.parse(bytes: bytes)
     }
 
     private func assertAWSRequestID(_ head: RawHTTPClient.Head, file: StaticString = #filePath, line: UInt = #line) {
@@ -100,7 +100,7 @@ final class BedrockServerTests: XCTestCase {
         XCTAssertEqual(response.head.status, status, response.text, file: file, line: line)
         XCTAssertEqual(response.head.header("content-type"), "application/json", file: file, line: line)
         XCTAssertEqual(response.head.header("x-amzn-errortype"), type, file: file, line: line)
-        XCTAssertEqual(response.text, JSONValue.object([("message", .string(message))]).jsonText, file: file, line: line)
+        XCTAssertEqual(response.text, TestJSON.object([("message", .string(message))]).jsonText, file: file, line: line)
         XCTAssertFalse(response.text.contains(secret), file: file, line: line)
         assertAWSRequestID(response.head, file: file, line: line)
     }
@@ -125,7 +125,7 @@ final class BedrockServerTests: XCTestCase {
         XCTAssertTrue(messages.allSatisfy { $0.headers == chunkHeaders })
         let pieces = try messages.map(modelJSON)
         for piece in pieces.dropLast() {
-            XCTAssertEqual(piece.objectValue?.map(\.0), ["completion", "stop_reason", "stop"])
+            XCTAssertEqual(piece.objectValue?.map(\.0), ["completion", "stop", "stop_reason"])
             XCTAssertEqual(piece["stop_reason"], .null)
             XCTAssertNotEqual(piece["completion"], .string(""))
         }
@@ -139,7 +139,7 @@ final class BedrockServerTests: XCTestCase {
         XCTAssertEqual(last["stop"], expected["stop"])
         let metrics = try XCTUnwrap(last["amazon-bedrock-invocationMetrics"])
         XCTAssertEqual(metrics.objectValue?.map(\.0),
-                       ["inputTokenCount", "outputTokenCount", "invocationLatency", "firstByteLatency"])
+                       ["firstByteLatency", "inputTokenCount", "invocationLatency", "outputTokenCount"])
         var generation = LocalModel.shared.generate(prompt: prompt, parameters: SamplingSettings(
             model: "anthropic.claude-v2:1", maxTokensToSample: 40, temperature: 0))
         _ = generation.collect()
@@ -176,9 +176,9 @@ final class BedrockServerTests: XCTestCase {
         XCTAssertEqual(response.head.status, 200)
         XCTAssertEqual(response.head.header("content-type"), "application/json")
         assertAWSRequestID(response.head)
-        let json = try JSONValue.parse(response.text)
-        XCTAssertEqual(json, .object([("completion", expected["completion"]!), ("stop_reason", expected["stop_reason"]!),
-                                      ("stop", expected["stop"]!)]))
+        let json = try TestJSON.parse(response.text)
+        XCTAssertEqual(json, .object([("completion", expected["completion"]!), ("stop", expected["stop"]!),
+                                      ("stop_reason", expected["stop_reason"]!)]))
         XCTAssertEqual(response.head.header("x-amzn-bedrock-input-token-count"), String(Tokenizer.tokens(prompt).count))
         XCTAssertNotNil(response.head.header("x-amzn-bedrock-output-token-count").flatMap { Int($0) })
         XCTAssertNotNil(response.head.header("x-amzn-bedrock-invocation-latency").flatMap { Int($0) })
@@ -186,11 +186,11 @@ final class BedrockServerTests: XCTestCase {
 
     func testStopSequencesAndMaxTokensEndAnswersAsOnTheCompletePath() throws {
         let port = try startServer(.init(tokensPerSecond: 0, seed: 3, endsAnswers: false))
-        let plain = try JSONValue.parse(RawHTTPClient.fetch(port: port, path: modelPath + "/invoke",
+        let plain = try TestJSON.parse(RawHTTPClient.fetch(port: port, path: modelPath + "/invoke",
                                                             body: body(maxTokens: 7, extra: [])).text)
         XCTAssertEqual(plain["stop_reason"], .string("max_tokens"))
         XCTAssertEqual(plain["stop"], .null)
-        let stopped = try JSONValue.parse(RawHTTPClient.fetch(port: port, path: modelPath + "/invoke", body: body(
+        let stopped = try TestJSON.parse(RawHTTPClient.fetch(port: port, path: modelPath + "/invoke", body: body(
             maxTokens: 200, extra: [("temperature", .number(0)), ("stop_sequences", .array([.string("temperature")]))])).text)
         XCTAssertEqual(stopped["stop_reason"], .string("stop_sequence"))
         XCTAssertEqual(stopped["stop"], .string("temperature"))
@@ -222,7 +222,7 @@ final class BedrockServerTests: XCTestCase {
         defer { client.close() }
         for path in [modelPath + "/invoke", "/v1/complete", modelPath + "/invoke-with-response-stream", modelPath + "/invoke"] {
             let requestBody = path == "/v1/complete"
-                ? JSONValue.object([("model", .string("m")), ("prompt", .string(prompt)), ("max_tokens_to_sample", .number(5))]).jsonText
+                ? TestJSON.object([("model", .string("m")), ("prompt", .string(prompt)), ("max_tokens_to_sample", .number(5))]).jsonText
                 : body(maxTokens: 5)
             try client.sendRequest(method: "POST", path: path, body: requestBody)
             XCTAssertEqual(try client.readHead().status, 200, path)
@@ -264,7 +264,7 @@ final class BedrockServerTests: XCTestCase {
         let cases: [(String, String)] = [
             (#"{"max_tokens_to_sample":5}"#,
              "Malformed input request: required key [prompt] not found, please reformat your input and try again."),
-            (JSONValue.object([("prompt", .string(prompt))]).jsonText,
+            (TestJSON.object([("prompt", .string(prompt))]).jsonText,
              "Malformed input request: required key [max_tokens_to_sample] not found, please reformat your input and try again."),
             (body(extra: [("model", .string("claude-2.1"))]),
              "Malformed input request: extraneous key [model] is not permitted, please reformat your input and try again."),
@@ -274,9 +274,9 @@ final class BedrockServerTests: XCTestCase {
             (body(extra: [("temperature", .number(1.5))]), "invalid temperature 1.5: must be a number from 0 to 1"),
             (body(maxTokens: 0), "invalid max_tokens_to_sample 0: must be an integer >= 1"),
             (body(extra: [("top_k", .number(0))]), "invalid top_k 0: must be an integer >= 1"),
-            (JSONValue.object([("prompt", .string("Hello")), ("max_tokens_to_sample", .number(5))]).jsonText,
+            (TestJSON.object([("prompt", .string("Hello")), ("max_tokens_to_sample", .number(5))]).jsonText,
              "prompt must start with \"\n\nHuman:\" turn after an optional system prompt"),
-            (JSONValue.object([("prompt", .string("\n\nHuman: Hi")), ("max_tokens_to_sample", .number(5))]).jsonText,
+            (TestJSON.object([("prompt", .string("\n\nHuman: Hi")), ("max_tokens_to_sample", .number(5))]).jsonText,
              "prompt must end with \"\n\nAssistant:\" turn"),
         ]
         for operation in ["/invoke", "/invoke-with-response-stream"] {
@@ -357,7 +357,7 @@ final class BedrockServerTests: XCTestCase {
                                                    body: requestBody)
             XCTAssertEqual(response.head.header("x-amzn-errortype"), "InvalidSignatureException")
             XCTAssertEqual(response.head.status, 403)
-            let message = try JSONValue.parse(response.text)["message"]?.stringValue ?? ""
+            let message = try TestJSON.parse(response.text)["message"]?.stringValue ?? ""
             XCTAssertTrue(message.hasPrefix("Signature expired: \(AWSTimestamp.format(now + offset)) is more than 15 minutes"),
                           message)
             assertAWSRequestID(response.head)

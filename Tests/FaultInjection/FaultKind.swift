@@ -1,5 +1,5 @@
-/// One way `turns serve --faults` can spoil an answer. The raw values are the names the server logs and
-/// `scripts/soak` reads.
+/// One way the fault proxy (`FaultProxy`, `turns-fault-proxy`) can spoil an answer. The raw values are the names
+/// it logs and `scripts/soak` reads.
 ///
 /// What a `CompletionsClient` (with its default two retries) makes of each, for a streamed answer:
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import TurnsAPI
 import TurnsHTTP
+import TurnsServe
 import XCTest
 
 /// The server side of SigV4: every refusal `turns serve` answers with 403.
@@ -48,7 +49,7 @@ final class SigV4VerifierTests: XCTestCase {
         XCTAssertEqual(error, .signatureMismatch)
         XCTAssertEqual(error?.awsErrorType, "InvalidSignatureException")
         XCTAssertEqual(error?.httpStatus, 403)
-        XCTAssertEqual(String(decoding: error!.awsErrorBody, as: UTF8.self),
+        XCTAssertEqual(String(decoding: BedrockServer.ErrorResponse(error!).body, as: UTF8.self),
                        #"{"message":"The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."}"#)
     }
 
