@@ -9,8 +9,8 @@ enum TokenCostBenchmark {
     static let height = 40
     /// Tokens streamed before timing starts (caches, buffers and the answer's first rows settle).
     static let warmupTokens = 2_000
-    static let tokensPerRound = 10_000
-    static let rounds = 5
+    static let tokensPerRound = 4_000
+    static let rounds = 11
 
     /// The pieces streamed, in turn: words, punctuation, wide characters, an emoji and a paragraph break now and then.
     static let words = [" the", " model", " streams", " tokens", ",", " one", " at", " a", " time", ".", " 界面",
@@ -42,8 +42,9 @@ enum TokenCostBenchmark {
     }
 
     /// Sends a message from each chat and streams both answers in alternating rounds (a machine that changes speed
-    /// during the run weighs on both alike); the median round's seconds per token of each.
-    static func interleavedCosts(_ first: AppState, _ second: AppState) -> (Double, Double) {
+    /// during the run weighs on both alike); the median seconds per token of each, and the median of the rounds'
+    /// ratios second / first.
+    static func interleavedCosts(_ first: AppState, _ second: AppState) -> (first: Double, second: Double, ratio: Double) {
         var a = TokenStream(state: first), b = TokenStream(state: second)
         _ = a.round(warmupTokens)
         _ = b.round(warmupTokens)
@@ -55,7 +56,8 @@ enum TokenCostBenchmark {
         for stream in [a, b] {
             precondition(stream.changes > 0 && stream.state.request.isBusy, "the answer streams and changes the screen")
         }
-        return (costsA.sorted()[rounds / 2], costsB.sorted()[rounds / 2])
+        let ratios = zip(costsA, costsB).map { $1 / $0 }
+        return (costsA.sorted()[rounds / 2], costsB.sorted()[rounds / 2], ratios.sorted()[rounds / 2])
     }
 
     /// A chat streaming an answer, one frame per token.
