@@ -196,33 +196,33 @@ def stream(args):
         curl = ["curl", "-sN", f"{serve.url}/v1/complete", "-H", "content-type: application/json",
                 "-H", "x-api-key: bench-key", "-H", "anthropic-version: 2023-06-01", "-d", body]
 
-        def turns(backend, tokens):
+        def print_command(backend, tokens):
             return [args.bin, "--print", "--backend", backend, "--base-url", serve.url, "--max-tokens", str(tokens),
                     "Hello"]
 
-        def sdk(tokens):
+        def sdk_command(tokens):
             return [args.sdk_python, os.path.abspath(__file__), "sdk", "--base-url", serve.url,
                     "--max-tokens", str(tokens)]
 
         # Untimed, once: the consumers compared must get the same answer, or the comparison means nothing.
-        cpu_of_run(turns("anthropic", args.tokens), env, f"{work}/sse.txt")
-        cpu_of_run(turns("bedrock", args.tokens), env, f"{work}/bedrock.txt")
+        cpu_of_run(print_command("anthropic", args.tokens), env, f"{work}/sse.txt")
+        cpu_of_run(print_command("bedrock", args.tokens), env, f"{work}/bedrock.txt")
         same(f"{work}/sse.txt", f"{work}/bedrock.txt", "the SSE and Bedrock paths")
         if args.sdk_python:
-            cpu_of_run(turns("anthropic", args.sdk_tokens), env, f"{work}/short.txt")
-            cpu_of_run(sdk(args.sdk_tokens), env, f"{work}/sdk.txt")
+            cpu_of_run(print_command("anthropic", args.sdk_tokens), env, f"{work}/short.txt")
+            cpu_of_run(sdk_command(args.sdk_tokens), env, f"{work}/sdk.txt")
             same(f"{work}/short.txt", f"{work}/sdk.txt", "turns --print and the SDK")
         # The SDK's start-up is ~40% of its CPU on 20,000 tokens, so per token both sides count what a one-token
         # answer does not cost.
         cpu = {"curl": [], "print": [], "bedrock": [], "sdk": [], "print 1 token": [], "sdk 1 token": []}
         for number in range(args.rounds):  # interleaved, so a machine that changes speed weighs on every side
             cpu["curl"].append(cpu_of_run(curl, env))
-            cpu["print"].append(cpu_of_run(turns("anthropic", args.tokens), env))
-            cpu["bedrock"].append(cpu_of_run(turns("bedrock", args.tokens), env))
+            cpu["print"].append(cpu_of_run(print_command("anthropic", args.tokens), env))
+            cpu["bedrock"].append(cpu_of_run(print_command("bedrock", args.tokens), env))
             if args.sdk_python:
-                cpu["sdk"].append(cpu_of_run(sdk(args.sdk_tokens), env))
-                cpu["print 1 token"].append(cpu_of_run(turns("anthropic", 1), env))
-                cpu["sdk 1 token"].append(cpu_of_run(sdk(1), env))
+                cpu["sdk"].append(cpu_of_run(sdk_command(args.sdk_tokens), env))
+                cpu["print 1 token"].append(cpu_of_run(print_command("anthropic", 1), env))
+                cpu["sdk 1 token"].append(cpu_of_run(sdk_command(1), env))
             note(f"stream round {number + 1} of {args.rounds}: " + ", ".join(
                 f"{name} {values[-1]:.3f} s" for name, values in cpu.items() if values))
     shutil.rmtree(work)
