@@ -41,11 +41,9 @@ test: test-deps
 sdk-compat: build
 	@scripts/sdk-compat "$(BIN)/turns" "$(PYENV)"
 
-## Benchmarks (see BENCHMARKS.md): the in-process figures, then the real-terminal and streaming comparisons.
-bench: release
-	.build/release/turns-bench
-	scripts/bench-stream
-	scripts/bench-ui
+## Every user-facing budget measured on release builds, printed as one table (see BENCHMARKS.md).
+bench: deps
+	@scripts/bench
 
 ## 1,000 requests through the fault-injecting proxy (SOAK_REQUESTS=N to change), and 200 concurrent streams.
 soak: build

@@ -1,22 +1,15 @@
-// turns-bench: measures the hot paths and prints one line per figure.
-// Usage: swift run -c release turns-bench [NAME…]   (names: sse, eventstream, ui, transcript; none = all)
-// `make release` builds it as the figures in BENCHMARKS.md were measured (Swift runtime linked statically); then
-// run .build/release/turns-bench [NAME…].
+// turns-bench: the one budget measured in-process, a streamed token's UI cost with a 50,000-turn conversation
+// against an empty one (≤ 1.2×). Prints one row of the `make bench` table (scripts/bench).
+// `make release` builds it as BENCHMARKS.md measured it (Swift runtime linked statically).
 import Foundation
+import TurnsCore
 
-if CommandLine.arguments.count == 3 && CommandLine.arguments[1] == "--load-transcript" {
-    TranscriptBenchmark.loadInFreshProcess(CommandLine.arguments[2])
-    exit(0)
-}
-let requested = Set(CommandLine.arguments.dropFirst())
-let all = Benchmarks.all
-let unknown = requested.subtracting(all.map(\.name))
-if !unknown.isEmpty {
-    let message = "turns-bench: unknown benchmark \(unknown.sorted().joined(separator: ", ")); "
-        + "known: \(all.map(\.name).joined(separator: ", "))\n"
-    FileHandle.standardError.write(Data(message.utf8))
-    exit(2)
-}
-for benchmark in all where requested.isEmpty || requested.contains(benchmark.name) {
-    benchmark.run()
-}
+let empty = TokenCostBenchmark.chat(with: Transcript())
+let long = TokenCostBenchmark.chat(with: TokenCostBenchmark.conversation(turns: 50_000))
+let (emptyCost, longCost, ratio) = TokenCostBenchmark.interleavedCosts(empty, long)
+let figure = String(format: "%.2f× (%.0f vs %.0f µs/token)", ratio, longCost * 1e6, emptyCost * 1e6)
+let tokens = TokenCostBenchmark.tokensPerRound * TokenCostBenchmark.rounds
+print("| Per-token UI cost, 50,000 turns vs none: ≤ 1.2× | \(figure) | \(ratio <= 1.2 ? "MET" : "MISSED") "
+      + "| `turns-bench`: in-process `reduce` + `FrameRenderer.render` on a 120×40 screen, one frame per token "
+      + "(the worst case), \(tokens) tokens each in \(TokenCostBenchmark.rounds) alternating rounds, the median of the "
+      + "rounds' ratios |")

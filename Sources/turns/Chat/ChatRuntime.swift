@@ -6,8 +6,7 @@ import TurnsUI
 
 /// The chat's run loop: the one thread that owns ncurses. It sleeps in `poll` until a key, a network event or a
 /// frame deadline, applies actions through `reduce`, carries out the effects, and draws at most one frame per
-/// `frameInterval`, however many tokens arrived. `TURNS_TRACE=PATH` records keys and frames for the benchmarks
-/// (`ChatTrace`).
+/// `frameInterval`, however many tokens arrived.
 final class ChatRuntime {
     /// The shortest time between two frames (~60 per second).
     static let frameInterval = 1.0 / 60.0
@@ -28,8 +27,6 @@ final class ChatRuntime {
     private let answerOnStart: Bool
     /// The environment the chat started with (`/theme` finds the user's themes through XDG_CONFIG_HOME and HOME).
     private let environment: [String: String]
-    /// The benchmarks' trace (`TURNS_TRACE=PATH`); nil, and free, unless asked for.
-    private let trace = ChatTrace.fromEnvironment()
 
     /// Prepares a chat over `connection`; nothing touches the terminal until `run()`.
     init(connection: BackendConnection, state: AppState, journal: SessionJournal?, answerOnStart: Bool,
@@ -48,7 +45,6 @@ final class ChatRuntime {
     func run() throws(TerminalError) {
         try terminal.start(wake: wake)
         defer { terminal.stop() }
-        trace?.started()
         let watcher = SignalWatcher([SIGTERM, SIGHUP, SIGINT]) { [stopFlag, wake] _ in
             stopFlag.set()
             wake.wake()
@@ -65,7 +61,6 @@ final class ChatRuntime {
             let now = Self.now()
             let events = terminal.readEvents() + terminal.flushEscape()
             if !events.isEmpty {
-                trace?.read(events)
                 apply(.tick(time: now))
                 for event in events {
                     if case .resize = event { renderer.invalidate(); repaint = true }
@@ -73,16 +68,13 @@ final class ChatRuntime {
                 }
             }
             let actions = inbox.drain()
-            let applying = trace == nil || actions.isEmpty ? 0 : ChatTrace.now()
             for action in actions { apply(action) }
-            if !actions.isEmpty { trace?.applied(started: applying, actions: actions) }
             if let tick = nextTick, now >= tick { apply(.tick(time: now)) }
             nextTick = needsTicks ? (nextTick.map { $0 > now ? $0 : now + 1 } ?? now + 1) : nil
             if needsFrame && now - lastFrame >= Self.frameInterval { drawFrame(at: now) }
         }
         for task in requests.values { task.cancel() }
         journal?.flush(forceSync: true)
-        trace?.close()
     }
 
     /// How long to sleep: until the next frame is due, the next status tick, or (idle) until woken.
@@ -99,14 +91,10 @@ final class ChatRuntime {
     private var needsTicks: Bool { state.request.isBusy }
 
     private func drawFrame(at now: Double) {
-        let started = trace == nil ? 0 : ChatTrace.now()
         let frame = renderer.render(state)
         if let shown = renderer.shown {
             terminal.draw(shown, changes: frame.changes, cursor: frame.cursor, repaint: repaint)
         }
-        // The arguments are evaluated only when tracing (optional chaining skips them otherwise).
-        trace?.drew(started: started, changes: frame.changes.count, editorCharacters: state.editor.text.count,
-                    request: state.request.summary)
         repaint = false
         needsFrame = false
         lastFrame = now
@@ -220,87 +208,5 @@ final class ActionInbox: @unchecked Sendable {
         let taken = actions
         actions.removeAll(keepingCapacity: true)
         return taken
-    }
-}
-
-/// An off-by-default trace of the run loop for the benchmarks (`scripts/bench-ui`, `scripts/bench-stream`), so that
-/// keystroke latency, frame pacing and the time to the first frame are measured in the real program, not guessed.
-///
-/// With `TURNS_TRACE=PATH` set, the chat appends one line per event to PATH, each stamped with CLOCK_MONOTONIC in
-/// nanoseconds (the same clock as Python's `time.monotonic_ns()`, so a driver can relate its own stamps):
-///
-///     start T                         the terminal is set up, before the first frame
-///     key T NAME                      a key read from the terminal (NAME as /help writes it: "a", "Enter", "Ctrl-C")
-///     paste T BYTES | resize T W H | wheel T ROWS
-///     inbox T TOOK ACTIONS BYTES      actions from the network applied: TOOK ns, ACTIONS actions, BYTES of text
-///     frame T TOOK CHANGES EDITOR STATE
-///                                     a frame written to the terminal: T when written, TOOK ns to render, diff and
-///                                     write it, CHANGES changed runs, EDITOR characters in the editor, STATE the
-///                                     status bar's request state ("ready", "streaming 5200 tok/s", "done: max_tokens")
-///
-/// Unset (the normal case), the chat holds no trace: one nil check per batch of keys and per frame.
-final class ChatTrace {
-    private let file: UnsafeMutablePointer<FILE>
-
-    /// The trace `TURNS_TRACE` asks for, or nil (also when the file cannot be opened: tracing never stops the chat).
-    static func fromEnvironment() -> ChatTrace? {
-        guard let path = ProcessInfo.processInfo.environment["TURNS_TRACE"], !path.isEmpty,
-              let file = fopen(path, "a") else { return nil }
-        return ChatTrace(file: file)
-    }
-
-    private init(file: UnsafeMutablePointer<FILE>) {
-        self.file = file
-    }
-
-    deinit { fclose(file) }
-
-    /// CLOCK_MONOTONIC in nanoseconds.
-    static func now() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
-    }
-
-    /// The terminal is ready; the first frame follows.
-    func started() {
-        write("start \(Self.now())")
-        fflush(file)
-    }
-
-    /// Input just read from the terminal.
-    func read(_ events: [InputEvent]) {
-        let time = Self.now()
-        for event in events {
-            switch event {
-            case .key(let press): write("key \(time) \(press)")
-            case .paste(let text): write("paste \(time) \(text.utf8.count)")
-            case .resize(let width, let height): write("resize \(time) \(width) \(height)")
-            case .wheel(let rows): write("wheel \(time) \(rows)")
-            }
-        }
-    }
-
-    /// Actions from the network were applied: how many, how many text bytes they carried, and how long it took.
-    func applied(started: UInt64, actions: [Action]) {
-        var bytes = 0
-        for case let .stream(_, .text(piece), _) in actions { bytes += piece.utf8.count }
-        let time = Self.now()
-        write("inbox \(time) \(time - started) \(actions.count) \(bytes)")
-    }
-
-    /// A frame was written to the terminal (at most ~60 a second, so each is flushed at once: a driver may read
-    /// the trace while the chat runs).
-    func drew(started: UInt64, changes: Int, editorCharacters: Int, request: String) {
-        let time = Self.now()
-        write("frame \(time) \(time - started) \(changes) \(editorCharacters) \(request)")
-        fflush(file)
-    }
-
-    /// Flushes what is left (the chat is ending).
-    func close() { fflush(file) }
-
-    private func write(_ line: String) {
-        fputs(line + "\n", file)
     }
 }
