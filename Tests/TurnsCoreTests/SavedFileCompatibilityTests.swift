@@ -124,7 +124,7 @@ final class SavedFileCompatibilityTests: XCTestCase {
         """# + "\n"
 
     func testATranscriptFromTheLastReleaseLoadsAndSavesByteForByte() throws {
-        let transcript = try Array(Self.transcriptFile.utf8).withUnsafeBufferPointer { try TranscriptJSON.decode(bytes: $0) }
+        let transcript = try TranscriptJSON.decode(Data(Self.transcriptFile.utf8))
         XCTAssertEqual(transcript.system, "Be terse.\tUse \"quotes\", back\\slashes/\nand 界 😀 \u{01}.")
         XCTAssertEqual(transcript.turns.map(\.role), [.human, .assistant, .human, .assistant, .human, .assistant])
         XCTAssertEqual(transcript.turns[0].text, "Hello \"there\"\n\n\\Human: forged?\r\nbell\u{07} del\u{7F} e\u{301} 👩‍💻")
@@ -148,17 +148,17 @@ final class SavedFileCompatibilityTests: XCTestCase {
 
     func testAnEmptyTranscriptFromTheLastReleaseSavesByteForByte() throws {
         let file = "{\n  \"format\": \"turns-transcript\",\n  \"version\": 1,\n  \"system\": null,\n  \"turns\": []\n}\n"
-        XCTAssertEqual(try Array(file.utf8).withUnsafeBufferPointer { try TranscriptJSON.decode(bytes: $0) }, Transcript())
+        XCTAssertEqual(try TranscriptJSON.decode(Data(file.utf8)), Transcript())
         XCTAssertEqual(TranscriptJSON.encode(Transcript()), file)
     }
 
     func testAJournalFromTheLastReleaseReplaysAndEachRecordIsWrittenAgainByteForByte() throws {
         let lines = Self.journalFile.split(separator: "\n").map(String.init)
         for line in lines {
-            let record = try JournalRecord.decode(try JSONValue.parse(line))
+            let record = try JSONDecoder().decode(JournalRecord.self, from: Data(line.utf8))
             XCTAssertEqual(record.jsonLine, line)
         }
-        let session = try JournalReader.replay(Array(Self.journalFile.utf8), path: "journal.jsonl")
+        let session = try JournalReader.replay(Data(Self.journalFile.utf8), path: "journal.jsonl")
         XCTAssertNil(session.warning)
         XCTAssertEqual(session.id, "20261129-045320-1a2b")
         XCTAssertEqual(session.createdAt, Date(timeIntervalSince1970: 1_796_000_000.25))

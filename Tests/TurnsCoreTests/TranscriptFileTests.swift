@@ -38,9 +38,8 @@ final class TranscriptRoundTripTests: XCTestCase {
         for _ in 0..<300 {
             let transcript = ConversationGenerator.make(using: &rng)
             let json = TranscriptJSON.encode(transcript)
-            let loaded = try Array(json.utf8).withUnsafeBufferPointer { try TranscriptJSON.decode(bytes: $0) }
+            let loaded = try TranscriptJSON.decode(Data(json.utf8))
             XCTAssertEqual(TranscriptJSON.encode(loaded), json)
-            XCTAssertEqual(try TranscriptJSON.decode(try JSONValue.parse(json)), loaded)
             XCTAssertEqual(loaded.turns.map(\.text), transcript.turns.map(\.text))
         }
     }
@@ -197,7 +196,7 @@ final class BadTranscriptInputTests: XCTestCase {
     func testEachBadFileGivesAOneLineErrorNamingFileAndProblem() throws {
         let good = TranscriptJSON.encode(Transcript(turns: [Turn(role: .human, text: "hi")]))
         XCTAssertEqual(loadError("corrupt.json", Array("{\"format\": \"turns-transcript\", oops}".utf8)),
-                       "corrupt.json: corrupt JSON: invalid JSON at byte 31: expected a string key")
+                       "corrupt.json: corrupt JSON: invalid value around character 31")
         XCTAssertEqual(loadError("truncated.json", Array(good.utf8.prefix(40))),
                        "truncated.json: the file is truncated (it ends in the middle of the JSON)")
         XCTAssertEqual(loadError("latin1.txt", [0x0A, 0x0A, 0x48, 0x75, 0x6D, 0x61, 0x6E, 0x3A, 0x20, 0xE9]),
@@ -213,6 +212,22 @@ final class BadTranscriptInputTests: XCTestCase {
         for message in [loadError("corrupt.json", Array("{".utf8))].compactMap({ $0 }) {
             XCTAssertFalse(message.contains("\n"))
         }
+    }
+
+    func testABadTurnIsNamedByNumberAndField() {
+        func file(_ turn: String) -> [UInt8] {
+            Array(#"{"format": "turns-transcript", "version": 1, "system": null, "turns": [{"role": "human", "text": "a", "created_at": "2026-11-21T23:55:00.123Z"}, \#(turn)]}"#.utf8)
+        }
+        XCTAssertEqual(loadError("date.json", file(#"{"role": "human", "text": "b", "created_at": "yesterday"}"#)),
+                       "date.json: turn 2: \"created_at\" must be a timestamp like 2026-11-21T23:55:00.123Z")
+        XCTAssertEqual(loadError("role.json", file(#"{"role": "robot", "text": "b", "created_at": "2026-11-21T23:55:00Z"}"#)),
+                       "role.json: turn 2: \"role\" must be \"human\" or \"assistant\"")
+        XCTAssertEqual(loadError("text.json", file(#"{"role": "human", "created_at": "2026-11-21T23:55:00Z"}"#)),
+                       "text.json: turn 2: \"text\" is missing")
+        XCTAssertEqual(loadError("topk.json", file(#"{"role": "assistant", "text": "b", "created_at": "2026-11-21T23:55:00Z", "reply": {"backend": "local", "model": "m", "settings": {"model": "m", "max_tokens_to_sample": 5, "top_k": "ten"}}}"#)),
+                       "topk.json: turn 2: reply settings \"top_k\" must be an integer")
+        XCTAssertEqual(loadError("system.json", Array(#"{"format": "turns-transcript", "version": 1, "system": 3, "turns": []}"#.utf8)),
+                       "system.json: \"system\" must be a string")
     }
 
     func testAFileOverTheSizeLimitIsRefusedWithoutReadingIt() throws {

@@ -382,7 +382,7 @@ final class ChatJournalTests: XCTestCase {
     private func replayed(_ app: AppHarness) throws -> Transcript {
         var lines = [JournalRecord.session(id: "t", createdAt: Date(timeIntervalSince1970: 0), system: nil).jsonLine]
         lines += app.journal.map(\.jsonLine)
-        let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+        let bytes = Data((lines.joined(separator: "\n") + "\n").utf8)
         return try JournalReader.replay(bytes, path: "test").transcript
     }
 
