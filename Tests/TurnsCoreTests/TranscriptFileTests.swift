@@ -44,6 +44,27 @@ final class TranscriptRoundTripTests: XCTestCase {
         }
     }
 
+    func testALongTranscriptLoadsWholeAndInOrder() throws {
+        let turns = (0..<2_345).map { index in
+            Turn(role: index % 2 == 0 ? .human : .assistant, text: "turn \(index) {\"[,]\"}",
+                 createdAt: Date(timeIntervalSince1970: Double(index)))
+        }
+        let json = TranscriptJSON.encode(Transcript(system: "s", turns: turns))
+        let loaded = try TranscriptJSON.decode(Data(json.utf8))
+        XCTAssertEqual(loaded.turns.count, 2_345)
+        XCTAssertEqual(loaded.turns[1_234].text, "turn 1234 {\"[,]\"}")
+        XCTAssertEqual(TranscriptJSON.encode(loaded), json)
+        let broken = json.replacingOccurrences(of: #""turn 1500 {\"[,]\"}""#, with: "7")
+        XCTAssertThrowsError(try TranscriptJSON.decode(Data(broken.utf8))) {
+            XCTAssertEqual(($0 as? TranscriptDecodingError)?.problem, "turn 1501: \"text\" must be a string")
+        }
+    }
+
+    func testKeysMayComeInAnyOrder() throws {
+        let json = #"{"turns": [{"created_at": "1970-01-01T00:00:01Z", "text": "hi", "role": "human"}], "system": null, "version": 1, "format": "turns-transcript"}"#
+        XCTAssertEqual(try TranscriptJSON.decode(Data(json.utf8)).turns.map(\.text), ["hi"])
+    }
+
     func testTxtLoadTxtIsByteIdenticalForWhatTurnsWrites() {
         var rng = SeededGenerator(seed: 5)
         for _ in 0..<300 {

@@ -24,8 +24,11 @@ public enum TranscriptJSON {
 
     /// Reads a transcript from JSON bytes; problems are reported without a path (the caller adds it).
     public static func decode(_ bytes: Data) throws(TranscriptDecodingError) -> Transcript {
+        let decoder = JSONDecoder()
+        if let turns = TurnRanges(bytes), let transcript = try? turns.decode(bytes, with: decoder) { return transcript }
+        // Decoded whole (a file not shaped like turns writes it, or an error, which this describes with its turn).
         do {
-            return try JSONDecoder().decode(Document.self, from: bytes).transcript
+            return try decoder.decode(Document.self, from: bytes).transcript
         } catch {
             throw TranscriptDecodingError(error, bytes: bytes)
         }

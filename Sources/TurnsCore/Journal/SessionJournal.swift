@@ -59,7 +59,7 @@ public final class SessionJournal {
             return
         }
         writePendingText()
-        writeLine(record.jsonBytes)
+        writeLine(record)
         switch record {
         case .turn, .answerEnd, .truncate, .replace, .system: sync()
         default: break
@@ -79,11 +79,12 @@ public final class SessionJournal {
         guard !pendingText.isEmpty else { return }
         let text = pendingText
         pendingText = ""
-        writeLine(JournalRecord.text(text).jsonBytes)
+        writeLine(.text(text))
     }
 
-    private func writeLine(_ line: [UInt8]) {
-        var bytes = line
+    /// Writes a record as one line.
+    private func writeLine(_ record: JournalRecord) {
+        var bytes = record.jsonBytes
         bytes.append(0x0A)
         bytes.withUnsafeBytes { buffer in
             var offset = 0
