@@ -307,6 +307,19 @@ final class SessionJournalTests: XCTestCase {
         XCTAssertEqual(session.transcript.turns[3].reply?.interrupted, true)
     }
 
+    func testALoadedConversationOfManyMegabytesIsJournaledAsOneRecord() throws {
+        let turns = (0..<3_000).map { Turn(role: $0 % 2 == 0 ? .human : .assistant, text: "turn \($0) " + String(repeating: "界", count: 300),
+                                           createdAt: Date(timeIntervalSince1970: Double($0))) }
+        let journal = try SessionJournal(folder: folder, system: nil)
+        journal.append(.replace(Transcript(system: "s", turns: turns)))
+        journal.append(.turn(Turn(role: .human, text: "after", createdAt: Date(timeIntervalSince1970: 0))))
+        let lines = try String(contentsOfFile: journal.path, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 3)
+        let session = try JournalReader.read(path: journal.path)
+        XCTAssertNil(session.warning)
+        XCTAssertEqual(session.transcript.turns, turns + [Turn(role: .human, text: "after", createdAt: Date(timeIntervalSince1970: 0))])
+    }
+
     func testATornLastRecordLoadsUpToItAndSaysSo() throws {
         let journal = try SessionJournal(folder: folder, system: nil)
         journal.append(.turn(Turn(role: .human, text: "kept")))

@@ -9,9 +9,15 @@ struct JSONWriter {
     private var followsValue = false
     /// True right after a key, where its value goes without a separator.
     private var followsKey = false
+    /// Takes the text whenever it passes 64 KB between two array elements (the writer then starts afresh), so a
+    /// long document goes to its file without ever being whole in memory.
+    private let drain: (([UInt8]) -> Void)?
 
     /// Creates a writer; `indented` writes one member or element per line.
-    init(indented: Bool) { self.indented = indented }
+    init(indented: Bool, drain: (([UInt8]) -> Void)? = nil) {
+        self.indented = indented
+        self.drain = drain
+    }
 
     /// Writes an object whose members `body` writes (each with `key` and a value).
     mutating func object(_ body: (inout JSONWriter) -> Void) {
@@ -28,7 +34,13 @@ struct JSONWriter {
             return
         }
         open(UInt8(ascii: "["))
-        for item in items { element(&self, item) }
+        for item in items {
+            element(&self, item)
+            if let drain, bytes.count >= 1 << 16 {
+                drain(bytes)
+                bytes.removeAll(keepingCapacity: true)
+            }
+        }
         close(UInt8(ascii: "]"))
     }
 

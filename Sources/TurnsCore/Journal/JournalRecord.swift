@@ -25,6 +25,12 @@ public enum JournalRecord: Sendable, Equatable {
     /// The record as one line of JSON (without the newline), in UTF-8.
     public var jsonBytes: [UInt8] {
         var writer = JSONWriter(indented: false)
+        write(to: &writer)
+        return writer.bytes
+    }
+
+    /// Writes the record as one line of JSON (without the newline).
+    func write(to writer: inout JSONWriter) {
         writer.object { writer in
             switch self {
             case let .session(id, createdAt, system):
@@ -61,7 +67,6 @@ public enum JournalRecord: Sendable, Equatable {
                 TranscriptJSON.write(transcript, to: &writer)
             }
         }
-        return writer.bytes
     }
 }
 

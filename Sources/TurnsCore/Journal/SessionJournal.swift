@@ -84,8 +84,14 @@ public final class SessionJournal {
 
     /// Writes a record as one line.
     private func writeLine(_ record: JournalRecord) {
-        var bytes = record.jsonBytes
-        bytes.append(0x0A)
+        // Written in pieces: a loaded transcript's record is tens of MB and is never whole in memory.
+        var writer = JSONWriter(indented: false) { [fd] piece in Self.writeAll(piece, to: fd) }
+        record.write(to: &writer)
+        Self.writeAll(writer.bytes + [0x0A], to: fd)
+        dirty = true
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32) {
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
@@ -94,7 +100,6 @@ public final class SessionJournal {
                 offset += n
             }
         }
-        dirty = true
     }
 
     private func sync(now: Date = Date()) {
