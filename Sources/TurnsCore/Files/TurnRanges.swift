@@ -65,6 +65,9 @@ struct TurnRanges: Sendable {
         var found: TurnRanges?
         var inTurns = false
         var elementStart = 0
+        func elementIsBlank() -> Bool {
+            !bytes[elementStart..<index].contains { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
+        }
         while index < bytes.count {
             switch bytes[index] {
             case quote:
@@ -85,16 +88,14 @@ struct TurnRanges: Sendable {
                 }
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
                 if inTurns && depth == 2 {
-                    let rest = bytes[elementStart..<index]
-                    if rest.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) {
-                        found!.elements.append(elementStart..<index)
-                    }
+                    if !elementIsBlank() { found!.elements.append(elementStart..<index) }
                     found!.array = found!.array.lowerBound..<(index + 1)
                     inTurns = false
                 }
                 depth -= 1
             case UInt8(ascii: ","):
                 if inTurns && depth == 2 {
+                    guard !elementIsBlank() else { return nil }  // not JSON; and hostile commas would each cost a range
                     found!.elements.append(elementStart..<index)
                     elementStart = index + 1
                 }
