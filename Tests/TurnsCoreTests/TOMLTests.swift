@@ -47,6 +47,24 @@ final class TOMLTests: XCTestCase {
         XCTAssertEqual(table["c"], .string("raw \\n stays"))
     }
 
+    func testEachKindOfStringEndsWhereTOMLSays() throws {
+        let table = try TOMLParser.parse(#"""
+        d = """one \
+              two"""
+        e = """say ""hi"""""
+        'quoted key' = ''
+        "basic key" = "a\"b"
+        f = '''it's'''
+        """#)
+        XCTAssertEqual(table["d"], .string("one two"))
+        XCTAssertEqual(table["e"], .string(#"say ""hi"""#))
+        XCTAssertEqual(table["quoted key"], .string(""))
+        XCTAssertEqual(table["basic key"], .string("a\"b"))
+        XCTAssertEqual(table["f"], .string("it's"))
+        XCTAssertThrowsError(try TOMLParser.parse("\"\"\"k\"\"\" = 1"))
+        XCTAssertThrowsError(try TOMLParser.parse("x = '''open"))
+    }
+
     func testErrorsNameTheLine() {
         func message(_ text: String) -> String? {
             do { _ = try TOMLParser.parse(text); return nil } catch { return error.description }

@@ -38,11 +38,31 @@ final class TranscriptRoundTripTests: XCTestCase {
         for _ in 0..<300 {
             let transcript = ConversationGenerator.make(using: &rng)
             let json = TranscriptJSON.encode(transcript)
-            let loaded = try Array(json.utf8).withUnsafeBufferPointer { try TranscriptJSON.decode(bytes: $0) }
+            let loaded = try TranscriptJSON.decode(Data(json.utf8))
             XCTAssertEqual(TranscriptJSON.encode(loaded), json)
-            XCTAssertEqual(try TranscriptJSON.decode(try JSONValue.parse(json)), loaded)
             XCTAssertEqual(loaded.turns.map(\.text), transcript.turns.map(\.text))
         }
+    }
+
+    func testALongTranscriptLoadsWholeAndInOrder() throws {
+        let turns = (0..<2_345).map { index in
+            Turn(role: index % 2 == 0 ? .human : .assistant, text: "turn \(index) {\"[,]\"}",
+                 createdAt: Date(timeIntervalSince1970: Double(index)))
+        }
+        let json = TranscriptJSON.encode(Transcript(system: "s", turns: turns))
+        let loaded = try TranscriptJSON.decode(Data(json.utf8))
+        XCTAssertEqual(loaded.turns.count, 2_345)
+        XCTAssertEqual(loaded.turns[1_234].text, "turn 1234 {\"[,]\"}")
+        XCTAssertEqual(TranscriptJSON.encode(loaded), json)
+        let broken = json.replacingOccurrences(of: #""turn 1500 {\"[,]\"}""#, with: "7")
+        XCTAssertThrowsError(try TranscriptJSON.decode(Data(broken.utf8))) {
+            XCTAssertEqual(($0 as? TranscriptDecodingError)?.problem, "turn 1501: \"text\" must be a string")
+        }
+    }
+
+    func testKeysMayComeInAnyOrder() throws {
+        let json = #"{"turns": [{"created_at": "1970-01-01T00:00:01Z", "text": "hi", "role": "human"}], "system": null, "version": 1, "format": "turns-transcript"}"#
+        XCTAssertEqual(try TranscriptJSON.decode(Data(json.utf8)).turns.map(\.text), ["hi"])
     }
 
     func testTxtLoadTxtIsByteIdenticalForWhatTurnsWrites() {
@@ -197,7 +217,7 @@ final class BadTranscriptInputTests: XCTestCase {
     func testEachBadFileGivesAOneLineErrorNamingFileAndProblem() throws {
         let good = TranscriptJSON.encode(Transcript(turns: [Turn(role: .human, text: "hi")]))
         XCTAssertEqual(loadError("corrupt.json", Array("{\"format\": \"turns-transcript\", oops}".utf8)),
-                       "corrupt.json: corrupt JSON: invalid JSON at byte 31: expected a string key")
+                       "corrupt.json: corrupt JSON: invalid value around character 31")
         XCTAssertEqual(loadError("truncated.json", Array(good.utf8.prefix(40))),
                        "truncated.json: the file is truncated (it ends in the middle of the JSON)")
         XCTAssertEqual(loadError("latin1.txt", [0x0A, 0x0A, 0x48, 0x75, 0x6D, 0x61, 0x6E, 0x3A, 0x20, 0xE9]),
@@ -213,6 +233,22 @@ final class BadTranscriptInputTests: XCTestCase {
         for message in [loadError("corrupt.json", Array("{".utf8))].compactMap({ $0 }) {
             XCTAssertFalse(message.contains("\n"))
         }
+    }
+
+    func testABadTurnIsNamedByNumberAndField() {
+        func file(_ turn: String) -> [UInt8] {
+            Array(#"{"format": "turns-transcript", "version": 1, "system": null, "turns": [{"role": "human", "text": "a", "created_at": "2026-11-21T23:55:00.123Z"}, \#(turn)]}"#.utf8)
+        }
+        XCTAssertEqual(loadError("date.json", file(#"{"role": "human", "text": "b", "created_at": "yesterday"}"#)),
+                       "date.json: turn 2: \"created_at\" must be a timestamp like 2026-11-21T23:55:00.123Z")
+        XCTAssertEqual(loadError("role.json", file(#"{"role": "robot", "text": "b", "created_at": "2026-11-21T23:55:00Z"}"#)),
+                       "role.json: turn 2: \"role\" must be \"human\" or \"assistant\"")
+        XCTAssertEqual(loadError("text.json", file(#"{"role": "human", "created_at": "2026-11-21T23:55:00Z"}"#)),
+                       "text.json: turn 2: \"text\" is missing")
+        XCTAssertEqual(loadError("topk.json", file(#"{"role": "assistant", "text": "b", "created_at": "2026-11-21T23:55:00Z", "reply": {"backend": "local", "model": "m", "settings": {"model": "m", "max_tokens_to_sample": 5, "top_k": "ten"}}}"#)),
+                       "topk.json: turn 2: reply settings \"top_k\" must be an integer")
+        XCTAssertEqual(loadError("system.json", Array(#"{"format": "turns-transcript", "version": 1, "system": 3, "turns": []}"#.utf8)),
+                       "system.json: \"system\" must be a string")
     }
 
     func testAFileOverTheSizeLimitIsRefusedWithoutReadingIt() throws {
@@ -269,6 +305,19 @@ final class SessionJournalTests: XCTestCase {
         XCTAssertEqual(session.transcript.turns.map(\.text), ["one", "Hello\n\n\\Human: forged", "three", "partial"])
         XCTAssertEqual(session.transcript.turns[1].reply?.stopReason, "stop_sequence")
         XCTAssertEqual(session.transcript.turns[3].reply?.interrupted, true)
+    }
+
+    func testALoadedConversationOfManyMegabytesIsJournaledAsOneRecord() throws {
+        let turns = (0..<3_000).map { Turn(role: $0 % 2 == 0 ? .human : .assistant, text: "turn \($0) " + String(repeating: "界", count: 300),
+                                           createdAt: Date(timeIntervalSince1970: Double($0))) }
+        let journal = try SessionJournal(folder: folder, system: nil)
+        journal.append(.replace(Transcript(system: "s", turns: turns)))
+        journal.append(.turn(Turn(role: .human, text: "after", createdAt: Date(timeIntervalSince1970: 0))))
+        let lines = try String(contentsOfFile: journal.path, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 3)
+        let session = try JournalReader.read(path: journal.path)
+        XCTAssertNil(session.warning)
+        XCTAssertEqual(session.transcript.turns, turns + [Turn(role: .human, text: "after", createdAt: Date(timeIntervalSince1970: 0))])
     }
 
     func testATornLastRecordLoadsUpToItAndSaysSo() throws {

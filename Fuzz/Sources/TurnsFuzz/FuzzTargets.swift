@@ -42,12 +42,11 @@ func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     case "transcript":
         // Whatever reads as a transcript is written and read back as the same transcript (the writer's escaping
         // meets every string the reader accepts).
-        guard let transcript = try? bytes.withUnsafeBufferPointer({ try TranscriptJSON.decode(bytes: $0) }) else { break }
-        let written = Array(TranscriptJSON.encode(transcript).utf8)
-        let again = try? written.withUnsafeBufferPointer { try TranscriptJSON.decode(bytes: $0) }
+        guard let transcript = try? TranscriptJSON.decode(Data(bytes)) else { break }
+        let again = try? TranscriptJSON.decode(Data(TranscriptJSON.encode(transcript).utf8))
         precondition(again == transcript, "a transcript did not survive being written and read back")
     case "journal":
-        _ = try? JournalReader.replay(bytes, path: "fuzz")
+        _ = try? JournalReader.replay(Data(bytes), path: "fuzz")
     case "config":
         _ = try? ConfigFile.parse(String(decoding: bytes, as: UTF8.self), path: "fuzz.toml")
     case "theme":

@@ -64,6 +64,11 @@ public enum ConfigFile {
                 default: throw fail("\(entry.key) must be a number, not \(entry.value.typeName)")
                 }
             }
+            func inRange(_ field: SettingsField, _ value: Double) throws(ConfigError) {
+                do { try SamplingSettings.check(field, value) } catch {
+                    throw fail("\(entry.key) must be \(error.allowed), not \(error.value)")
+                }
+            }
             func integer() throws(ConfigError) -> Int {
                 guard case .integer(let i) = entry.value else { throw fail("\(entry.key) must be an integer, not \(entry.value.typeName)") }
                 return i
@@ -78,19 +83,19 @@ public enum ConfigFile {
             case "model": layer.model = try string()
             case "max_tokens", "max_tokens_to_sample":
                 let v = try integer()
-                guard v >= 1 else { throw fail("\(entry.key) must be an integer >= 1, not \(v)") }
+                try inRange(.maxTokensToSample, Double(v))
                 layer.maxTokens = v
             case "temperature":
                 let v = try number()
-                guard v >= 0 && v <= 1 else { throw fail("temperature must be a number from 0 to 1, not \(v)") }
+                try inRange(.temperature, v)
                 layer.temperature = v
             case "top_k":
                 let v = try integer()
-                guard v >= 1 else { throw fail("top_k must be an integer >= 1, not \(v)") }
+                try inRange(.topK, Double(v))
                 layer.topK = v
             case "top_p":
                 let v = try number()
-                guard v >= 0 && v <= 1 else { throw fail("top_p must be a number from 0 to 1, not \(v)") }
+                try inRange(.topP, v)
                 layer.topP = v
             case "stop_sequences":
                 guard case .array(let items) = entry.value else { throw fail("stop_sequences must be an array of strings") }

@@ -161,8 +161,7 @@ private struct Parser {
         while true {
             skipSpaces()
             guard let c = current else { throw fail("expected a key") }
-            if c == "\"" { keys.append(try parseBasicString()) }
-            else if c == "'" { keys.append(try parseLiteralString()) }
+            if c == "\"" || c == "'" { keys.append(try parseString(multilineAllowed: false)) }
             else {
                 var key = ""
                 while let d = current, d.properties.isAlphabetic && d.isASCII || ("0"..."9").contains(d) || d == "_" || d == "-" {
@@ -216,12 +215,7 @@ private struct Parser {
     mutating func parseValue() throws(TOMLError) -> TOMLValue {
         guard let c = current else { throw fail("expected a value") }
         switch c {
-        case "\"":
-            if lookahead("\"\"\"") { return .string(try parseMultilineBasic()) }
-            return .string(try parseBasicString())
-        case "'":
-            if lookahead("'''") { return .string(try parseMultilineLiteral()) }
-            return .string(try parseLiteralString())
+        case "\"", "'": return .string(try parseString(multilineAllowed: true))
         case "[": return try parseArray()
         case "{": return try parseInlineTable()
         case "t", "f": return try parseBool()
@@ -302,70 +296,46 @@ private struct Parser {
         }
     }
 
-    mutating func parseLiteralString() throws(TOMLError) -> String {
-        i += 1
+    /// Reads a string of any of TOML's four kinds: basic (`"…"`, with escapes) or literal (`'…'`), on one line or,
+    /// with tripled quotes, over several (a newline right after the opening quotes is dropped, and in a basic one a
+    /// backslash ending a line drops the line break and the white space after it).
+    mutating func parseString(multilineAllowed: Bool) throws(TOMLError) -> String {
+        let quote = s[i]
+        let basic = quote == "\""
+        let tripled = String(repeating: String(quote), count: 3)
+        let multiline = multilineAllowed && lookahead(tripled)
+        if multiline {
+            i += 3
+            if current == "\n" { advance() } else if lookahead("\r\n") { i += 1; advance() }
+        } else {
+            i += 1
+        }
         var out = ""
         while let c = current {
-            if c == "'" { i += 1; return out }
-            if c == "\n" { break }
-            out.unicodeScalars.append(c); i += 1
-        }
-        throw fail("unterminated string")
-    }
-
-    mutating func parseMultilineLiteral() throws(TOMLError) -> String {
-        i += 3
-        if current == "\n" { advance() } else if lookahead("\r\n") { i += 1; advance() }
-        var out = ""
-        while !atEnd {
-            if lookahead("'''") {
-                i += 3
-                while current == "'" { out += "'"; i += 1 }
+            if multiline ? lookahead(tripled) : c == quote {
+                i += multiline ? 3 : 1
+                // Quotes right before the closing three belong to the string.
+                while multiline && current == quote { out.unicodeScalars.append(quote); i += 1 }
                 return out
             }
-            out.unicodeScalars.append(s[i]); advance()
-        }
-        throw fail("unterminated multi-line string")
-    }
-
-    mutating func parseBasicString() throws(TOMLError) -> String {
-        i += 1
-        var out = ""
-        while let c = current {
-            if c == "\"" { i += 1; return out }
-            if c == "\n" { break }
-            if c == "\\" { out.unicodeScalars.append(try parseEscape()); continue }
-            out.unicodeScalars.append(c); i += 1
-        }
-        throw fail("unterminated string")
-    }
-
-    mutating func parseMultilineBasic() throws(TOMLError) -> String {
-        i += 3
-        if current == "\n" { advance() } else if lookahead("\r\n") { i += 1; advance() }
-        var out = ""
-        while !atEnd {
-            if lookahead("\"\"\"") {
-                i += 3
-                while current == "\"" { out += "\""; i += 1 }
-                return out
-            }
-            let c = s[i]
-            if c == "\\" {
-                // A backslash at the end of a line trims the newline and the white space after it.
-                var k = i + 1
-                while k < s.count, s[k] == " " || s[k] == "\t" || s[k] == "\r" { k += 1 }
-                if k < s.count, s[k] == "\n" {
-                    i = k
-                    while let d = current, d == " " || d == "\t" || d == "\n" || d == "\r" { advance() }
-                    continue
+            if c == "\n" && !multiline { break }
+            if basic && c == "\\" {
+                if multiline {
+                    var k = i + 1
+                    while k < s.count, s[k] == " " || s[k] == "\t" || s[k] == "\r" { k += 1 }
+                    if k < s.count, s[k] == "\n" {
+                        i = k
+                        while let d = current, d == " " || d == "\t" || d == "\n" || d == "\r" { advance() }
+                        continue
+                    }
                 }
                 out.unicodeScalars.append(try parseEscape())
                 continue
             }
-            out.unicodeScalars.append(c); advance()
+            out.unicodeScalars.append(c)
+            advance()
         }
-        throw fail("unterminated multi-line string")
+        throw fail(multiline ? "unterminated multi-line string" : "unterminated string")
     }
 
     mutating func parseEscape() throws(TOMLError) -> Unicode.Scalar {

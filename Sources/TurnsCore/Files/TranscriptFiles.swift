@@ -54,15 +54,9 @@ public enum TranscriptFiles {
                 throw TranscriptFileError(path: path, problem: "the file is empty")
             }
             do {
-                return try bytes.withUnsafeBufferPointer { try TranscriptJSON.decode(bytes: $0) }
-            } catch let error as JSONParseError {
-                let endsEarly = error.reason == "unexpected end of input" || error.reason == "unterminated string"
-                throw TranscriptFileError(path: path, problem: endsEarly
-                    ? "the file is truncated (it ends in the middle of the JSON)" : "corrupt JSON: \(error.description)")
-            } catch let error as TranscriptDecodingError {
-                throw TranscriptFileError(path: path, problem: error.problem)
+                return try TranscriptJSON.decode(bytes)
             } catch {
-                throw TranscriptFileError(path: path, problem: "\(error)")
+                throw TranscriptFileError(path: path, problem: error.problem)
             }
         case .txt, .md:
             guard let text = String(validating: bytes, as: UTF8.self) else {
@@ -96,13 +90,13 @@ public enum TranscriptFiles {
         transcript.turns.last?.role == .human
     }
 
-    private static func sniff(_ bytes: [UInt8]) -> TranscriptFormat {
+    private static func sniff(_ bytes: Data) -> TranscriptFormat {
         let first = bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 })
         return first == UInt8(ascii: "{") ? .json : .txt
     }
 
     /// Reads a whole file, refusing folders, unreadable files and files over the size limit.
-    static func readBytes(_ path: String) throws(TranscriptFileError) -> [UInt8] {
+    static func readBytes(_ path: String) throws(TranscriptFileError) -> Data {
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw TranscriptFileError(path: path, problem: String(cString: strerror(errno)).lowercased())
@@ -115,7 +109,7 @@ public enum TranscriptFiles {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw TranscriptFileError(path: path, problem: String(cString: strerror(errno)).lowercased()) }
         defer { close(fd) }
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var bytes = Data(count: Int(info.st_size))
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + offset, $0.count - offset) }

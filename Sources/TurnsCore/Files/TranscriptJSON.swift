@@ -17,196 +17,161 @@ public enum TranscriptJSON {
 
     /// The transcript as JSON text (indented, ending with a newline).
     public static func encode(_ transcript: Transcript) -> String {
-        document(transcript).prettyJSONText + "\n"
+        var writer = JSONWriter(indented: true)
+        write(transcript, to: &writer)
+        return String(decoding: writer.bytes + [0x0A], as: UTF8.self)
     }
 
-    /// The transcript as a JSON value.
-    public static func document(_ transcript: Transcript) -> JSONValue {
-        .object([
-            ("format", .string(formatName)),
-            ("version", .number(Double(version))),
-            ("system", transcript.system.map(JSONValue.string) ?? .null),
-            ("turns", .array(transcript.turns.map(turnValue))),
-        ])
+    /// Reads a transcript from JSON bytes; problems are reported without a path (the caller adds it).
+    public static func decode(_ bytes: Data) throws(TranscriptDecodingError) -> Transcript {
+        let decoder = JSONDecoder()
+        if let turns = TurnRanges(bytes), let transcript = try? turns.decode(bytes, with: decoder) { return transcript }
+        // Decoded whole (a file not shaped like turns writes it, or an error, which this describes with its turn).
+        do {
+            return try decoder.decode(Document.self, from: bytes).transcript
+        } catch {
+            throw TranscriptDecodingError(error, bytes: bytes)
+        }
     }
 
-    /// The JSON value of one turn.
-    public static func turnValue(_ turn: Turn) -> JSONValue {
-        var pairs: [(String, JSONValue)] = [
-            ("role", .string(turn.role.rawValue)),
-            ("text", .string(turn.text)),
-            ("created_at", .string(TimestampFormat.string(from: turn.createdAt))),
-        ]
-        if let reply = turn.reply { pairs.append(("reply", replyValue(reply))) }
-        return .object(pairs)
+    static func write(_ transcript: Transcript, to writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.member("format", formatName)
+            writer.member("version", Double(version))
+            writer.member("system", transcript.system)
+            writer.key("turns")
+            writer.array(transcript.turns) { writer, turn in write(turn, to: &writer) }
+        }
     }
 
-    /// The JSON value of an answer's details.
-    public static func replyValue(_ reply: ReplyInfo) -> JSONValue {
-        func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
-        func optional(_ value: Double?) -> JSONValue { value.map(JSONValue.number) ?? .null }
-        return .object([
-            ("backend", .string(reply.backend)),
-            ("model", .string(reply.model)),
-            ("settings", settingsValue(reply.settings)),
-            ("stop_reason", optional(reply.stopReason)),
-            ("interrupted", .bool(reply.interrupted)),
-            ("error", optional(reply.error)),
-            ("request_id", optional(reply.requestID)),
-            ("time_to_first_token", optional(reply.timeToFirstToken)),
-            ("tokens_per_second", optional(reply.tokensPerSecond)),
-        ])
+    static func write(_ turn: Turn, to writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.member("role", turn.role.rawValue)
+            writer.member("text", turn.text)
+            writer.member("created_at", TimestampFormat.string(from: turn.createdAt))
+            if let reply = turn.reply {
+                writer.key("reply")
+                write(reply, to: &writer)
+            }
+        }
+    }
+
+    static func write(_ reply: ReplyInfo, to writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.member("backend", reply.backend)
+            writer.member("model", reply.model)
+            writer.key("settings")
+            write(reply.settings, to: &writer)
+            writer.member("stop_reason", reply.stopReason)
+            writer.key("interrupted")
+            writer.bool(reply.interrupted)
+            writer.member("error", reply.error)
+            writer.member("request_id", reply.requestID)
+            writer.member("time_to_first_token", reply.timeToFirstToken)
+            writer.member("tokens_per_second", reply.tokensPerSecond)
+        }
     }
 
     /// Settings as the API names them; unset fields are written as null so the file says what was not set.
-    public static func settingsValue(_ settings: SamplingSettings) -> JSONValue {
-        .object([
-            ("model", .string(settings.model)),
-            ("max_tokens_to_sample", .number(Double(settings.maxTokensToSample))),
-            ("temperature", settings.temperature.map(JSONValue.number) ?? .null),
-            ("top_k", settings.topK.map { JSONValue.number(Double($0)) } ?? .null),
-            ("top_p", settings.topP.map(JSONValue.number) ?? .null),
-            ("stop_sequences", .array(settings.stopSequences.map(JSONValue.string))),
-        ])
+    static func write(_ settings: SamplingSettings, to writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.member("model", settings.model)
+            writer.member("max_tokens_to_sample", Double(settings.maxTokensToSample))
+            writer.member("temperature", settings.temperature)
+            writer.member("top_k", settings.topK.map(Double.init))
+            writer.member("top_p", settings.topP)
+            writer.key("stop_sequences")
+            writer.array(settings.stopSequences) { writer, stop in writer.string(stop) }
+        }
     }
 
-    /// Reads a transcript from JSON text; problems are reported without a path (the caller adds it).
-    public static func decode(_ value: JSONValue) throws(TranscriptDecodingError) -> Transcript {
-        guard case .object = value else { throw .init("not a turns transcript (the top level is not an object)") }
-        guard value["format"]?.stringValue == formatName else {
-            throw .init("not a turns transcript (no \"format\": \"\(formatName)\")")
-        }
-        guard let version = value["version"]?.intValue else { throw .init("the transcript has no version") }
-        guard version == TranscriptJSON.version else {
-            throw .init("unsupported transcript version \(version) (this turns reads version \(TranscriptJSON.version))")
-        }
-        var system: String?
-        switch value["system"] {
-        case .string(let s)?: system = s
-        case .null?, nil: system = nil
-        default: throw .init("\"system\" must be a string or null")
-        }
-        guard let turnValues = value["turns"]?.arrayValue else { throw .init("\"turns\" must be an array") }
-        var turns: [Turn] = []
-        turns.reserveCapacity(turnValues.count)
-        for (index, turnValue) in turnValues.enumerated() {
-            turns.append(try decodeTurn(turnValue, index: index))
-        }
-        var transcript = Transcript(system: system, turns: [])
-        transcript.turns = turns
-        return transcript
-    }
+    /// The whole file; the format and version are checked before the turns are read.
+    struct Document: Decodable {
+        var transcript: Transcript
 
-    /// Reads a transcript straight from JSON bytes, one turn at a time, so a large file never exists twice in
-    /// memory as a whole tree. Throws `JSONParseError` for bad JSON and `TranscriptDecodingError` for bad content.
-    public static func decode(bytes: UnsafeBufferPointer<UInt8>) throws -> Transcript {
-        var reader = JSONReader(bytes: bytes)
-        var format: String?
-        var version: Int?
-        var system: String?
-        var turns: [Turn] = []
-        var sawTurns = false
-        try reader.readObjectMembers { reader, key in
-            switch key {
-            case "format": format = try reader.readValue(depth: 1).stringValue
-            case "version": version = try reader.readValue(depth: 1).intValue
-            case "system":
-                switch try reader.readValue(depth: 1) {
-                case .string(let s): system = s
-                case .null: system = nil
-                default: throw TranscriptDecodingError("\"system\" must be a string or null")
-                }
-            case "turns":
-                sawTurns = true
-                // Checked first, so a file of another format or version fails before its turns are read.
-                try check(format: format, version: version, final: false)
-                try reader.readArrayElements { reader in
-                    let value = try reader.readValue(depth: 2)
-                    turns.append(try decodeTurn(value, index: turns.count))
-                }
-            default:
-                try reader.skipValue(depth: 1)
+        enum Keys: String, CodingKey { case format, version, system, turns }
+
+        init(from decoder: Decoder) throws {
+            let file = try decoder.container(keyedBy: Keys.self)
+            guard (try? file.decodeIfPresent(String.self, forKey: .format)) == formatName else {
+                throw TranscriptDecodingError("not a turns transcript (no \"format\": \"\(formatName)\")")
             }
-        }
-        reader.skipSpace()
-        if reader.index != bytes.count { throw JSONParseError(reason: "unexpected text after the JSON value", offset: reader.index) }
-        try check(format: format, version: version, final: true)
-        guard sawTurns else { throw TranscriptDecodingError("\"turns\" must be an array") }
-        var transcript = Transcript(system: system, turns: [])
-        transcript.turns = turns
-        return transcript
-    }
-
-    private static func check(format: String?, version: Int?, final: Bool) throws(TranscriptDecodingError) {
-        if format != nil || final {
-            guard format == formatName else { throw .init("not a turns transcript (no \"format\": \"\(formatName)\")") }
-        }
-        if version != nil || final {
-            guard let version else { throw .init("the transcript has no version") }
+            guard let version = try? file.decodeIfPresent(Int.self, forKey: .version) else {
+                throw TranscriptDecodingError("the transcript has no version")
+            }
             guard version == TranscriptJSON.version else {
-                throw .init("unsupported transcript version \(version) (this turns reads version \(TranscriptJSON.version))")
+                throw TranscriptDecodingError(
+                    "unsupported transcript version \(version) (this turns reads version \(TranscriptJSON.version))")
             }
+            transcript = Transcript(system: try file.decodeIfPresent(String.self, forKey: .system))
+            transcript.turns = try file.decode([Turn].self, forKey: .turns)
         }
     }
+}
 
-    /// Reads one turn.
-    public static func decodeTurn(_ value: JSONValue, index: Int) throws(TranscriptDecodingError) -> Turn {
-        let at = "turn \(index + 1)"
-        guard let roleName = value["role"]?.stringValue, let role = Role(rawValue: roleName) else {
-            throw .init("\(at): \"role\" must be \"human\" or \"assistant\"")
+extension Turn: Decodable {
+    private enum Keys: String, CodingKey { case role, text, createdAt = "created_at", reply }
+
+    /// Reads a turn as the `.json` format writes it.
+    public init(from decoder: Decoder) throws {
+        let fields = try decoder.container(keyedBy: Keys.self)
+        guard let role = Role(rawValue: try fields.decode(String.self, forKey: .role)) else {
+            throw DecodingError.dataCorruptedError(forKey: .role, in: fields,
+                                                   debugDescription: "must be \"human\" or \"assistant\"")
         }
-        guard let text = value["text"]?.stringValue else { throw .init("\(at): \"text\" must be a string") }
-        guard let stamp = value["created_at"]?.stringValue, let date = TimestampFormat.date(from: stamp) else {
-            throw .init("\(at): \"created_at\" must be a timestamp like 2026-11-21T23:55:00.123Z")
-        }
-        var reply: ReplyInfo?
-        if let replyValue = value["reply"], !replyValue.isNull {
-            reply = try decodeReply(replyValue, at: at)
-        }
-        return Turn(role: role, text: text, createdAt: date, reply: reply)
+        self.init(role: role, text: try fields.decode(String.self, forKey: .text),
+                  createdAt: try fields.decodeTimestamp(forKey: .createdAt),
+                  reply: try fields.decodeIfPresent(ReplyInfo.self, forKey: .reply))
+    }
+}
+
+extension ReplyInfo: Decodable {
+    private enum Keys: String, CodingKey {
+        case backend, model, settings, stopReason = "stop_reason", interrupted, error, requestID = "request_id"
+        case timeToFirstToken = "time_to_first_token", tokensPerSecond = "tokens_per_second"
     }
 
-    private static func decodeReply(_ value: JSONValue, at: String) throws(TranscriptDecodingError) -> ReplyInfo {
-        func string(_ key: String) throws(TranscriptDecodingError) -> String {
-            guard let s = value[key]?.stringValue else { throw .init("\(at): reply \"\(key)\" must be a string") }
-            return s
-        }
-        func optionalString(_ key: String) throws(TranscriptDecodingError) -> String? {
-            switch value[key] {
-            case .string(let s)?: return s
-            case .null?, nil: return nil
-            default: throw .init("\(at): reply \"\(key)\" must be a string or null")
-            }
-        }
-        func optionalNumber(_ key: String) throws(TranscriptDecodingError) -> Double? {
-            switch value[key] {
-            case .number(let d)?: return d
-            case .null?, nil: return nil
-            default: throw .init("\(at): reply \"\(key)\" must be a number or null")
-            }
-        }
-        guard let settingsValue = value["settings"] else { throw .init("\(at): reply has no \"settings\"") }
-        return ReplyInfo(
-            backend: try string("backend"), model: try string("model"),
-            settings: try decodeSettings(settingsValue, at: at),
-            stopReason: try optionalString("stop_reason"), interrupted: value["interrupted"]?.boolValue ?? false,
-            error: try optionalString("error"), requestID: try optionalString("request_id"),
-            timeToFirstToken: try optionalNumber("time_to_first_token"),
-            tokensPerSecond: try optionalNumber("tokens_per_second"))
+    /// Reads an answer's details as the `.json` format writes them.
+    public init(from decoder: Decoder) throws {
+        let fields = try decoder.container(keyedBy: Keys.self)
+        self.init(backend: try fields.decode(String.self, forKey: .backend),
+                  model: try fields.decode(String.self, forKey: .model),
+                  settings: try fields.decode(SamplingSettings.self, forKey: .settings),
+                  stopReason: try fields.decodeIfPresent(String.self, forKey: .stopReason),
+                  interrupted: try fields.decodeIfPresent(Bool.self, forKey: .interrupted) ?? false,
+                  error: try fields.decodeIfPresent(String.self, forKey: .error),
+                  requestID: try fields.decodeIfPresent(String.self, forKey: .requestID),
+                  timeToFirstToken: try fields.decodeIfPresent(Double.self, forKey: .timeToFirstToken),
+                  tokensPerSecond: try fields.decodeIfPresent(Double.self, forKey: .tokensPerSecond))
+    }
+}
+
+extension SamplingSettings: Decodable {
+    private enum Keys: String, CodingKey {
+        case model, maxTokensToSample = "max_tokens_to_sample", temperature, topK = "top_k", topP = "top_p"
+        case stopSequences = "stop_sequences"
     }
 
-    /// Reads settings written by `settingsValue`.
-    public static func decodeSettings(_ value: JSONValue, at: String) throws(TranscriptDecodingError) -> SamplingSettings {
-        guard let model = value["model"]?.stringValue else { throw .init("\(at): settings \"model\" must be a string") }
-        guard let maxTokens = value["max_tokens_to_sample"]?.intValue else {
-            throw .init("\(at): settings \"max_tokens_to_sample\" must be an integer")
+    /// Reads settings as the `.json` format writes them (under the API's names).
+    public init(from decoder: Decoder) throws {
+        let fields = try decoder.container(keyedBy: Keys.self)
+        self.init(model: try fields.decode(String.self, forKey: .model),
+                  maxTokensToSample: try fields.decode(Int.self, forKey: .maxTokensToSample),
+                  temperature: try fields.decodeIfPresent(Double.self, forKey: .temperature),
+                  topK: try fields.decodeIfPresent(Int.self, forKey: .topK),
+                  topP: try fields.decodeIfPresent(Double.self, forKey: .topP),
+                  stopSequences: try fields.decodeIfPresent([String].self, forKey: .stopSequences) ?? [])
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// Reads a timestamp written by `TimestampFormat`.
+    func decodeTimestamp(forKey key: Key) throws -> Date {
+        guard let date = TimestampFormat.date(from: try decode(String.self, forKey: key)) else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: self,
+                                                   debugDescription: "must be a timestamp like 2026-11-21T23:55:00.123Z")
         }
-        var settings = SamplingSettings(model: model, maxTokensToSample: maxTokens)
-        settings.temperature = value["temperature"]?.doubleValue
-        settings.topK = value["top_k"]?.intValue
-        settings.topP = value["top_p"]?.doubleValue
-        settings.stopSequences = value["stop_sequences"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        return settings
+        return date
     }
 }
 
@@ -216,4 +181,62 @@ public struct TranscriptDecodingError: Error, Sendable, Equatable {
     public var problem: String
     /// Creates an error.
     public init(_ problem: String) { self.problem = problem }
+
+    /// Describes an error of `JSONDecoder` in one line: where in the file, and what is wrong.
+    init(_ error: any Error, bytes: Data) {
+        switch error {
+        case let error as TranscriptDecodingError:
+            self = error
+        case DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty:
+            problem = Self.syntaxProblem(in: bytes)
+        case DecodingError.dataCorrupted(let context):
+            problem = Self.place(context.codingPath) + " " + context.debugDescription
+        case DecodingError.typeMismatch(let type, let context), DecodingError.valueNotFound(let type, let context):
+            problem = Self.place(context.codingPath) + " must be " + Self.describe(type)
+        case DecodingError.keyNotFound(let key, let context):
+            problem = Self.place(context.codingPath + [key]) + " is missing"
+        default:
+            problem = "\(error)"
+        }
+    }
+
+    /// Where and why the JSON itself is broken: JSONDecoder does not say, JSONSerialization does.
+    private static func syntaxProblem(in bytes: Data) -> String {
+        do {
+            _ = try JSONSerialization.jsonObject(with: bytes, options: .fragmentsAllowed)
+        } catch {
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? ""
+            if detail.contains("end of file") { return "the file is truncated (it ends in the middle of the JSON)" }
+            if let first = detail.first {
+                return "corrupt JSON: " + first.lowercased() + detail.dropFirst().trimmingCharacters(in: ["."])
+            }
+        }
+        return "corrupt JSON"
+    }
+
+    /// `turn 2: reply settings "top_k"`: the turn by number, the enclosing keys, and the key in quotes.
+    private static func place(_ path: [any CodingKey]) -> String {
+        var words: [String] = []
+        var turn: String?
+        for (index, key) in path.enumerated() {
+            if let number = key.intValue {
+                if index == 1 && path[0].stringValue == "turns" { turn = "turn \(number + 1): "; words = [] }
+                else { words.append("item \(number + 1) of") }
+            } else {
+                words.append(index == path.count - 1 ? "\"\(key.stringValue)\"" : key.stringValue)
+            }
+        }
+        return (turn ?? "") + (words.isEmpty ? "the value" : words.joined(separator: " "))
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Int.Type: return "an integer"
+        case is Double.Type: return "a number"
+        case is Bool.Type: return "true or false"
+        case is [Any].Type: return "an array"
+        default: return "an object"
+        }
+    }
 }

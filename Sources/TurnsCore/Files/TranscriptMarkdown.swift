@@ -29,9 +29,9 @@ public enum TranscriptMarkdown {
     /// "max_tokens_to_sample 1024, temperature 0.7" — the settings that are set.
     public static func describe(_ settings: SamplingSettings) -> String {
         var parts = ["max_tokens_to_sample \(settings.maxTokensToSample)"]
-        if let t = settings.temperature { parts.append("temperature \(JSONValue.formatNumber(t))") }
+        if let t = settings.temperature { parts.append("temperature \(SettingsError.format(t))") }
         if let k = settings.topK { parts.append("top_k \(k)") }
-        if let p = settings.topP { parts.append("top_p \(JSONValue.formatNumber(p))") }
+        if let p = settings.topP { parts.append("top_p \(SettingsError.format(p))") }
         if !settings.stopSequences.isEmpty {
             parts.append("stop_sequences " + settings.stopSequences.map { "\"" + EscapedText.escape($0) + "\"" }
                 .joined(separator: ", "))

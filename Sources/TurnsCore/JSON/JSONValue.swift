@@ -1,3 +1,4 @@
+// TODO(merge): only TurnsAPI/TurnsServe use this
 /// A JSON document as a Swift value. Objects keep their keys in the order they were read or built, so
 /// what is written back is stable (transcripts round-trip byte for byte).
 public enum JSONValue: Sendable, Equatable {

@@ -1,3 +1,4 @@
+// TODO(merge): only TurnsAPI/TurnsServe use this
 /// Checks that bytes are well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF).
 ///
 /// The standard library's `String(validating:as:)` reaches this through generic code that looks up type metadata on

@@ -21,14 +21,11 @@ public enum JournalReader {
     }
 
     /// Replays journal bytes. A torn or corrupt record ends the replay there, with a warning.
-    public static func replay(_ bytes: [UInt8], path: String) throws(TranscriptFileError) -> RecoveredSession {
-        var lines: [ArraySlice<UInt8>] = []
-        var start = 0
-        for (index, byte) in bytes.enumerated() where byte == 0x0A {
-            lines.append(bytes[start..<index])
-            start = index + 1
-        }
-        let tail = start < bytes.count ? bytes[start...] : nil
+    public static func replay(_ bytes: Data, path: String) throws(TranscriptFileError) -> RecoveredSession {
+        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+        // The text after the last newline is a record the process did not finish writing.
+        let tail = lines.removeLast()
+        let decoder = JSONDecoder()
 
         var session: RecoveredSession?
         var openAnswer: Turn?
@@ -36,8 +33,7 @@ public enum JournalReader {
         for (number, line) in lines.enumerated() {
             let record: JournalRecord
             do {
-                let value = try Array(line).withUnsafeBufferPointer { buffer throws in try JSONValue.parse(bytes: buffer) }
-                record = try JournalRecord.decode(value)
+                record = try decoder.decode(JournalRecord.self, from: line)
             } catch {
                 warning = "record \(number + 1) is corrupt; restored the conversation up to the record before it"
                 break
@@ -51,7 +47,7 @@ public enum JournalReader {
             }
             apply(record, to: &session!.transcript, openAnswer: &openAnswer)
         }
-        if warning == nil, let tail, !tail.isEmpty {
+        if warning == nil, !tail.isEmpty {
             warning = "the last record was torn (the program stopped mid-write); restored everything before it"
         }
         guard var recovered = session else {

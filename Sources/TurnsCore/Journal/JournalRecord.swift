@@ -20,73 +20,90 @@ public enum JournalRecord: Sendable, Equatable {
     case replace(Transcript)
 
     /// The record as one line of JSON (without the newline).
-    public var jsonLine: String {
-        func object(_ type: String, _ pairs: [(String, JSONValue)]) -> String {
-            JSONValue.object([("type", .string(type))] + pairs).jsonText
-        }
-        switch self {
-        case let .session(id, createdAt, system):
-            return object("session", [("version", .number(1)), ("id", .string(id)),
-                                      ("created_at", .string(TimestampFormat.string(from: createdAt))),
-                                      ("system", system.map(JSONValue.string) ?? .null)])
-        case .turn(let turn):
-            return object("turn", [("turn", TranscriptJSON.turnValue(turn))])
-        case let .answerStart(createdAt, reply):
-            return object("answer_start", [("created_at", .string(TimestampFormat.string(from: createdAt))),
-                                           ("reply", TranscriptJSON.replyValue(reply))])
-        case .text(let text):
-            return object("text", [("text", .string(text))])
-        case .answerEnd(let reply):
-            return object("answer_end", [("reply", TranscriptJSON.replyValue(reply))])
-        case .truncate(let count):
-            return object("truncate", [("count", .number(Double(count)))])
-        case .system(let system):
-            return object("system", [("system", system.map(JSONValue.string) ?? .null)])
-        case .replace(let transcript):
-            return object("replace", [("transcript", TranscriptJSON.document(transcript))])
-        }
+    public var jsonLine: String { String(decoding: jsonBytes, as: UTF8.self) }
+
+    /// The record as one line of JSON (without the newline), in UTF-8.
+    public var jsonBytes: [UInt8] {
+        var writer = JSONWriter(indented: false)
+        write(to: &writer)
+        return writer.bytes
     }
 
-    /// Reads a record from its JSON value.
-    public static func decode(_ value: JSONValue) throws(TranscriptDecodingError) -> JournalRecord {
-        func date(_ key: String) throws(TranscriptDecodingError) -> Date {
-            guard let s = value[key]?.stringValue, let d = TimestampFormat.date(from: s) else {
-                throw .init("\"\(key)\" is not a timestamp")
+    /// Writes the record as one line of JSON (without the newline).
+    func write(to writer: inout JSONWriter) {
+        writer.object { writer in
+            switch self {
+            case let .session(id, createdAt, system):
+                writer.member("type", "session")
+                writer.member("version", 1)
+                writer.member("id", id)
+                writer.member("created_at", TimestampFormat.string(from: createdAt))
+                writer.member("system", system)
+            case .turn(let turn):
+                writer.member("type", "turn")
+                writer.key("turn")
+                TranscriptJSON.write(turn, to: &writer)
+            case let .answerStart(createdAt, reply):
+                writer.member("type", "answer_start")
+                writer.member("created_at", TimestampFormat.string(from: createdAt))
+                writer.key("reply")
+                TranscriptJSON.write(reply, to: &writer)
+            case .text(let text):
+                writer.member("type", "text")
+                writer.member("text", text)
+            case .answerEnd(let reply):
+                writer.member("type", "answer_end")
+                writer.key("reply")
+                TranscriptJSON.write(reply, to: &writer)
+            case .truncate(let count):
+                writer.member("type", "truncate")
+                writer.member("count", Double(count))
+            case .system(let system):
+                writer.member("type", "system")
+                writer.member("system", system)
+            case .replace(let transcript):
+                writer.member("type", "replace")
+                writer.key("transcript")
+                TranscriptJSON.write(transcript, to: &writer)
             }
-            return d
         }
-        func optionalString(_ key: String) -> String? { value[key]?.stringValue }
-        func reply() throws(TranscriptDecodingError) -> ReplyInfo {
-            guard let replyValue = value["reply"] else { throw .init("no \"reply\"") }
-            let wrapper = JSONValue.object([("role", .string("assistant")), ("text", .string("")),
-                                            ("created_at", .string("1970-01-01T00:00:00.000Z")), ("reply", replyValue)])
-            guard let info = try TranscriptJSON.decodeTurn(wrapper, index: 0).reply else { throw .init("no \"reply\"") }
-            return info
-        }
-        switch value["type"]?.stringValue {
+    }
+}
+
+extension JournalRecord: Decodable {
+    private enum Keys: String, CodingKey {
+        case type, id, createdAt = "created_at", system, turn, reply, text, count, transcript
+    }
+
+    /// Reads a record from its JSON line.
+    public init(from decoder: Decoder) throws {
+        let fields = try decoder.container(keyedBy: Keys.self)
+        switch try fields.decode(String.self, forKey: .type) {
         case "session":
-            guard let id = value["id"]?.stringValue else { throw .init("session record without an id") }
-            return .session(id: id, createdAt: try date("created_at"), system: optionalString("system"))
+            self = .session(id: try fields.decode(String.self, forKey: .id),
+                            createdAt: try fields.decodeTimestamp(forKey: .createdAt),
+                            system: try fields.decodeIfPresent(String.self, forKey: .system))
         case "turn":
-            guard let turnValue = value["turn"] else { throw .init("turn record without a turn") }
-            return .turn(try TranscriptJSON.decodeTurn(turnValue, index: 0))
+            self = .turn(try fields.decode(Turn.self, forKey: .turn))
         case "answer_start":
-            return .answerStart(createdAt: try date("created_at"), reply: try reply())
+            self = .answerStart(createdAt: try fields.decodeTimestamp(forKey: .createdAt),
+                                reply: try fields.decode(ReplyInfo.self, forKey: .reply))
         case "text":
-            guard let text = value["text"]?.stringValue else { throw .init("text record without text") }
-            return .text(text)
+            self = .text(try fields.decode(String.self, forKey: .text))
         case "answer_end":
-            return .answerEnd(reply: try reply())
+            self = .answerEnd(reply: try fields.decode(ReplyInfo.self, forKey: .reply))
         case "truncate":
-            guard let count = value["count"]?.intValue, count >= 0 else { throw .init("truncate record without a count") }
-            return .truncate(count: count)
+            let count = try fields.decode(Int.self, forKey: .count)
+            guard count >= 0 else {
+                throw DecodingError.dataCorruptedError(forKey: .count, in: fields, debugDescription: "must be 0 or more")
+            }
+            self = .truncate(count: count)
         case "system":
-            return .system(optionalString("system"))
+            self = .system(try fields.decodeIfPresent(String.self, forKey: .system))
         case "replace":
-            guard let document = value["transcript"] else { throw .init("replace record without a transcript") }
-            return .replace(try TranscriptJSON.decode(document))
+            self = .replace(try fields.decode(TranscriptJSON.Document.self, forKey: .transcript).transcript)
         default:
-            throw .init("unknown record type")
+            throw DecodingError.dataCorruptedError(forKey: .type, in: fields, debugDescription: "is an unknown record type")
         }
     }
 }

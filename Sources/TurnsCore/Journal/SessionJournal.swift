@@ -34,7 +34,8 @@ public final class SessionJournal {
         let stamp = TimestampFormat.string(from: now)
         let digits = stamp.filter(\.isNumber)
         let compact = String(digits.prefix(8)) + "-" + String(digits.dropFirst(8).prefix(6))
-        id = compact + "-" + String(format: "%04x", UInt16.random(in: 0...UInt16.max))
+        let suffix = String(UInt16.random(in: 0...UInt16.max), radix: 16)
+        id = compact + "-" + String(repeating: "0", count: 4 - suffix.count) + suffix
         path = folder + "/" + id + ".jsonl"
         fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
@@ -58,7 +59,7 @@ public final class SessionJournal {
             return
         }
         writePendingText()
-        writeLine(record.jsonLine)
+        writeLine(record)
         switch record {
         case .turn, .answerEnd, .truncate, .replace, .system: sync()
         default: break
@@ -78,12 +79,19 @@ public final class SessionJournal {
         guard !pendingText.isEmpty else { return }
         let text = pendingText
         pendingText = ""
-        writeLine(JournalRecord.text(text).jsonLine)
+        writeLine(.text(text))
     }
 
-    private func writeLine(_ line: String) {
-        var bytes = Array(line.utf8)
-        bytes.append(0x0A)
+    /// Writes a record as one line.
+    private func writeLine(_ record: JournalRecord) {
+        // Written in pieces: a loaded transcript's record is tens of MB and is never whole in memory.
+        var writer = JSONWriter(indented: false) { [fd] piece in Self.writeAll(piece, to: fd) }
+        record.write(to: &writer)
+        Self.writeAll(writer.bytes + [0x0A], to: fd)
+        dirty = true
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32) {
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
@@ -92,7 +100,6 @@ public final class SessionJournal {
                 offset += n
             }
         }
-        dirty = true
     }
 
     private func sync(now: Date = Date()) {

@@ -34,21 +34,25 @@ public struct SamplingSettings: Sendable, Equatable, Hashable {
         if model.trimmingWhitespace.isEmpty {
             throw SettingsError(field: .model, value: "\"\(model)\"", allowed: "a non-empty model name")
         }
-        if maxTokensToSample < 1 {
-            throw SettingsError(field: .maxTokensToSample, value: String(maxTokensToSample), allowed: "an integer >= 1")
-        }
-        if let t = temperature, !(t >= 0 && t <= 1) {
-            throw SettingsError(field: .temperature, value: SettingsError.format(t), allowed: "a number from 0 to 1")
-        }
-        if let k = topK, k < 1 {
-            throw SettingsError(field: .topK, value: String(k), allowed: "an integer >= 1")
-        }
-        if let p = topP, !(p >= 0 && p <= 1) {
-            throw SettingsError(field: .topP, value: SettingsError.format(p), allowed: "a number from 0 to 1")
-        }
+        try Self.check(.maxTokensToSample, Double(maxTokensToSample))
+        if let t = temperature { try Self.check(.temperature, t) }
+        if let k = topK { try Self.check(.topK, Double(k)) }
+        if let p = topP { try Self.check(.topP, p) }
         for stop in stopSequences where stop.isEmpty {
             throw SettingsError(field: .stopSequences, value: "\"\"", allowed: "non-empty strings")
         }
+    }
+
+    /// Checks a number against its field's range; the one place the ranges are written (the config file uses it).
+    public static func check(_ field: SettingsField, _ value: Double) throws(SettingsError) {
+        let allowed: String
+        let inRange: Bool
+        switch field {
+        case .maxTokensToSample, .topK: (allowed, inRange) = ("an integer >= 1", value >= 1)
+        case .temperature, .topP: (allowed, inRange) = ("a number from 0 to 1", value >= 0 && value <= 1)
+        case .model, .stopSequences: return
+        }
+        if !inRange { throw SettingsError(field: field, value: SettingsError.format(value), allowed: allowed) }
     }
 
     /// True when both temperature and top_p are set, which the API's documentation advises against.

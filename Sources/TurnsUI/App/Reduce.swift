@@ -21,9 +21,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         effects = []
     case .loaded(let transcript, let path):
         effects = state.cancelRequest()
-        state.transcript = transcript
-        state.pendingJournal.append(.replace(transcript))
-        state.layout.reload(transcript)
+        state.edit(.replace(transcript))
         state.request = .idle
         state.message = StatusMessage("loaded \(path)", isError: false)
     case .saved(let path):
@@ -162,21 +160,15 @@ extension AppState {
         guard let sent = editor.submit() else { return [] }
         // "//text" sends "/text".
         let body = sent.hasPrefix("//") ? String(sent.dropFirst()) : sent
-        let turn = Turn(role: .human, text: body)
-        transcript.turns.append(turn)
-        pendingJournal.append(.turn(turn))
+        edit(.addTurn(Turn(role: .human, text: body)))
         return startRequest()
     }
 
     /// Appends an empty answer and asks for it.
     mutating func startRequest() -> [Effect] {
         let prompt = transcript.prompt()
-        let answer = Turn(role: .assistant, text: "",
-                          reply: ReplyInfo(backend: backend, model: settings.model, settings: settings))
-        transcript.turns.append(answer)
-        pendingJournal.append(.answerStart(createdAt: answer.createdAt, reply: answer.reply!))
+        edit(.startAnswer(ReplyInfo(backend: backend, model: settings.model, settings: settings)))
         requestSentTime = now
-        layout.turnsAppended(transcript)
         layout.scroll(.bottom, transcript)
         let id = nextRequest
         nextRequest += 1
@@ -193,9 +185,7 @@ extension AppState {
         guard let id = activeRequest else { return [] }
         activeRequest = nil
         request = .interrupted
-        updateLastReply { $0.interrupted = true }
-        neutralizeAnswer()
-        journalAnswerEnd()
+        edit(.endAnswer { $0.interrupted = true })
         return [.cancel(request: id)]
     }
 
@@ -203,7 +193,7 @@ extension AppState {
     mutating func retry() throws(CommandError) -> [Effect] {
         try requireIdle()
         guard let last = transcript.turns.last else { throw CommandError("nothing to retry") }
-        if last.role == .assistant { dropTurns(from: transcript.turns.count - 1) }
+        if last.role == .assistant { edit(.removeTurns(from: transcript.turns.count - 1)) }
         guard transcript.turns.last?.role == .human else { throw CommandError("nothing to retry") }
         return startRequest()
     }
@@ -211,24 +201,6 @@ extension AppState {
     /// Refuses while an answer is arriving.
     func requireIdle() throws(CommandError) {
         if request.isBusy { throw CommandError("an answer is arriving (Esc cancels it)") }
-    }
-
-    mutating func dropTurns(from index: Int) {
-        transcript.turns.removeSubrange(index...)
-        layout.turnsRemoved(from: index, transcript)
-        pendingJournal.append(.truncate(count: index))
-    }
-
-    mutating func setSystem(_ system: String?) {
-        transcript.system = system.map(PromptFormat.neutralize)
-        layout.reload(transcript)
-        pendingJournal.append(.system(transcript.system))
-    }
-
-    /// Journals the end of the answer in progress with its final details.
-    mutating func journalAnswerEnd() {
-        guard let last = transcript.turns.last, last.role == .assistant, let reply = last.reply else { return }
-        pendingJournal.append(.answerEnd(reply: reply))
     }
 
     mutating func quit() -> [Effect] {
@@ -242,7 +214,7 @@ extension AppState {
     mutating func applyPanelValues(_ values: PanelValues) {
         settings = values.settings
         streaming = values.streaming
-        if values.system != transcript.system { setSystem(values.system) }
+        if values.system != transcript.system { edit(.setSystem(values.system)) }
     }
 
     // MARK: - The stream
@@ -251,20 +223,18 @@ extension AppState {
         switch event {
         case .started(let requestID):
             if case .waiting = request { request = .streaming(tokensPerSecond: nil) }
-            updateLastReply { $0.requestID = requestID }
+            edit(.updateReply { $0.requestID = requestID })
         case .text(let piece):
             guard let last = transcript.turns.indices.last, transcript.turns[last].role == .assistant else { return [] }
             // Answers begin with the space that follows "Assistant:" in the prompt; the turn stores the text after it,
             // as the prompt format writes one space after every marker.
             let piece = transcript.turns[last].text.isEmpty && piece.hasPrefix(" ") ? String(piece.dropFirst()) : piece
             guard !piece.isEmpty else { return [] }
-            transcript.turns[last].text += piece
-            layout.lastTurnGrew(transcript)
-            pendingJournal.append(.text(piece))
+            edit(.appendText(piece))
             pieces += 1
             if firstTextTime == nil {
                 firstTextTime = time
-                if let sent = requestSentTime { updateLastReply { $0.timeToFirstToken = max(0, time - sent) } }
+                if let sent = requestSentTime { edit(.updateReply { $0.timeToFirstToken = max(0, time - sent) }) }
             }
             request = .streaming(tokensPerSecond: rate(at: time))
         case .retrying(let notice):
@@ -272,64 +242,34 @@ extension AppState {
             request = .retrying(seconds: Int(notice.delay.rounded(.up)), attempt: notice.attempt,
                                 maxAttempts: notice.maxRetries)
             // A new attempt starts the answer over.
-            if let last = transcript.turns.indices.last, !transcript.turns[last].text.isEmpty,
-               transcript.turns[last].role == .assistant {
-                transcript.turns[last].text = ""
-                layout.turnChanged(last, transcript)
-                pendingJournal.append(.truncate(count: last))
-                pendingJournal.append(.answerStart(createdAt: transcript.turns[last].createdAt,
-                                                   reply: transcript.turns[last].reply!))
-            }
+            edit(.restartAnswer)
             pieces = 0
             firstTextTime = nil
         case .finished(let stopReason, let model):
             activeRequest = nil
-            neutralizeAnswer()
             request = .done(stopReason: stopReason)
             let rate = rate(at: time)
-            updateLastReply {
+            edit(.endAnswer {
                 $0.stopReason = stopReason
                 if let model { $0.model = model }
                 $0.tokensPerSecond = rate
-            }
-            journalAnswerEnd()
+            })
         case .failed(let error):
             activeRequest = nil
-            neutralizeAnswer()
             if error.kind == .cancelled {
                 request = .interrupted
-                updateLastReply { $0.interrupted = true }
+                edit(.endAnswer { $0.interrupted = true })
             } else {
                 request = .failed(error.description)
-                updateLastReply { $0.error = error.description }
+                edit(.endAnswer { $0.error = error.description })
             }
-            journalAnswerEnd()
         }
         return []
-    }
-
-    /// Streamed pieces are appended as they come (neutralizing the growing text on every piece would cost O(n²));
-    /// once the answer ends, a forged turn marker in it is defused so that the turn keeps `Turn`'s invariant.
-    mutating func neutralizeAnswer() {
-        guard let last = transcript.turns.indices.last, transcript.turns[last].role == .assistant,
-              PromptFormat.containsMarker(transcript.turns[last].text) else { return }
-        transcript.turns[last].text = PromptFormat.neutralize(transcript.turns[last].text)
-        layout.turnChanged(last, transcript)
     }
 
     /// Pieces per second since the first text (nil until a fifth of a second has passed).
     func rate(at time: Double) -> Double? {
         guard let first = firstTextTime, time - first >= 0.2 else { return nil }
         return Double(pieces) / (time - first)
-    }
-
-    /// Changes the last turn's reply information and re-lays it out (its marker may change).
-    mutating func updateLastReply(_ change: (inout ReplyInfo) -> Void) {
-        guard let last = transcript.turns.indices.last, transcript.turns[last].role == .assistant else { return }
-        var reply = transcript.turns[last].reply ?? ReplyInfo(backend: backend, model: settings.model, settings: settings)
-        let before = TranscriptLayout.marker(for: transcript.turns[last])
-        change(&reply)
-        transcript.turns[last].reply = reply
-        if TranscriptLayout.marker(for: transcript.turns[last]) != before { layout.turnChanged(last, transcript) }
     }
 }

@@ -76,7 +76,7 @@ public enum SlashCommands {
             return []
         },
         SlashCommand(name: "system", arguments: "TEXT", summary: "set the system text (\\n escapes; empty removes it)") { state, rest throws(CommandError) in
-            state.setSystem(rest.isEmpty ? nil : EscapedText.unescape(rest))
+            state.edit(.setSystem(rest.isEmpty ? nil : EscapedText.unescape(rest)))
             return []
         },
         SlashCommand(name: "theme", arguments: "[NAME]", summary: "switch the colour theme; without a name, list them") { _, rest throws(CommandError) in
@@ -96,9 +96,7 @@ public enum SlashCommands {
         },
         SlashCommand(name: "clear", arguments: "", summary: "start a new conversation (the system text stays)") { state, _ throws(CommandError) in
             let effects = state.cancelRequest()
-            state.transcript.turns = []
-            state.layout.reload(state.transcript)
-            state.pendingJournal.append(.truncate(count: 0))
+            state.edit(.removeTurns(from: 0))
             state.request = .idle
             return effects
         },
@@ -111,7 +109,7 @@ public enum SlashCommands {
                 throw CommandError("nothing to edit")
             }
             let text = state.transcript.turns[index].text
-            state.dropTurns(from: index)
+            state.edit(.removeTurns(from: index))
             state.editor.setText(text)
             return []
         },
@@ -120,7 +118,7 @@ public enum SlashCommands {
             guard let index = state.transcript.turns.lastIndex(where: { $0.role == .human }) else {
                 throw CommandError("nothing to undo")
             }
-            state.dropTurns(from: index)
+            state.edit(.removeTurns(from: index))
             return []
         },
         SlashCommand(name: "settings", arguments: "", summary: "open the settings panel (F2)") { state, _ throws(CommandError) in

@@ -146,15 +146,6 @@ public struct ScreenBuffer: Sendable, Equatable {
         if cellsWide == 2 { cells[row + x + 1] = Cell(symbol: "", style: style, isContinuation: true) }
     }
 
-    /// Changes the style of the cells of `rect`, keeping their symbols (for highlights and selections).
-    public mutating func restyle(_ rect: Rect, with transform: (Style) -> Style) {
-        let clipped = clip(rect)
-        guard clipped.width > 0 else { return }
-        for y in clipped.y..<clipped.maxY {
-            for x in clipped.x..<clipped.maxX { cells[y * width + x].style = transform(cells[y * width + x].style) }
-        }
-    }
-
     /// Each row as plain text (continuation cells skipped), for tests and logs.
     public var lines: [String] {
         (0..<height).map { line($0) }

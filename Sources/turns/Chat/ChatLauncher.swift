@@ -40,7 +40,6 @@ struct ChatLauncher {
         defer { connection.close() }
 
         let journal = try? SessionJournal(folder: SessionStore.folder(environment: environment), system: transcript.system)
-        if !transcript.turns.isEmpty { journal?.append(.replace(transcript)) }
 
         let theme = ThemeCatalog.resolve(name: config.theme, environment: environment)
         let history = transcript.turns.filter { $0.role == .human }.map(\.text)
@@ -49,6 +48,7 @@ struct ChatLauncher {
         state.saveFolder = XDGPaths(environment: environment).dataDirectory + "/transcripts"
         if let message = notice ?? theme.warning { state.showNotice(message) }
         let runtime = ChatRuntime(connection: connection, state: state, journal: journal,
+                                  journalStart: transcript.turns.isEmpty ? nil : .replace(transcript),
                                   answerOnStart: TranscriptFiles.asksForAnswer(transcript), environment: environment)
         do {
             try runtime.run()

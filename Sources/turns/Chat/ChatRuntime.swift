@@ -18,6 +18,8 @@ final class ChatRuntime {
     private var state: AppState
     private var renderer = FrameRenderer()
     private var journal: SessionJournal?
+    /// The conversation the chat opened with, journaled once the first frame is up.
+    private let journalStart: JournalRecord?
     private var requests: [Int: Task<Void, Never>] = [:]
     private var needsFrame = true
     private var repaint = true
@@ -29,11 +31,12 @@ final class ChatRuntime {
     private let environment: [String: String]
 
     /// Prepares a chat over `connection`; nothing touches the terminal until `run()`.
-    init(connection: BackendConnection, state: AppState, journal: SessionJournal?, answerOnStart: Bool,
-         environment: [String: String]) {
+    init(connection: BackendConnection, state: AppState, journal: SessionJournal?, journalStart: JournalRecord?,
+         answerOnStart: Bool, environment: [String: String]) {
         self.connection = connection
         self.state = state
         self.journal = journal
+        self.journalStart = journalStart
         self.answerOnStart = answerOnStart
         self.environment = environment
     }
@@ -52,6 +55,9 @@ final class ChatRuntime {
         defer { watcher.cancel() }
         let size = terminal.size
         apply(.input(.resize(width: size.width, height: size.height)))
+        // A loaded conversation is shown before it is journaled: writing a long one takes a while.
+        drawFrame(at: Self.now())
+        if let journalStart { journal?.append(journalStart) }
         if answerOnStart {
             // A loaded conversation that ends with a Human turn asks for its answer: Ctrl-R answers it.
             apply(.input(.key(.ctrl("r"))))

@@ -11,14 +11,15 @@ final class StatusBarTests: XCTestCase {
         StatusBar.line(StatusBarModel(backend: "local", settings: settings ?? self.settings, request: request), width: width)
     }
 
-    private func padded(_ left: String, _ right: String, _ width: Int) -> String {
-        left + String(repeating: " ", count: max(0, width - DisplayWidth.of(left) - DisplayWidth.of(right))) + right
+    /// The settings on the left, `spaces` blanks, the state on the right.
+    private func bar(_ left: String, _ spaces: Int, _ right: String) -> String {
+        left + String(repeating: " ", count: spaces) + right
     }
 
     func testShowsTheBackendModelAndTheSettingsThatAreSet() {
-        XCTAssertEqual(line(.idle), padded(" local · claude-2.1 · temp 0.3 · top_k 40 · top_p 0.9 · max 500 · 2 stops",
-                                           "ready ", 100))
-        XCTAssertEqual(line(.idle, settings: SamplingSettings()), padded(" local · claude-2.1 · max 1024", "ready ", 100),
+        XCTAssertEqual(line(.idle), bar(" local · claude-2.1 · temp 0.3 · top_k 40 · top_p 0.9 · max 500 · 2 stops",
+                                        21, "ready "))
+        XCTAssertEqual(line(.idle, settings: SamplingSettings()), bar(" local · claude-2.1 · max 1024", 64, "ready "),
                        "unset settings are not shown")
     }
 
@@ -41,22 +42,23 @@ final class StatusBarTests: XCTestCase {
     }
 
     func testNarrowBarsDropSettingsFromTheRightFirst() {
-        XCTAssertEqual(line(.waiting, width: 50), padded(" local · claude-2.1 · temp 0.3", "waiting… ", 50))
-        XCTAssertEqual(line(.waiting, width: 30), padded(" local · claude-2.1", "waiting… ", 30))
+        XCTAssertEqual(line(.waiting, width: 50), bar(" local · claude-2.1 · temp 0.3", 11, "waiting… "))
+        XCTAssertEqual(line(.waiting, width: 30), bar(" local · claude-2.1", 2, "waiting… "))
     }
 
     func testThenTheModelIsShortenedAndTheStateKeepsItsPlace() {
-        XCTAssertEqual(line(.waiting, width: 20), padded(" local · …", "waiting… ", 20))
+        XCTAssertEqual(line(.waiting, width: 20), " local · … waiting… ")
         XCTAssertEqual(line(.failed("connection failed: Check the network"), width: 20), "error: connection f…")
     }
 
     func testACommandMessageTakesThePlaceOfTheState() {
         var model = StatusBarModel(backend: "local", settings: SamplingSettings(), request: .done(stopReason: nil))
         model.message = StatusMessage("unknown command /frob (try /help)", isError: true)
-        XCTAssertEqual(StatusBar.line(model, width: 70), padded(" local · claude-2.1 · max 1024", "unknown command /frob (try /help) ", 70))
+        let expected = bar(" local · claude-2.1 · max 1024", 6, "unknown command /frob (try /help) ")
+        XCTAssertEqual(StatusBar.line(model, width: 70), expected)
         var screen = ScreenBuffer(width: 70, height: 1)
         StatusBar.draw(model, theme: .default, into: &screen, x: 0, y: 0, width: 70)
-        assertScreen(screen, [StatusBar.line(model, width: 70)])
+        assertScreen(screen, [expected])
         XCTAssertEqual(screen[40, 0].style.foreground, Theme.default[.error].foreground)
         XCTAssertEqual(screen[0, 0].style, Theme.default[.statusBar])
     }

@@ -1,4 +1,5 @@
 import XCTest
+import TurnsTestSupport
 @testable import TurnsUI
 
 final class TextWrapperTests: XCTestCase {
