@@ -29,7 +29,7 @@ final class EngineFailureTests: XCTestCase {
     private static func piece(_ text: String, stop: String? = nil) -> String {
         let reason = stop.map { "\"\($0)\"" } ?? "null"
         return LoopbackServer.sseEvent("completion", data:
-            "{\"type\":\"completion\",\"completion\":\(JSONValue.quoted(text)),\"stop_reason\":\(reason),\"model\":\"claude-2.1\"}")
+            "{\"type\":\"completion\",\"completion\":\(TestJSON.quoted(text)),\"stop_reason\":\(reason),\"model\":\"claude-2.1\"}")
     }
 
     private static let overloaded = "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"

@@ -32,8 +32,8 @@ final class CompletionsClientTests: XCTestCase {
 
 
     private func event(_ text: String, stop: String? = nil) -> String {
-        let reason = stop.map { JSONValue.quoted($0) } ?? "null"
-        return "event: completion\ndata: {\"type\":\"completion\",\"completion\":\(JSONValue.quoted(text)),\"stop_reason\":\(reason),\"model\":\"claude-2.1\"}\n\n"
+        let reason = stop.map { TestJSON.quoted($0) } ?? "null"
+        return "event: completion\ndata: {\"type\":\"completion\",\"completion\":\(TestJSON.quoted(text)),\"stop_reason\":\(reason),\"model\":\"claude-2.1\"}\n\n"
     }
 
     private func errorEvent(_ type: String, _ message: String) -> String {

@@ -15,7 +15,7 @@ final class SSEDecoderTests: XCTestCase {
 
     private func decode(_ text: String) -> [ServerSentEvent] { decode([Array(text.utf8)]) }
 
-    private func expectedEvents(_ value: JSONValue) throws -> [ServerSentEvent] {
+    private func expectedEvents(_ value: TestJSON) throws -> [ServerSentEvent] {
         try XCTUnwrap(value.arrayValue).map { item in
             ServerSentEvent(event: item["event"]?.stringValue, data: try XCTUnwrap(item["data"]?.stringValue),
                             id: item["id"]?.stringValue, retry: item["retry"]?.intValue)

@@ -6,7 +6,7 @@ import XCTest
 struct VectorCase {
     var name: String
     var chunks: [[UInt8]]
-    var expected: JSONValue
+    var expected: TestJSON
 
     /// All the bytes of the case, as one stream.
     var joined: [UInt8] { chunks.flatMap { $0 } }
@@ -23,9 +23,9 @@ struct VectorCase {
     }
 
     /// The cases of `file` (e.g. `"sse/decoder.json"`), with `expectedKey` holding each expected result;
-    /// skips the test when the vectors are absent.
+    /// a missing file fails the test.
     static func load(_ file: String, expectedKey: String) throws -> [VectorCase] {
-        guard let document = try Vectors.json(file) else { throw XCTSkip(Vectors.missingNotice(file)) }
+        let document = try XCTUnwrap(try Vectors.json(file), Vectors.missingNotice(file))
         let cases = try XCTUnwrap(document["cases"]?.arrayValue, "\(file) has no cases")
         return try cases.map { item in
             let name = try XCTUnwrap(item["name"]?.stringValue)

@@ -1,5 +1,4 @@
 import Foundation
-import TurnsCore
 
 /// Reads the conformance vectors kept in `Tests/Vectors` (their origins and licences are in its README).
 public enum Vectors {
@@ -21,9 +20,9 @@ public enum Vectors {
     }
 
     /// A vector file parsed as JSON, or nil when it is absent; throws when it is not valid JSON.
-    public static func json(_ relativePath: String) throws -> JSONValue? {
+    public static func json(_ relativePath: String) throws -> TestJSON? {
         guard let bytes = data(relativePath) else { return nil }
-        return try JSONValue.parse(bytes: bytes)
+        return try TestJSON.parse(bytes: bytes)
     }
 
     /// Bytes from hexadecimal text (`"0a0d"`), or nil when the text is not an even run of hex digits.

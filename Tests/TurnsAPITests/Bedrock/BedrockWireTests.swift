@@ -37,10 +37,10 @@ final class BedrockWireTests: XCTestCase {
 
 
     private func chunk(_ text: String, stop: String? = nil, metrics: Bool = false) -> [UInt8] {
-        let reason = stop.map { JSONValue.quoted($0) } ?? "null"
-        let stopText = stop == nil ? "null" : JSONValue.quoted("\n\nHuman:")
+        let reason = stop.map { TestJSON.quoted($0) } ?? "null"
+        let stopText = stop == nil ? "null" : TestJSON.quoted("\n\nHuman:")
         let extra = metrics ? #","amazon-bedrock-invocationMetrics":{"inputTokenCount":12,"outputTokenCount":3,"invocationLatency":400,"firstByteLatency":100}"# : ""
-        return EventStreamTesting.chunkFrame("{\"completion\":\(JSONValue.quoted(text)),\"stop_reason\":\(reason),\"stop\":\(stopText)\(extra)}")
+        return EventStreamTesting.chunkFrame("{\"completion\":\(TestJSON.quoted(text)),\"stop_reason\":\(reason),\"stop\":\(stopText)\(extra)}")
     }
 
     private func exception(_ type: String, _ message: String) -> [UInt8] {

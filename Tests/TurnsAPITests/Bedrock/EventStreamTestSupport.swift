@@ -28,10 +28,9 @@ enum EventStreamTesting {
         return result
     }
 
-    /// The bytes of a vector file, skipping the test when the vectors are absent.
+    /// The bytes of a vector file; a missing file fails the test.
     static func vector(_ relativePath: String) throws -> [UInt8] {
-        guard let bytes = Vectors.data(relativePath) else { throw XCTSkip(Vectors.missingNotice(relativePath)) }
-        return bytes
+        try XCTUnwrap(Vectors.data(relativePath), Vectors.missingNotice(relativePath))
     }
 
     /// A frame with its checksums recomputed after the prelude or body was edited (for limit tests whose

@@ -46,7 +46,7 @@ final class EventStreamVectorTests: XCTestCase {
     /// Compares with the aws-sdk-go JSON: lengths, both CRCs, headers and payload. Either CRC may be written
     /// signed (payload_no_headers has a negative prelude_crc, though PROTOCOL.md D.1 says it is unsigned),
     /// so both are read as 32-bit patterns.
-    private func assertMessage(_ message: EventStreamMessage, bytes: [UInt8], matches expected: JSONValue,
+    private func assertMessage(_ message: EventStreamMessage, bytes: [UInt8], matches expected: TestJSON,
                                name: String) throws {
         XCTAssertEqual(expected["total_length"]?.intValue, bytes.count, name)
         XCTAssertEqual(expected["headers_length"]?.intValue, Int(bytes[4]) << 24 | Int(bytes[5]) << 16 | Int(bytes[6]) << 8 | Int(bytes[7]), name)
@@ -65,7 +65,7 @@ final class EventStreamVectorTests: XCTestCase {
     }
 
     /// A header value in the vectors' JSON form: bool, number, or base64 for bytes, strings and UUIDs.
-    private func jsonValue(of value: EventStreamHeaderValue) -> JSONValue {
+    private func jsonValue(of value: EventStreamHeaderValue) -> TestJSON {
         switch value {
         case .bool(let flag): return .bool(flag)
         case .byte(let number): return .number(Double(number))

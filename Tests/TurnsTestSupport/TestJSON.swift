@@ -1,8 +1,8 @@
 import Foundation
 
-/// A JSON value for building request bodies and reading answers in the server's tests, through Codable.
+/// A JSON value for building request bodies and reading answers and vectors in the tests, through Codable.
 /// Objects read back with their keys sorted.
-enum TestJSON: Codable, Equatable, Sendable {
+public enum TestJSON: Codable, Equatable, Sendable {
     case null
     case bool(Bool)
     case number(Double)
@@ -11,26 +11,34 @@ enum TestJSON: Codable, Equatable, Sendable {
     case object([(String, TestJSON)])
 
     /// Reads `text` as JSON.
-    static func parse(_ text: String) throws -> TestJSON { try parse(bytes: Array(text.utf8)) }
+    public static func parse(_ text: String) throws -> TestJSON { try parse(bytes: Array(text.utf8)) }
 
     /// Reads `bytes` as JSON.
-    static func parse(bytes: [UInt8]) throws -> TestJSON { try JSONDecoder().decode(TestJSON.self, from: Data(bytes)) }
+    public static func parse(bytes: [UInt8]) throws -> TestJSON { try JSONDecoder().decode(TestJSON.self, from: Data(bytes)) }
 
     /// The JSON text, object keys in the order given, slashes unescaped.
-    var jsonText: String {
+    public var jsonText: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .withoutEscapingSlashes
         return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
     }
 
     /// The value of `key` in an object.
-    subscript(key: String) -> TestJSON? { objectValue?.first { $0.0 == key }?.1 }
+    public subscript(key: String) -> TestJSON? { objectValue?.first { $0.0 == key }?.1 }
 
-    var objectValue: [(String, TestJSON)]? { if case .object(let pairs) = self { return pairs } else { return nil } }
-    var stringValue: String? { if case .string(let text) = self { return text } else { return nil } }
-    var intValue: Int? { if case .number(let number) = self { return Int(exactly: number) } else { return nil } }
+    /// The pairs of an object.
+    public var objectValue: [(String, TestJSON)]? { if case .object(let pairs) = self { return pairs } else { return nil } }
+    /// The elements of an array.
+    public var arrayValue: [TestJSON]? { if case .array(let items) = self { return items } else { return nil } }
+    /// The text of a string.
+    public var stringValue: String? { if case .string(let text) = self { return text } else { return nil } }
+    /// A number that is a whole integer.
+    public var intValue: Int? { if case .number(let number) = self { return Int(exactly: number) } else { return nil } }
 
-    init(from decoder: any Decoder) throws {
+    /// `text` as a JSON string literal, quotes included.
+    public static func quoted(_ text: String) -> String { TestJSON.string(text).jsonText }
+
+    public init(from decoder: any Decoder) throws {
         let value = try decoder.singleValueContainer()
         if value.decodeNil() {
             self = .null
@@ -47,7 +55,7 @@ enum TestJSON: Codable, Equatable, Sendable {
         }
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         switch self {
         case .null:
             var value = encoder.singleValueContainer()
@@ -70,7 +78,7 @@ enum TestJSON: Codable, Equatable, Sendable {
         }
     }
 
-    static func == (lhs: TestJSON, rhs: TestJSON) -> Bool {
+    public static func == (lhs: TestJSON, rhs: TestJSON) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
         case (.bool(let a), .bool(let b)): return a == b
