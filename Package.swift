@@ -29,8 +29,8 @@ let package = Package(
 
         // MARK: - Pure Swift libraries (no terminal, no network)
         .target(name: "TurnsCore"),
-        .target(name: "TurnsLocal", dependencies: ["TurnsCore"]),
-        .target(name: "TurnsUI", dependencies: ["TurnsCore", "TurnsAPI"]),
+        .target(name: "TurnsLocal", dependencies: ["TurnsCore"], resources: [.embedInCode("Corpus/default-corpus.txt")]),
+        .target(name: "TurnsUI", dependencies: ["TurnsCore", "TurnsAPI"], resources: [.embedInCode("Themes")]),
 
         // MARK: - The wire
         .target(name: "TurnsHTTP", dependencies: ["CCurl"]),

@@ -42,7 +42,7 @@ public enum UIRole: String, Sendable, Hashable, CaseIterable {
     case notice
 }
 
-/// A style for every role, read from a theme file (`themes/*.toml`, or the user's own; see `ThemeFile`).
+/// A style for every role, read from a theme file (`Sources/TurnsUI/Themes/*.toml`, or the user's own; see `ThemeFile`).
 public struct Theme: Sendable, Equatable {
     /// The theme's name.
     public var name: String
@@ -63,9 +63,9 @@ public struct Theme: Sendable, Equatable {
         styles[role] ?? styles[.base] ?? .plain
     }
 
-    /// The default theme: the bundled `themes/dark.toml`.
+    /// The default theme: the bundled `dark.toml`.
     public static let `default` = ThemeCatalog.bundled(ThemeCatalog.defaultName)
 
-    /// No colours at all, only attributes (for `NO_COLOR` and tests): the bundled `themes/monochrome.toml`.
+    /// No colours at all, only attributes (for `NO_COLOR` and tests): the bundled `monochrome.toml`.
     public static let monochrome = ThemeCatalog.bundled("monochrome")
 }

@@ -2,7 +2,7 @@ import Foundation
 import TurnsCore
 
 /// Finds themes by name: the user's own in `$XDG_CONFIG_HOME/turns/themes/NAME.toml`, then those bundled from
-/// `themes/` in the repository (embedded in the binary, see `BundledThemes`), with `NO_COLOR` forcing monochrome.
+/// `Sources/TurnsUI/Themes` (embedded in the binary, see `BundledThemes`), with `NO_COLOR` forcing monochrome.
 public enum ThemeCatalog {
     /// The theme to use and, when the configured one could not be used, why (shown once in the status bar).
     public struct Selection: Sendable {
@@ -57,7 +57,7 @@ public enum ThemeCatalog {
 
     /// The bundled theme `name`; only for names known to be bundled (`Theme.default`, `Theme.monochrome`).
     static func bundled(_ name: String) -> Theme {
-        guard let theme = bundledThemes[name] else { fatalError("no bundled theme \(name); run scripts/embed-themes") }
+        guard let theme = bundledThemes[name] else { fatalError("no bundled theme \(name)") }
         return theme
     }
 

@@ -3,12 +3,12 @@ import XCTest
 @testable import TurnsUI
 
 final class BundledThemeTests: XCTestCase {
-    /// `themes/` of this checkout: this file is Tests/TurnsUITests/Theme/BundledThemeTests.swift.
+    /// `Sources/TurnsUI/Themes` of this checkout: this file is Tests/TurnsUITests/Theme/BundledThemeTests.swift.
     private static let themesFolder = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("themes")
+        .appendingPathComponent("Sources/TurnsUI/Themes")
 
-    /// Every `themes/*.toml` file: name to bytes.
+    /// Every theme file of the repository: name to bytes.
     private func repositoryFiles() throws -> [String: Data] {
         let names = try FileManager.default.contentsOfDirectory(atPath: Self.themesFolder.path).filter { $0.hasSuffix(".toml") }
         var files: [String: Data] = [:]
@@ -34,9 +34,9 @@ final class BundledThemeTests: XCTestCase {
 
     func testTheBinaryEmbedsTheThemeFilesByteForByte() throws {
         let files = try repositoryFiles()
-        XCTAssertEqual(Set(BundledThemes.files.keys), Set(files.keys), "run scripts/embed-themes")
+        XCTAssertEqual(Set(BundledThemes.files.keys), Set(files.keys), "a theme file is missing from BundledThemes.files")
         for (name, data) in files {
-            XCTAssertEqual(BundledThemes.files[name].map { Data($0.utf8) }, data, "\(name).toml: run scripts/embed-themes")
+            XCTAssertEqual(BundledThemes.files[name].map { Data($0.utf8) }, data, "\(name).toml")
         }
     }
 
