@@ -26,6 +26,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
 /// ```toml
 /// backend = "anthropic"      # local | anthropic | bedrock
 /// model = "claude-2.1"
+/// api = "auto"               # auto | complete | messages
 /// max_tokens = 1024
 /// temperature = 0.7
 /// top_k = 40
@@ -81,6 +82,12 @@ public enum ConfigFile {
                 }
                 layer.backend = kind
             case "model": layer.model = try string()
+            case "api":
+                let name = try string()
+                guard let api = APIChoice(rawValue: name) else {
+                    throw fail("api must be one of auto, complete, messages, not \"\(name)\"")
+                }
+                layer.api = api
             case "max_tokens", "max_tokens_to_sample":
                 let v = try integer()
                 try inRange(.maxTokensToSample, Double(v))

@@ -11,8 +11,9 @@ public enum BackendKind: String, Sendable, CaseIterable {
     public var knownModels: [String] {
         switch self {
         case .local: return ["turns-local"]
-        case .anthropic: return ["claude-2.1", "claude-2.0", "claude-instant-1.2"]
-        case .bedrock: return ["anthropic.claude-v2:1", "anthropic.claude-v2", "anthropic.claude-instant-v1"]
+        case .anthropic: return ["claude-2.1", "claude-2.0", "claude-instant-1.2", "claude-sonnet-4-5"]
+        case .bedrock: return ["anthropic.claude-v2:1", "anthropic.claude-v2", "anthropic.claude-instant-v1",
+                               "global.anthropic.claude-sonnet-4-5-20250929-v1:0"]
         }
     }
 
@@ -33,6 +34,8 @@ public struct ConfigLayer: Sendable, Equatable {
     public var backend: BackendKind?
     /// The model name or id.
     public var model: String?
+    /// Which Anthropic API carries the conversation.
+    public var api: APIChoice?
     /// `max_tokens_to_sample`.
     public var maxTokens: Int?
     /// `temperature`.
@@ -74,6 +77,7 @@ public struct ConfigLayer: Sendable, Equatable {
         var out = self
         if let v = upper.backend { out.backend = v }
         if let v = upper.model { out.model = v }
+        if let v = upper.api { out.api = v }
         if let v = upper.maxTokens { out.maxTokens = v }
         if let v = upper.temperature { out.temperature = v }
         if let v = upper.topK { out.topK = v }

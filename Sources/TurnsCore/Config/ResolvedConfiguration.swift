@@ -4,6 +4,8 @@ public struct ResolvedConfiguration: Sendable, Equatable {
     public var backend: BackendKind
     /// The sampling settings for the next request.
     public var settings: SamplingSettings
+    /// Which API carries the conversation (`auto`: `/v1/complete` for the models that speak it, else Messages).
+    public var api: APIChoice
     /// The system text, if any.
     public var system: String?
     /// Whether answers stream.
@@ -59,7 +61,7 @@ public struct ResolvedConfiguration: Sendable, Equatable {
             stopSequences: merged.stopSequences ?? [])
         try settings.validate()
         return ResolvedConfiguration(
-            backend: backend, settings: settings, system: merged.system.flatMap { $0.isEmpty ? nil : $0 },
+            backend: backend, settings: settings, api: merged.api ?? .auto, system: merged.system.flatMap { $0.isEmpty ? nil : $0 },
             stream: merged.stream ?? Defaults.stream, theme: merged.theme ?? Defaults.theme,
             apiKey: merged.apiKey, baseURL: merged.baseURL,
             idleTimeout: merged.idleTimeout ?? Defaults.idleTimeout,

@@ -117,7 +117,7 @@ final class ChatRuntime {
     private func perform(_ effect: Effect) {
         switch effect {
         case let .send(id, prompt, settings, stream):
-            startRequest(id: id, request: CompletionRequest(prompt: prompt, settings: settings), stream: stream)
+            startRequest(id: id, request: connection.request(prompt: prompt, settings: settings), stream: stream)
         case .cancel(let id):
             requests.removeValue(forKey: id)?.cancel()
         case let .save(transcript, path, overwrite):

@@ -9,6 +9,9 @@ struct SamplingOptions: ParsableArguments {
     @Option(name: .long, help: "The model name or id.")
     var model: String?
 
+    @Option(name: .long, help: "The API: auto (/v1/complete for claude-1, claude-2 and claude-instant models, else Messages), complete or messages.")
+    var api: APIChoice?
+
     @Option(name: .long, help: "Randomness, 0 to 1.")
     var temperature: Double?
 
@@ -56,6 +59,7 @@ struct SamplingOptions: ParsableArguments {
         var layer = ConfigLayer()
         layer.backend = backend?.kind
         layer.model = model
+        layer.api = api
         layer.temperature = temperature
         layer.topK = topK
         layer.topP = topP
@@ -73,6 +77,8 @@ struct SamplingOptions: ParsableArguments {
         return layer
     }
 }
+
+extension APIChoice: ExpressibleByArgument {}
 
 /// A `--backend` value.
 struct BackendKindArgument: ExpressibleByArgument {

@@ -26,9 +26,10 @@ struct PrintMode {
         defer { connection.close() }
         if connection.backend == .local { Terminal.note(BackendConnection.localNotice) }
 
-        let request = CompletionRequest(prompt: prompt, settings: config.settings)
+        let request = connection.request(prompt: prompt, settings: config.settings)
         let client = connection.client
-        let task = Task { await stream(request, client: client) }
+        let api = request.api.api(forModel: request.model)
+        let task = Task { await stream(request, api: api, client: client) }
         let interrupted = InterruptFlag()
         let watcher = SignalWatcher([SIGINT, SIGTERM]) { _ in
             interrupted.set()
@@ -77,7 +78,7 @@ struct PrintMode {
     }
 
     /// Streams the answer to stdout.
-    private func stream(_ request: CompletionRequest, client: CompletionsClient) async -> PrintOutcome {
+    private func stream(_ request: CompletionRequest, api: AnthropicAPI, client: CompletionsClient) async -> PrintOutcome {
         var outcome = PrintOutcome(started: Date())
         let clock = ContinuousClock()
         let start = clock.now
@@ -105,10 +106,12 @@ struct PrintMode {
                     deltas += 1
                     if let model = delta.model { outcome.model = model }
                     if let reason = delta.stopReason { outcome.stopReason = reason }
+                    if let usage = delta.usage { outcome.usage = usage }
                 case .completion(let completion):
                     show(completion.completion)
                     outcome.model = completion.model ?? outcome.model
                     outcome.stopReason = completion.stopReason
+                    outcome.usage = completion.usage
                 }
             }
         } catch let error as APIError {
@@ -134,7 +137,7 @@ struct PrintMode {
             Terminal.out("\n")
             outcome.status = ExitStatus.success
         }
-        if verbose { report(outcome) }
+        if verbose { report(outcome, api: api) }
         return outcome
     }
 
@@ -147,8 +150,12 @@ struct PrintMode {
         return outcome
     }
 
-    private func report(_ outcome: PrintOutcome) {
+    private func report(_ outcome: PrintOutcome, api: AnthropicAPI) {
+        Terminal.note("api: " + (api == .messages ? "messages (/v1/messages)" : "complete (/v1/complete)"))
         Terminal.note("stop_reason: \(outcome.stopReason ?? "none")")
+        if let usage = outcome.usage {
+            Terminal.note("tokens: \(usage.inputTokens.map(String.init) ?? "?") in, \(usage.outputTokens.map(String.init) ?? "?") out")
+        }
         Terminal.note("request_id: \(outcome.requestID ?? "none")")
         guard let timeToFirstToken = outcome.timeToFirstToken else { return }
         Terminal.note(String(format: "time to first token: %.3f s", timeToFirstToken))
@@ -166,6 +173,8 @@ struct PrintOutcome {
     var text = ""
     /// The model the server named.
     var model: String?
+    /// The tokens the server counted, when it does (the Messages API).
+    var usage: TokenUsage?
     /// Why the answer stopped.
     var stopReason: String?
     /// The server's request id.

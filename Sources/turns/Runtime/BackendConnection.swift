@@ -14,13 +14,22 @@ final class BackendConnection {
     let backend: BackendKind
     /// Where requests go, for the status bar and `--verbose` (never holds a secret).
     let endpoint: String
+    /// Which API requests use; the offline model speaks Text Completions only.
+    let api: APIChoice
     private let localServer: CompletionServer?
 
-    private init(client: CompletionsClient, backend: BackendKind, endpoint: String, localServer: CompletionServer?) {
+    private init(client: CompletionsClient, backend: BackendKind, endpoint: String, api: APIChoice,
+                 localServer: CompletionServer?) {
         self.client = client
         self.backend = backend
         self.endpoint = endpoint
+        self.api = api
         self.localServer = localServer
+    }
+
+    /// A request for `prompt` with `settings` over this connection's API.
+    func request(prompt: String, settings: SamplingSettings) -> CompletionRequest {
+        CompletionRequest(prompt: prompt, settings: settings, api: api)
     }
 
     /// The notice shown once when the offline model answers.
@@ -56,7 +65,8 @@ final class BackendConnection {
             let base = "http://127.0.0.1:\(port)"
             let client = CompletionsClient(clientConfiguration(config, apiKey: localKey, baseURL: base),
                                            transport: CurlTransport())
-            return BackendConnection(client: client, backend: .local, endpoint: "offline model", localServer: server)
+            return BackendConnection(client: client, backend: .local, endpoint: "offline model", api: .complete,
+                                     localServer: server)
         case .anthropic:
             guard let key = config.apiKey, !key.isEmpty else {
                 throw BackendSetupError(message: "the anthropic backend needs an API key: set ANTHROPIC_API_KEY "
@@ -65,7 +75,7 @@ final class BackendConnection {
             let base = config.baseURL ?? ClientConfiguration.defaultAnthropicBaseURL
             let client = CompletionsClient(clientConfiguration(config, apiKey: key, baseURL: base),
                                            transport: CurlTransport())
-            return BackendConnection(client: client, backend: .anthropic, endpoint: base, localServer: nil)
+            return BackendConnection(client: client, backend: .anthropic, endpoint: base, api: config.api, localServer: nil)
         case .bedrock:
             var configuration: ClientConfiguration
             do throws(AWSConfigurationError) {
@@ -78,7 +88,8 @@ final class BackendConnection {
             let endpoint: String
             if case .bedrock(let options) = configuration.backend { endpoint = options.endpoint } else { endpoint = "bedrock" }
             let client = CompletionsClient(configuration, transport: CurlTransport())
-            return BackendConnection(client: client, backend: .bedrock, endpoint: endpoint, localServer: nil)
+            return BackendConnection(client: client, backend: .bedrock, endpoint: endpoint, api: config.api,
+                                     localServer: nil)
         }
     }
 

@@ -45,10 +45,12 @@ final class SettingsPanelTests: XCTestCase {
         app.type("<Right>")
         XCTAssertEqual(app.state.settings.model, "anthropic.claude-instant-v1")
         app.type("<Right>")
+        XCTAssertEqual(app.state.settings.model, "global.anthropic.claude-sonnet-4-5-20250929-v1:0")
+        app.type("<Right>")
         XCTAssertEqual(app.state.settings.model, "anthropic.claude-v2:1", "the list wraps around")
         app.type("<Left>")
-        XCTAssertEqual(app.state.settings.model, "anthropic.claude-instant-v1")
-        XCTAssertTrue(app.status.contains("anthropic.claude-instant-v1"), app.status)
+        XCTAssertEqual(app.state.settings.model, "global.anthropic.claude-sonnet-4-5-20250929-v1:0")
+        XCTAssertTrue(app.status.contains("global.anthropic.claude-sonnet-4-5"), app.status)
     }
 
     func testTypingAValueSetsIt() {
