@@ -41,10 +41,13 @@ struct CompletionRequestBody: Encodable {
     }
 
     /// The JSON text.
-    var json: String {
+    var json: String { Self.sortedJSON(self) }
+
+    /// A request body as JSON text, keys sorted.
+    static func sortedJSON(_ body: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Strings, numbers and arrays of strings always encode.
-        return String(decoding: try! encoder.encode(self), as: UTF8.self)
+        // Request bodies hold strings, numbers and arrays of them, which always encode.
+        return String(decoding: try! encoder.encode(body), as: UTF8.self)
     }
 }

@@ -13,19 +13,13 @@ struct MessagesRequestBody: Encodable {
     var temperature: Double?
     var topK: Int?
     var topP: Double?
-    var metadata: UserMetadata?
+    var metadata: CompletionRequestBody.Metadata?
     var stream: Bool?
 
     enum CodingKeys: String, CodingKey {
         case model, system, messages, temperature, metadata, stream
         case anthropicVersion = "anthropic_version", maxTokens = "max_tokens", stopSequences = "stop_sequences"
         case topK = "top_k", topP = "top_p"
-    }
-
-    /// `metadata` as the API names its one field.
-    struct UserMetadata: Encodable {
-        var userID: String
-        enum CodingKeys: String, CodingKey { case userID = "user_id" }
     }
 
     /// The body for `request`, its prompt mapped to messages (throws `.invalidRequest` when it cannot be).
@@ -40,17 +34,12 @@ struct MessagesRequestBody: Encodable {
         temperature = request.temperature
         topK = request.topK
         topP = request.topP
-        metadata = request.userID.map(UserMetadata.init(userID:))
+        metadata = request.userID.map(CompletionRequestBody.Metadata.init(userID:))
         self.stream = stream
     }
 
     /// The JSON text, keys sorted.
-    var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Strings, numbers and arrays of strings always encode.
-        return String(decoding: try! encoder.encode(self), as: UTF8.self)
-    }
+    var json: String { CompletionRequestBody.sortedJSON(self) }
 }
 
 /// A whole Messages answer (`"type": "message"`), as far as turns reads it.
