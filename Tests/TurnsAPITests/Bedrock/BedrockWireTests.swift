@@ -279,6 +279,57 @@ final class BedrockWireTests: XCTestCase {
         XCTAssertEqual(sleeps.recorded, [0.5])
     }
 
+    func testACurrentModelSendsTheMessagesBodyAndReadsMessagesEventsFromTheChunks() async throws {
+        var messages = CompletionRequest(model: "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+                                         prompt: "Be brief.\n\nHuman: Hi\n\nAssistant:", maxTokensToSample: 20)
+        messages.api = .auto
+        let events = [
+            #"{"type":"message_start","message":{"id":"msg_b","model":"claude-sonnet-4-5-20250929","usage":{"input_tokens":7,"output_tokens":1}}}"#,
+            #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello"},"p":"abcdefgh"}"#,
+            #"{"type":"message_delta","delta":{"stop_reason":"max_tokens","stop_sequence":null},"usage":{"output_tokens":20}}"#,
+            #"{"type":"message_stop","amazon-bedrock-invocationMetrics":{"inputTokenCount":7,"outputTokenCount":20}}"#,
+        ]
+        let (client, transport, _) = makeClient([ScriptedResponse(chunks: events.map(EventStreamTesting.chunkFrame))])
+        let (deltas, error) = await collect(client.stream(messages))
+        XCTAssertNil(error)
+        XCTAssertEqual(deltas.map(\.text).joined(), "Hello")
+        XCTAssertEqual(deltas.last?.stopReason, "max_tokens")
+        XCTAssertEqual(deltas.last?.usage, TokenUsage(inputTokens: 7, outputTokens: 20))
+        let sent = try XCTUnwrap(transport.requests.first)
+        XCTAssertEqual(sent.url, "http://127.0.0.1:9/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke-with-response-stream")
+        XCTAssertEqual(String(decoding: sent.body, as: UTF8.self),
+                       #"{"anthropic_version":"bedrock-2023-05-31","max_tokens":20,"messages":[{"content":"Hi","role":"user"}],"system":"Be brief."}"#)
+    }
+
+    func testEachRetryIsSignedAfreshAtItsOwnTime() async throws {
+        // Bedrock refuses a signature older than five minutes, so a retry must not resend the first one.
+        final class Clock: @unchecked Sendable {
+            private let lock = NSLock()
+            private var time: Double = 1_696_004_797
+            func read() -> Double { lock.withLock { time += 400; return time } }
+        }
+        let clock = Clock()
+        let transport = ScriptedTransport([
+            .text(#"{"Message":"Rate exceeded"}"#, status: 429, headers: [HTTPHeader("x-amzn-ErrorType", "ThrottlingException")]),
+            .text(#"{"completion":"ok","stop_reason":"stop_sequence","stop":null}"#),
+        ])
+        var configuration = ClientConfiguration(backend: .bedrock(BedrockOptions(
+            region: "us-west-2", authentication: .sigV4(AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: secret)),
+            baseURL: "http://127.0.0.1:9/")))
+        configuration.retryPolicy = RetryPolicy(now: { clock.read() }, random: { 0 }, sleep: { _ in })
+        _ = try await CompletionsClient(configuration, transport: transport).create(request)
+        let sent = transport.requests
+        XCTAssertEqual(sent.count, 2)
+        let dates = sent.map { $0.headers.value(for: "X-Amz-Date") }
+        XCTAssertNotEqual(dates[0], dates[1])
+        XCTAssertNotEqual(sent[0].headers.value(for: "Authorization"), sent[1].headers.value(for: "Authorization"))
+        let verifier = SigV4Verifier(accessKeyID: accessKeyID, secretAccessKey: secret, region: "us-west-2")
+        for (request, date) in zip(sent, dates) {
+            let signedAt = try XCTUnwrap(AWSTimestamp.parse(try XCTUnwrap(date)))
+            XCTAssertNoThrow(try verifier.verify(try SigV4Request(request), now: signedAt))
+        }
+    }
+
     func testAThrottlingExceptionWith400IsRetriedAsBotocoreDoes() async throws {
         let (client, transport, _) = makeClient([
             .text(#"{"message":"Rate exceeded"}"#, status: 400, headers: [HTTPHeader("x-amzn-ErrorType", "ThrottlingException")]),
