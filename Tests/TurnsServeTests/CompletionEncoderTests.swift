@@ -30,7 +30,7 @@ final class CompletionEncoderTests: XCTestCase {
     }
 
     func testAWholeBodyIsOneObject() {
-        XCTAssertEqual(String(decoding: encoder.body(text: " Hi", stop: LocalStop(reason: .maxTokens, sequence: nil)),
+        XCTAssertEqual(String(decoding: encoder.body(text: " Hi", stop: LocalStop(reason: .maxTokens, sequence: nil), outputTokens: 2),
                               as: UTF8.self),
                        #"{"completion":" Hi","id":"compl_1","model":"claude-2.1","stop":null,"stop_reason":"max_tokens","type":"completion"}"#)
     }

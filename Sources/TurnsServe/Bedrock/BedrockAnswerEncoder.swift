@@ -71,7 +71,7 @@ struct BedrockAnswerEncoder: AnswerEncoding {
     }
 
     /// `{"completion":…,"stop":…,"stop_reason":…}`.
-    func body(text: String, stop: LocalStop) -> [UInt8] {
+    func body(text: String, stop: LocalStop, outputTokens: Int) -> [UInt8] {
         BedrockServer.completionJSON(Completion(completion: text, stopReason: stop.reason.rawValue, stop: stop.sequence))
     }
 

@@ -19,8 +19,8 @@ protocol AnswerEncoding {
 
     /// The headers of a whole JSON answer (content type, request id), besides `content-length` and `connection`.
     func bodyHeaders(outputTokens: Int) -> [(String, String)]
-    /// A whole JSON answer: all of `text`, the stop reason and sequence.
-    func body(text: String, stop: LocalStop) -> [UInt8]
+    /// A whole JSON answer: all of `text`, the stop reason and sequence, after `outputTokens` generated tokens.
+    func body(text: String, stop: LocalStop, outputTokens: Int) -> [UInt8]
 }
 
 /// A response being written, as the connection sees it: told when the socket drains or closes.

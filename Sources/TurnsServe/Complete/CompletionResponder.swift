@@ -161,7 +161,8 @@ final class CompletionResponder<Encoder: AnswerEncoding>: ActiveAnswer {
             return
         }
         var buffer = context.channel.allocator.buffer(capacity: text.count + 256)
-        buffer.writeBytes(encoder.body(text: String(decoding: text, as: UTF8.self), stop: stop))
+        buffer.writeBytes(encoder.body(text: String(decoding: text, as: UTF8.self), stop: stop,
+                                       outputTokens: generation.tokenCount))
         var headers = HTTPHeaders(encoder.bodyHeaders(outputTokens: generation.tokenCount))
         headers.add(name: "content-length", value: String(buffer.readableBytes))
         headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")

@@ -28,6 +28,17 @@ struct CompletionService: Sendable {
                                    tokensPerSecond: tokensPerSecond, keepAlive: keepAlive, onFinished: onFinished)
     }
 
+    /// A responder that will answer a `/v1/messages` `request` from the model.
+    func responder(for request: MessagesRequest, requestID: String, keepAlive: Bool,
+                   onFinished: @escaping (ChannelHandlerContext) -> Void) -> CompletionResponder<MessagesEncoder> {
+        let generation = model.generate(prompt: request.prompt, parameters: request.settings, seed: seed,
+                                        endsAnswers: endsAnswers)
+        let encoder = MessagesEncoder(messageID: Identifiers.messageID(), model: request.settings.model,
+                                      requestID: requestID, inputTokens: Self.tokenCount(request.prompt))
+        return CompletionResponder(generation: generation, encoder: encoder, stream: request.stream,
+                                   tokensPerSecond: tokensPerSecond, keepAlive: keepAlive, onFinished: onFinished)
+    }
+
     /// A responder that will answer a Bedrock `request` from the model, with the same generation, pacing and
     /// backpressure as `/v1/complete`.
     func responder(for request: BedrockRequest, requestID: String, keepAlive: Bool,

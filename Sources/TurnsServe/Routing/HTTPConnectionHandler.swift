@@ -5,7 +5,7 @@ import TurnsAPI
 import TurnsLocal
 
 /// One connection's HTTP/1.1 conversation: collects each request, routes it, checks the key or signature,
-/// and hands `/v1/complete` and the Bedrock paths to a `CompletionResponder`. NIO's pipelining handler in
+/// and hands `/v1/complete`, `/v1/messages` and the Bedrock paths to a `CompletionResponder`. NIO's pipelining handler in
 /// front of it delivers requests one at a time, so at most one response is in flight.
 final class HTTPConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
@@ -98,14 +98,39 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
             case .failure(let error):
                 sendError(error, requestID: requestID, keepAlive: keepAlive, context: context)
             case .success(let request):
-                let responder = service.responder(for: request, requestID: requestID, keepAlive: keepAlive) {
-                    [weak self] _ in
-                    self?.responder = nil
-                    self?.state = .idle
-                }
-                start(responder, context: context)
+                start(service.responder(for: request, requestID: requestID, keepAlive: keepAlive, onFinished: finished),
+                      context: context)
             }
+        case .messages:
+            guard Authentication.allows(head.headers, expected: service.apiKey) else {
+                return sendError(.invalidAPIKey, requestID: requestID, keepAlive: keepAlive, context: context)
+            }
+            guard head.headers.first(name: "anthropic-version") != nil else {
+                return sendError(.invalidRequest("anthropic-version: header is required"), requestID: requestID,
+                                 keepAlive: keepAlive, context: context)
+            }
+            switch body.withUnsafeReadableBytes({ MessagesRequest.parse(body: $0) }) {
+            case .failure(let error):
+                sendError(error, requestID: requestID, keepAlive: keepAlive, context: context)
+            case .success(let request):
+                start(service.responder(for: request, requestID: requestID, keepAlive: keepAlive, onFinished: finished),
+                      context: context)
+            }
+        case .models:
+            guard Authentication.allows(head.headers, expected: service.apiKey) else {
+                return sendError(.invalidAPIKey, requestID: requestID, keepAlive: keepAlive, context: context)
+            }
+            let headers = HTTPHeaders([("content-type", "application/json"), ("request-id", requestID)])
+            var buffer = context.channel.allocator.buffer(capacity: 256)
+            buffer.writeBytes(WireJSON.encode(ModelList(ids: [BackendKind.local.defaultModel])))
+            sendWhole(status: 200, headers: headers, body: buffer, keepAlive: keepAlive, context: context)
         }
+    }
+
+    /// Called when a responder has written its whole answer: the connection takes the next request.
+    private func finished(_ context: ChannelHandlerContext) {
+        responder = nil
+        state = .idle
     }
 
     /// Answers a Bedrock path (`route` nil: asked with another method than POST): the size, the method, the
@@ -134,12 +159,8 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
         case .failure(let refusal):
             sendAWSError(refusal.response, requestID: requestID, keepAlive: keepAlive, context: context)
         case .success(let request):
-            let responder = service.responder(for: request, requestID: requestID, keepAlive: keepAlive) {
-                [weak self] _ in
-                self?.responder = nil
-                self?.state = .idle
-            }
-            start(responder, context: context)
+            start(service.responder(for: request, requestID: requestID, keepAlive: keepAlive, onFinished: finished),
+                  context: context)
         }
     }
 

@@ -65,7 +65,7 @@ struct CompletionEncoder: AnswerEncoding {
     }
 
     /// The whole body: the completion object with all the text, the stop reason and sequence.
-    func body(text: String, stop: LocalStop) -> [UInt8] {
+    func body(text: String, stop: LocalStop, outputTokens: Int) -> [UInt8] {
         WireJSON.encode(CompletionObject(id: completionID, completion: text, model: model, stop: stop), with: json)
     }
 }

@@ -10,6 +10,9 @@ enum Identifiers {
     /// A new completion id.
     static func completionID() -> String { make(prefix: "compl_") }
 
+    /// A new message id.
+    static func messageID() -> String { make(prefix: "msg_") }
+
     /// A new `x-amzn-RequestId` value: a lower-case UUID, as AWS sends.
     static func awsRequestID() -> String { UUID().uuidString.lowercased() }
 
