@@ -20,7 +20,7 @@ final class EngineFailureTests: XCTestCase {
 
     private func run(_ server: LoopbackServer, _ extra: [String] = [], timeout: Double = 30) throws -> ProcessRunner.Result {
         let env = ProcessRunner.isolatedEnvironment(home: home, ["ANTHROPIC_API_KEY": key])
-        let result = try ProcessRunner.run(turns, ["-p", "--backend", "anthropic", "--base-url", server.baseURL] + extra + ["Hello"],
+        let result = try ProcessRunner.run(turns, ["-p", "--backend", "anthropic", "--model", "claude-2.1", "--base-url", server.baseURL] + extra + ["Hello"],
                                            environment: env, timeout: timeout)
         XCTAssertFalse(result.output.contains(key), "the API key leaked: \(result.output)")
         return result
@@ -99,7 +99,7 @@ final class EngineFailureTests: XCTestCase {
         let server = try LoopbackServer([.sse([Self.piece(" Started")], ending: [.stall])])
         defer { server.stop() }
         let env = ProcessRunner.isolatedEnvironment(home: home, ["ANTHROPIC_API_KEY": key])
-        let process = try ProcessRunner.start(turns, ["-p", "--backend", "anthropic", "--base-url", server.baseURL, "Hi"],
+        let process = try ProcessRunner.start(turns, ["-p", "--backend", "anthropic", "--model", "claude-2.1", "--base-url", server.baseURL, "Hi"],
                                               environment: env)
         XCTAssertTrue(process.waitForOutput(containing: " Started", timeout: 20))
         let clock = ContinuousClock()

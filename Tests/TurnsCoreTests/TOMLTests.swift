@@ -155,7 +155,8 @@ final class ResolvedConfigurationTests: XCTestCase {
         let env = ConfigLayer.fromEnvironment(["ANTHROPIC_API_KEY": "sk-test"])
         let config = try ResolvedConfiguration.resolve(file: ConfigLayer(), environment: env, flags: ConfigLayer())
         XCTAssertEqual(config.backend, .anthropic)
-        XCTAssertEqual(config.settings.model, "claude-2.1")
+        XCTAssertEqual(config.settings.model, "claude-sonnet-4-5")
+        XCTAssertEqual(config.api, .auto)
     }
 
     func testAnExplicitBackendWinsOverTheKey() throws {

@@ -214,8 +214,8 @@ final class CompletionServerTests: XCTestCase {
 
     func testAnUnknownPathIs404AndAWrongMethodIs405() throws {
         let port = try startServer()
-        try assertError(RawHTTPClient.fetch(port: port, path: "/v1/messages", body: body()), status: 404,
-                        type: "not_found_error", message: "no such endpoint: POST /v1/messages")
+        try assertError(RawHTTPClient.fetch(port: port, path: "/v1/chat", body: body()), status: 404,
+                        type: "not_found_error", message: "no such endpoint: POST /v1/chat")
         let wrongMethod = try RawHTTPClient.fetch(port: port, method: "GET", path: "/v1/complete")
         try assertError(wrongMethod, status: 405, type: "invalid_request_error",
                         message: "method GET is not allowed on /v1/complete; use POST")

@@ -11,7 +11,7 @@ public enum BackendKind: String, Sendable, CaseIterable {
     public var knownModels: [String] {
         switch self {
         case .local: return ["turns-local"]
-        case .anthropic: return ["claude-2.1", "claude-2.0", "claude-instant-1.2", "claude-sonnet-4-5"]
+        case .anthropic: return ["claude-sonnet-4-5", "claude-opus-4-5", "claude-haiku-4-5", "claude-2.1"]
         case .bedrock: return ["anthropic.claude-v2:1", "anthropic.claude-v2", "anthropic.claude-instant-v1",
                                "global.anthropic.claude-sonnet-4-5-20250929-v1:0"]
         }
@@ -21,7 +21,7 @@ public enum BackendKind: String, Sendable, CaseIterable {
     public var defaultModel: String {
         switch self {
         case .local: return "turns-local"
-        case .anthropic: return SamplingSettings.defaultModel
+        case .anthropic: return "claude-sonnet-4-5"
         case .bedrock: return "anthropic.claude-v2:1"
         }
     }

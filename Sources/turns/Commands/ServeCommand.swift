@@ -8,12 +8,12 @@ import TurnsServe
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve /v1/complete and Bedrock's /model/{id}/invoke on loopback with the offline local model.",
+        abstract: "Serve /v1/complete, /v1/messages and Bedrock's /model/{id}/invoke on loopback with the offline model.",
         discussion: """
         The first line on stdout is `listening on http://HOST:PORT`. SIGINT or SIGTERM stops it. Bedrock clients \
         reach it with an endpoint URL of http://HOST:PORT (e.g. turns --backend bedrock --base-url …).
 
-        With --api-key (or --api-key-file) every /v1/complete request must carry that x-api-key, else it is refused \
+        With --api-key (or --api-key-file) every /v1/complete, /v1/messages and /v1/models request must carry that x-api-key, else it is refused \
         with 401. With --aws-access-key-id and --aws-secret-access-key (or --aws-secret-access-key-file) every \
         Bedrock request must be SigV4-signed with that key pair (any region, service bedrock), else it is refused \
         with 403. A secret given on the command line can be read by other users of the machine (ps); a file keeps \

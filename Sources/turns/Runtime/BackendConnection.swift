@@ -14,7 +14,7 @@ final class BackendConnection {
     let backend: BackendKind
     /// Where requests go, for the status bar and `--verbose` (never holds a secret).
     let endpoint: String
-    /// Which API requests use; the offline model speaks Text Completions only.
+    /// Which API requests use.
     let api: APIChoice
     private let localServer: CompletionServer?
 
@@ -65,8 +65,9 @@ final class BackendConnection {
             let base = "http://127.0.0.1:\(port)"
             let client = CompletionsClient(clientConfiguration(config, apiKey: localKey, baseURL: base),
                                            transport: CurlTransport())
-            return BackendConnection(client: client, backend: .local, endpoint: "offline model", api: .complete,
-                                     localServer: server)
+            // The offline model's name is no Claude model; `auto` keeps it on the API it was born on.
+            return BackendConnection(client: client, backend: .local, endpoint: "offline model",
+                                     api: config.api == .auto ? .complete : config.api, localServer: server)
         case .anthropic:
             guard let key = config.apiKey, !key.isEmpty else {
                 throw BackendSetupError(message: "the anthropic backend needs an API key: set ANTHROPIC_API_KEY "
