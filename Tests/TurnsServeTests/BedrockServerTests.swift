@@ -169,6 +169,34 @@ final class BedrockServerTests: XCTestCase {
         XCTAssertGreaterThan(deltas, 2)
     }
 
+    func testAMessagesBodyIsAnsweredWithMessagesEventsInChunksAndTheSameText() throws {
+        let port = try startServer(.init(tokensPerSecond: 0))
+        let expected = try completeAnswer(port: port, maxTokens: 200)
+        let messages = TestJSON.object([
+            ("anthropic_version", .string("bedrock-2023-05-31")), ("max_tokens", .number(200)), ("temperature", .number(0)),
+            ("messages", .array([.object([("role", .string("user")),
+                                          ("content", .string("How do I change the temperature?"))])])),
+        ]).jsonText
+        let path = "/model/global.anthropic.claude-sonnet-4-5-20250929-v1%3A0"
+        let response = try RawHTTPClient.fetch(port: port, path: path + "/invoke-with-response-stream", body: messages)
+        XCTAssertEqual(response.head.status, 200, response.text)
+        var decoder = BedrockStreamDecoder(api: .messages)
+        var text = ""
+        for byte in response.body { text += decoder.feed([byte]).delta?.text ?? "" }
+        XCTAssertNil(decoder.finish())
+        XCTAssertEqual(text, expected["completion"]?.stringValue)
+        let whole = try RawHTTPClient.fetch(port: port, path: path + "/invoke", body: messages)
+        let message = try TestJSON.parse(whole.text)
+        XCTAssertEqual(message["content"]?.arrayValue?.first?["text"], expected["completion"])
+        XCTAssertEqual(message["type"], .string("message"))
+        XCTAssertNotNil(whole.head.header("x-amzn-bedrock-output-token-count"))
+        let unversioned = try RawHTTPClient.fetch(port: port, path: path + "/invoke", body: TestJSON.object([
+            ("max_tokens", .number(5)), ("messages", .array([.object([("role", .string("user")), ("content", .string("Hi"))])])),
+        ]).jsonText)
+        assertAWSError(unversioned, status: 400, type: "ValidationException",
+                       message: "Malformed input request: required key [anthropic_version] not found, please reformat your input and try again.")
+    }
+
     func testInvokeAnswersOneJSONObjectAsBedrockDoes() throws {
         let port = try startServer(.init(tokensPerSecond: 0))
         let expected = try completeAnswer(port: port)

@@ -1,8 +1,9 @@
+import Foundation
 import TurnsAPI
 import TurnsCore
 
-/// A checked Bedrock text-completion request: the body of `POST /model/{modelId}/invoke` or
-/// `…/invoke-with-response-stream` (PROTOCOL.md C.4) with its settings in range and its prompt well formed.
+/// A checked Bedrock request: the body of `POST /model/{modelId}/invoke` or `…/invoke-with-response-stream`,
+/// Text Completions (PROTOCOL.md C.4) or Messages (E.4), with its settings in range and its prompt well formed.
 struct BedrockRequest: Equatable {
     /// The prompt, starting with a Human turn and ending with an Assistant turn.
     var prompt: String
@@ -10,6 +11,8 @@ struct BedrockRequest: Equatable {
     var settings: SamplingSettings
     /// True for `invoke-with-response-stream`.
     var stream: Bool
+    /// Which API's body it was, and so which answer it gets.
+    var api: AnthropicAPI = .complete
 
     /// The longest model id Bedrock accepts (`InvokeModelIdentifier`).
     static let maxModelIDLength = 2048
@@ -21,6 +24,7 @@ struct BedrockRequest: Equatable {
             return .failure(validation("1 validation error detected: Value at 'modelId' failed to satisfy constraint: "
                 + "Member must have length less than or equal to \(maxModelIDLength)"))
         }
+        if let messages = parseMessages(route: route, body: body) { return messages }
         let request: CompletionRequest
         do throws(BedrockServer.RequestError) {
             request = try BedrockServer.completionRequest(body: body, modelID: route.modelID)
@@ -35,6 +39,27 @@ struct BedrockRequest: Equatable {
         }
         if let problem = PromptFormat.validate(request.prompt) { return .failure(validation(problem.description)) }
         return .success(BedrockRequest(prompt: request.prompt, settings: settings, stream: route.streaming))
+    }
+
+    /// A Messages body (one with `messages`), read as `/v1/messages` reads it with the path's model; nil for another.
+    private static func parseMessages(route: BedrockServer.Route, body: [UInt8]) -> Result<BedrockRequest, BedrockRefusal>? {
+        struct Keys: Decodable {
+            var messages: AnyDecodable?
+            var anthropicVersion: String?
+            enum CodingKeys: String, CodingKey { case messages, anthropicVersion = "anthropic_version" }
+            struct AnyDecodable: Decodable { init(from decoder: any Decoder) throws {} }
+        }
+        guard let keys = try? JSONDecoder().decode(Keys.self, from: Data(body)), keys.messages != nil else { return nil }
+        guard keys.anthropicVersion != nil else {
+            return .failure(BedrockRefusal(BedrockServer.RequestError.missingKey("anthropic_version").response))
+        }
+        let parsed = body.withUnsafeBytes { MessagesRequest.parse(body: $0, model: route.modelID) }
+        switch parsed {
+        case .failure(let error): return .failure(validation(error.message))
+        case .success(let request):
+            return .success(BedrockRequest(prompt: request.prompt, settings: request.settings, stream: route.streaming,
+                                           api: .messages))
+        }
     }
 
     private static func validation(_ message: String) -> BedrockRefusal {

@@ -42,10 +42,17 @@ struct CompletionService: Sendable {
     /// A responder that will answer a Bedrock `request` from the model, with the same generation, pacing and
     /// backpressure as `/v1/complete`.
     func responder(for request: BedrockRequest, requestID: String, keepAlive: Bool,
-                   onFinished: @escaping (ChannelHandlerContext) -> Void) -> CompletionResponder<BedrockAnswerEncoder> {
+                   onFinished: @escaping (ChannelHandlerContext) -> Void) -> any ActiveAnswer {
         let generation = model.generate(prompt: request.prompt, parameters: request.settings, seed: seed,
                                         endsAnswers: endsAnswers)
-        let encoder = BedrockAnswerEncoder(requestID: requestID, inputTokens: Self.tokenCount(request.prompt))
+        let inputTokens = Self.tokenCount(request.prompt)
+        if request.api == .messages {
+            let encoder = MessagesEncoder(messageID: Identifiers.messageID(), model: request.settings.model,
+                                          requestID: requestID, inputTokens: inputTokens, framing: .bedrock)
+            return CompletionResponder(generation: generation, encoder: encoder, stream: request.stream,
+                                       tokensPerSecond: tokensPerSecond, keepAlive: keepAlive, onFinished: onFinished)
+        }
+        let encoder = BedrockAnswerEncoder(requestID: requestID, inputTokens: inputTokens)
         return CompletionResponder(generation: generation, encoder: encoder, stream: request.stream,
                                    tokensPerSecond: tokensPerSecond, keepAlive: keepAlive, onFinished: onFinished)
     }

@@ -3,9 +3,20 @@ import NIOCore
 import TurnsCore
 import TurnsLocal
 
-/// Writes one Messages answer's wire form: the SSE events of a stream (PROTOCOL.md E.2) or the whole message (E.1).
-/// The text events are written from fixed bytes around the escaped text, as `/v1/complete`'s are (see `JSONEscaping`).
+/// Writes one Messages answer's wire form: the SSE events of a stream (PROTOCOL.md E.2), or on Bedrock the same
+/// events each in a `chunk` frame (E.4), or the whole message (E.1). The text events are written from fixed bytes
+/// around the escaped text, as `/v1/complete`'s are (see `JSONEscaping`).
 struct MessagesEncoder: AnswerEncoding {
+    /// How the events are framed: server-sent events, or Bedrock `chunk` messages (with the request id header and the
+    /// invocation metrics in the last chunk).
+    enum Framing {
+        case sse
+        case bedrock
+    }
+
+    private let framing: Framing
+    /// Scratch for one Bedrock chunk's event JSON.
+    private var scratch = ByteBufferAllocator().buffer(capacity: 256)
     /// The message id, e.g. `msg_01…`.
     private let messageID: String
     /// The model named in the answer.
@@ -16,7 +27,8 @@ struct MessagesEncoder: AnswerEncoding {
     private let inputTokens: Int
 
     /// Creates an encoder for one answer as `model` to a prompt of `inputTokens` tokens.
-    init(messageID: String, model: String, requestID: String, inputTokens: Int) {
+    init(messageID: String, model: String, requestID: String, inputTokens: Int, framing: Framing = .sse) {
+        self.framing = framing
         self.messageID = messageID
         self.model = model
         self.requestID = requestID
@@ -25,45 +37,63 @@ struct MessagesEncoder: AnswerEncoding {
 
     // MARK: - Streaming
 
-    /// `text/event-stream`, no caching, and the `request-id`.
+    /// `text/event-stream`, no caching, and the `request-id`; on Bedrock its event-stream headers.
     func streamHeaders() -> [(String, String)] {
-        [("content-type", "text/event-stream; charset=utf-8"), ("cache-control", "no-cache"), ("request-id", requestID)]
+        if framing == .bedrock { return BedrockServer.streamHeaders.map { ($0.name, $0.value) } + [("x-amzn-RequestId", requestID)] }
+        return [("content-type", "text/event-stream; charset=utf-8"), ("cache-control", "no-cache"), ("request-id", requestID)]
     }
 
     /// `message_start`, the text block's start and a `ping`, as the API begins a stream.
-    func writeStreamStart(into buffer: inout ByteBuffer) {
-        write("message_start", MessageStart(message: message(text: nil, stop: nil, outputTokens: 0)), into: &buffer)
-        buffer.writeStaticString("event: content_block_start\ndata: {\"content_block\":{\"text\":\"\",\"type\":\"text\"},\"index\":0,\"type\":\"content_block_start\"}\n\n")
-        buffer.writeStaticString("event: ping\ndata: {\"type\":\"ping\"}\n\n")
+    mutating func writeStreamStart(into buffer: inout ByteBuffer) {
+        write("message_start", WireJSON.encode(MessageStart(message: message(text: nil, stop: nil, outputTokens: 0))),
+              into: &buffer)
+        write("content_block_start", Array(#"{"content_block":{"text":"","type":"text"},"index":0,"type":"content_block_start"}"#.utf8),
+              into: &buffer)
+        write("ping", Array(#"{"type":"ping"}"#.utf8), into: &buffer)
     }
 
     /// A `content_block_delta` with a `text_delta` carrying new text.
-    func writeTextEvent(_ text: [UInt8], into buffer: inout ByteBuffer) {
-        buffer.writeStaticString("event: content_block_delta\ndata: {\"delta\":{\"text\":\"")
-        JSONEscaping.write(text, into: &buffer)
-        buffer.writeStaticString("\",\"type\":\"text_delta\"},\"index\":0,\"type\":\"content_block_delta\"}\n\n")
+    mutating func writeTextEvent(_ text: [UInt8], into buffer: inout ByteBuffer) {
+        scratch.clear()
+        scratch.writeStaticString(#"{"delta":{"text":""#)
+        JSONEscaping.write(text, into: &scratch)
+        scratch.writeStaticString(#"","type":"text_delta"},"index":0,"type":"content_block_delta"}"#)
+        if framing == .bedrock {
+            scratch.withUnsafeReadableBytes { ChunkFrame.write(modelJSON: $0, into: &buffer) }
+        } else {
+            buffer.writeStaticString("event: content_block_delta\ndata: ")
+            buffer.writeImmutableBuffer(scratch)
+            buffer.writeStaticString("\n\n")
+        }
     }
 
-    /// The block's end, `message_delta` with the stop reason and the output tokens, then `message_stop`.
-    func writeFinalEvent(_ stop: LocalStop, outputTokens: Int, into buffer: inout ByteBuffer) {
-        buffer.writeStaticString("event: content_block_stop\ndata: {\"index\":0,\"type\":\"content_block_stop\"}\n\n")
+    /// The block's end, `message_delta` with the stop reason and the output tokens, then `message_stop` (on Bedrock
+    /// with the invocation's token counts).
+    mutating func writeFinalEvent(_ stop: LocalStop, outputTokens: Int, into buffer: inout ByteBuffer) {
+        write("content_block_stop", Array(#"{"index":0,"type":"content_block_stop"}"#.utf8), into: &buffer)
         let (reason, sequence) = Self.stopReason(stop)
-        write("message_delta", MessageDelta(delta: .init(stopReason: reason, stopSequence: sequence),
-                                            usage: .init(outputTokens: outputTokens)), into: &buffer)
-        buffer.writeStaticString("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n")
+        write("message_delta", WireJSON.encode(MessageDelta(delta: .init(stopReason: reason, stopSequence: sequence),
+                                                            usage: .init(outputTokens: outputTokens))), into: &buffer)
+        let metrics = framing == .bedrock ? Metrics(inputTokenCount: inputTokens, outputTokenCount: outputTokens) : nil
+        write("message_stop", WireJSON.encode(MessageStop(metrics: metrics)), into: &buffer)
     }
 
-    private func write(_ name: String, _ event: some Encodable, into buffer: inout ByteBuffer) {
+    /// One event: as SSE, or as a Bedrock chunk carrying its JSON.
+    private func write(_ name: String, _ json: [UInt8], into buffer: inout ByteBuffer) {
+        guard framing == .sse else { return json.withUnsafeBytes { ChunkFrame.write(modelJSON: $0, into: &buffer) } }
         buffer.writeString("event: \(name)\ndata: ")
-        buffer.writeBytes(WireJSON.encode(event))
+        buffer.writeBytes(json)
         buffer.writeStaticString("\n\n")
     }
 
     // MARK: - One JSON body
 
-    /// JSON and the `request-id`.
+    /// JSON and the `request-id` (on Bedrock `x-amzn-RequestId` and the token counts).
     func bodyHeaders(outputTokens: Int) -> [(String, String)] {
-        [("content-type", "application/json"), ("request-id", requestID)]
+        guard framing == .bedrock else { return [("content-type", "application/json"), ("request-id", requestID)] }
+        return [("content-type", "application/json"), ("x-amzn-RequestId", requestID),
+                ("X-Amzn-Bedrock-Input-Token-Count", String(inputTokens)),
+                ("X-Amzn-Bedrock-Output-Token-Count", String(outputTokens))]
     }
 
     /// The whole message: one text block, the stop reason and the usage.
@@ -124,6 +154,18 @@ struct MessagesEncoder: AnswerEncoding {
             try fields.encode(stopSequence, forKey: .stopSequence)
             try fields.encode(usage, forKey: .usage)
         }
+    }
+
+    private struct MessageStop: Encodable {
+        var type = "message_stop"
+        var metrics: Metrics?
+        enum CodingKeys: String, CodingKey { case type, metrics = "amazon-bedrock-invocationMetrics" }
+    }
+
+    /// Bedrock's `amazon-bedrock-invocationMetrics` (its latencies are not modelled here).
+    private struct Metrics: Encodable {
+        var inputTokenCount: Int
+        var outputTokenCount: Int
     }
 
     private struct MessageStart: Encodable {

@@ -11,10 +11,13 @@ struct MessagesRequest: Equatable, Decodable {
     /// True for a server-sent-events answer.
     var stream: Bool
 
-    /// Reads and checks a request body: problems are 400 `invalid_request_error` in the API's words.
-    static func parse(body: UnsafeRawBufferPointer) -> Result<MessagesRequest, ServeError> {
+    /// Reads and checks a request body: problems are 400 `invalid_request_error` in the API's words. `model` is the
+    /// model a Bedrock path names (its body has none).
+    static func parse(body: UnsafeRawBufferPointer, model: String? = nil) -> Result<MessagesRequest, ServeError> {
+        let decoder = JSONDecoder()
+        decoder.userInfo[pathModel] = model
         do {
-            return .success(try JSONDecoder().decode(MessagesRequest.self, from: Data(body)))
+            return .success(try decoder.decode(MessagesRequest.self, from: Data(body)))
         } catch let error as ServeError {
             return .failure(error)
         } catch let error as SettingsError {
@@ -23,6 +26,9 @@ struct MessagesRequest: Equatable, Decodable {
             return .failure(.invalidRequest("request body is not valid JSON, or a field has the wrong type"))
         }
     }
+
+    /// Where `parse` puts the path's model for the decoder.
+    private static let pathModel = CodingUserInfoKey(rawValue: "pathModel")!
 
     private enum Field: String, CodingKey {
         case model, messages, system, stream, temperature
@@ -71,7 +77,7 @@ struct MessagesRequest: Equatable, Decodable {
             }
             return try fields.decode(T.self, forKey: key)
         }
-        let model = try required(String.self, .model)
+        let model = try (decoder.userInfo[Self.pathModel] as? String) ?? required(String.self, .model)
         let maxTokens = try required(Int.self, .maxTokens)
         let messages = try required([Message].self, .messages)
         settings = SamplingSettings(model: model, maxTokensToSample: maxTokens)
