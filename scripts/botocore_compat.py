@@ -33,6 +33,7 @@ def main() -> int:
     parser.add_argument("--max-tokens", type=int, default=60)
     parser.add_argument("--expect-file", help="file whose content the non-streamed text must equal")
     parser.add_argument("--expect-403", action="store_true", help="both calls must be refused with HTTP 403")
+    parser.add_argument("--messages", action="store_true", help="send the Messages body (anthropic_version, messages)")
     args = parser.parse_args()
 
     try:
@@ -62,6 +63,8 @@ def main() -> int:
 
     if args.expect_403:
         return expect_refusal(client, args.model, body, ClientError, botocore.__version__)
+    if args.messages:
+        return check_messages(client, args, ClientError, botocore.__version__)
 
     problems = []
     try:
@@ -126,6 +129,45 @@ def main() -> int:
         "streamed_chunks": chunks,
         "problems": problems,
     }, ensure_ascii=False), flush=True)
+    return 1 if problems else 0
+
+
+def check_messages(client, args, client_error, version) -> int:
+    """invoke_model and invoke_model_with_response_stream with a Messages body: the same text and stop reason, usage
+    counted, the last chunk's invocation metrics, and the text of --expect-file."""
+    body = json.dumps({"anthropic_version": "bedrock-2023-05-31", "max_tokens": args.max_tokens, "temperature": 0,
+                       "messages": [{"role": "user", "content": args.message}]})
+    problems = []
+    try:
+        message = json.loads(client.invoke_model(modelId=args.model, body=body, contentType="application/json",
+                                                 accept="application/json")["body"].read())
+        pieces, stop_reason, metrics = [], None, None
+        stream = client.invoke_model_with_response_stream(modelId=args.model, body=body, contentType="application/json")
+        for event in stream["body"]:
+            chunk = json.loads(event["chunk"]["bytes"])
+            if chunk["type"] == "content_block_delta" and chunk["delta"]["type"] == "text_delta":
+                pieces.append(chunk["delta"]["text"])
+            elif chunk["type"] == "message_delta":
+                stop_reason = chunk["delta"]["stop_reason"]
+            elif chunk["type"] == "message_stop":
+                metrics = chunk.get("amazon-bedrock-invocationMetrics")
+    except client_error as error:
+        print(json.dumps({"error": error.response.get("Error", {})}), flush=True)
+        return 3
+    text = "".join(block["text"] for block in message["content"] if block["type"] == "text")
+    if "".join(pieces) != text:
+        problems.append("streamed text differs from the non-streamed text")
+    if stop_reason != message["stop_reason"]:
+        problems.append(f"stop reasons differ: stream {stop_reason!r}, body {message['stop_reason']!r}")
+    if not message.get("usage", {}).get("output_tokens") or not metrics:
+        problems.append("usage or the last chunk's invocation metrics are missing")
+    if args.expect_file:
+        with open(args.expect_file, encoding="utf-8") as file:
+            expected = file.read()
+        if text != (expected[:-1] if expected.endswith("\n") else expected):
+            problems.append(f"the text differs from {args.expect_file}")
+    print(json.dumps({"botocore_version": version, "messages": True, "text": text, "stop_reason": stop_reason,
+                      "problems": problems}, ensure_ascii=False), flush=True)
     return 1 if problems else 0
 
 
