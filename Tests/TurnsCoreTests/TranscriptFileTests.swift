@@ -342,3 +342,20 @@ final class SessionJournalTests: XCTestCase {
         XCTAssertEqual(mode, 0o600)
     }
 }
+
+/// Token counts kept with an answer: written only when counted, read back as written.
+final class ReplyUsageTests: XCTestCase {
+    func testAReplysTokenCountsRoundTripAndAReplyWithoutThemWritesNoUsage() throws {
+        var reply = ReplyInfo(backend: "anthropic", model: "claude-sonnet-4-5",
+                              settings: SamplingSettings(model: "claude-sonnet-4-5", maxTokensToSample: 10))
+        let plain = Transcript(system: nil, turns: [Turn(role: .assistant, text: "Hi", createdAt: Date(timeIntervalSince1970: 0), reply: reply)])
+        XCTAssertFalse(TranscriptJSON.encode(plain).contains("usage"))
+        reply.inputTokens = 31
+        reply.outputTokens = 3
+        let counted = Transcript(system: nil, turns: [Turn(role: .assistant, text: "Hi", createdAt: Date(timeIntervalSince1970: 0), reply: reply)])
+        let text = TranscriptJSON.encode(counted)
+        XCTAssertTrue(text.contains("\"usage\": {\n"), text)
+        XCTAssertTrue(text.contains("\"input_tokens\": 31,\n"), text)
+        XCTAssertEqual(try TranscriptJSON.decode(Data(text.utf8)), counted)
+    }
+}

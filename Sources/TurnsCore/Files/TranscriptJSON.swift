@@ -69,6 +69,14 @@ public enum TranscriptJSON {
             writer.member("request_id", reply.requestID)
             writer.member("time_to_first_token", reply.timeToFirstToken)
             writer.member("tokens_per_second", reply.tokensPerSecond)
+            // Written only when counted, so a file from before usage was kept re-saves byte for byte.
+            if reply.inputTokens != nil || reply.outputTokens != nil {
+                writer.key("usage")
+                writer.object { writer in
+                    writer.member("input_tokens", reply.inputTokens.map(Double.init))
+                    writer.member("output_tokens", reply.outputTokens.map(Double.init))
+                }
+            }
         }
     }
 
@@ -128,7 +136,12 @@ extension Turn: Decodable {
 extension ReplyInfo: Decodable {
     private enum Keys: String, CodingKey {
         case backend, model, settings, stopReason = "stop_reason", interrupted, error, requestID = "request_id"
-        case timeToFirstToken = "time_to_first_token", tokensPerSecond = "tokens_per_second"
+        case timeToFirstToken = "time_to_first_token", tokensPerSecond = "tokens_per_second", usage
+    }
+
+    private struct Usage: Decodable {
+        var inputTokens: Int?, outputTokens: Int?
+        enum CodingKeys: String, CodingKey { case inputTokens = "input_tokens", outputTokens = "output_tokens" }
     }
 
     /// Reads an answer's details as the `.json` format writes them.
@@ -143,6 +156,9 @@ extension ReplyInfo: Decodable {
                   requestID: try fields.decodeIfPresent(String.self, forKey: .requestID),
                   timeToFirstToken: try fields.decodeIfPresent(Double.self, forKey: .timeToFirstToken),
                   tokensPerSecond: try fields.decodeIfPresent(Double.self, forKey: .tokensPerSecond))
+        let usage = try fields.decodeIfPresent(Usage.self, forKey: .usage)
+        inputTokens = usage?.inputTokens
+        outputTokens = usage?.outputTokens
     }
 }
 

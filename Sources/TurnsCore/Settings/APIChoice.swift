@@ -25,10 +25,11 @@ public enum AnthropicAPI: String, Sendable, Hashable {
     case messages
 
     /// True for the model names Text Completions served: `claude-1*`, `claude-2*` and `claude-instant*`, also as
-    /// Bedrock ids (`anthropic.claude-v2:1`, `anthropic.claude-instant-v1`).
+    /// Bedrock ids (`anthropic.claude-v2:1`, `anthropic.claude-instant-v1`), and the offline model `turns-local`,
+    /// which was born on that API.
     public static func servesTextCompletions(_ model: String) -> Bool {
         var name = model.lowercased()
         if name.hasPrefix("anthropic.") { name.removeFirst("anthropic.".count) }
-        return ["claude-1", "claude-2", "claude-instant", "claude-v1", "claude-v2"].contains { name.hasPrefix($0) }
+        return ["claude-1", "claude-2", "claude-instant", "claude-v1", "claude-v2", "turns-local"].contains { name.hasPrefix($0) }
     }
 }

@@ -40,6 +40,8 @@ public struct ReplyInfo: Sendable, Equatable {
     public var timeToFirstToken: Double?
     /// Streamed pieces per second over the answer.
     public var tokensPerSecond: Double?
+    /// Tokens of the prompt and of the answer, when the server counted them (the Messages API does).
+    public var inputTokens: Int?, outputTokens: Int?
 
     /// Creates reply information.
     public init(backend: String, model: String, settings: SamplingSettings, stopReason: String? = nil,

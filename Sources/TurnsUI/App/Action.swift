@@ -32,8 +32,8 @@ public enum StreamEvent: Sendable {
     case text(String)
     /// An attempt failed and another will follow.
     case retrying(RetryNotice)
-    /// The answer is complete.
-    case finished(stopReason: String?, model: String?)
+    /// The answer is complete, with the tokens the server counted, if it did.
+    case finished(stopReason: String?, model: String?, usage: TokenUsage? = nil)
     /// The request failed for good (a `.cancelled` error marks the answer interrupted).
     case failed(APIError)
 }

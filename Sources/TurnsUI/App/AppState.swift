@@ -15,6 +15,8 @@ public struct AppState: Sendable {
     public internal(set) var settings: SamplingSettings
     /// True to stream answers.
     public internal(set) var streaming: Bool
+    /// Which API the next requests use (`/api`).
+    public internal(set) var api: APIChoice
     /// "local", "anthropic", "bedrock".
     public let backend: String
     /// The current request's state.
@@ -54,8 +56,9 @@ public struct AppState: Sendable {
 
     /// Creates the state of a chat.
     public init(backend: String, settings: SamplingSettings, transcript: Transcript = Transcript(), streaming: Bool = true,
-                width: Int, height: Int, theme: Theme = .default, history: [String] = []) {
+                api: APIChoice = .auto, width: Int, height: Int, theme: Theme = .default, history: [String] = []) {
         self.backend = backend
+        self.api = api
         self.settings = settings
         self.transcript = transcript
         self.streaming = streaming
@@ -78,7 +81,8 @@ public struct AppState: Sendable {
 
     /// What the status bar shows.
     public var statusBar: StatusBarModel {
-        StatusBarModel(backend: backend, settings: settings, request: request, message: message)
+        StatusBarModel(backend: backend, settings: settings, api: api.api(forModel: settings.model), request: request,
+                       message: message)
     }
 
     /// What the settings panel edits.

@@ -245,14 +245,16 @@ extension AppState {
             edit(.restartAnswer)
             pieces = 0
             firstTextTime = nil
-        case .finished(let stopReason, let model):
+        case .finished(let stopReason, let model, let usage):
             activeRequest = nil
-            request = .done(stopReason: stopReason)
+            request = .done(stopReason: stopReason, usage: usage)
             let rate = rate(at: time)
             edit(.endAnswer {
                 $0.stopReason = stopReason
                 if let model { $0.model = model }
                 $0.tokensPerSecond = rate
+                $0.inputTokens = usage?.inputTokens
+                $0.outputTokens = usage?.outputTokens
             })
         case .failed(let error):
             activeRequest = nil

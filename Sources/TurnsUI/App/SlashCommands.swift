@@ -75,6 +75,15 @@ public enum SlashCommands {
             try apply(settings, to: &state)
             return []
         },
+        SlashCommand(name: "api", arguments: "auto|complete|messages", summary: "the API of the next requests") { state, rest throws(CommandError) in
+            guard let api = APIChoice(rawValue: rest.lowercased()) else {
+                throw CommandError("usage: /api auto, /api complete or /api messages")
+            }
+            state.api = api
+            let path = api.api(forModel: state.settings.model) == .messages ? "/v1/messages" : "/v1/complete"
+            state.message = StatusMessage("API: \(api.rawValue) (\(state.settings.model) uses \(path))", isError: false)
+            return []
+        },
         SlashCommand(name: "system", arguments: "TEXT", summary: "set the system text (\\n escapes; empty removes it)") { state, rest throws(CommandError) in
             state.edit(.setSystem(rest.isEmpty ? nil : EscapedText.unescape(rest)))
             return []

@@ -1,3 +1,5 @@
+import TurnsAPI
+
 /// Where the current request is, as the status bar shows it.
 public enum RequestState: Sendable, Equatable {
     /// No request yet, or ready for the next message.
@@ -8,8 +10,8 @@ public enum RequestState: Sendable, Equatable {
     case streaming(tokensPerSecond: Double?)
     /// An attempt failed; the next one goes out in `seconds` (attempt `attempt` of `maxAttempts`).
     case retrying(seconds: Int, attempt: Int, maxAttempts: Int)
-    /// The answer is complete, with the server's stop reason.
-    case done(stopReason: String?)
+    /// The answer is complete, with the server's stop reason and the tokens it counted, if it did.
+    case done(stopReason: String?, usage: TokenUsage? = nil)
     /// The user cancelled the answer; the partial text is kept.
     case interrupted
     /// The request failed; the message says what to do.
@@ -33,7 +35,11 @@ public enum RequestState: Sendable, Equatable {
             return "streaming \(Int(rate.rounded())) tok/s"
         case .retrying(let seconds, let attempt, let maxAttempts):
             return "retrying in \(seconds)s (attempt \(attempt)/\(maxAttempts))"
-        case .done(let reason): return reason.map { "done: \($0)" } ?? "done"
+        case .done(let reason, let usage):
+            let tokens = usage.flatMap { usage in
+                usage.inputTokens.map { input in " · \(input) in, \(usage.outputTokens.map(String.init) ?? "?") out" }
+            } ?? ""
+            return (reason.map { "done: \($0)" } ?? "done") + tokens
         case .interrupted: return "interrupted"
         case .failed(let message): return "error: " + message
         }

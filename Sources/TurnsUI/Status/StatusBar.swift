@@ -7,15 +7,19 @@ public struct StatusBarModel: Sendable, Equatable {
     public var backend: String
     /// The settings of the next request (the model among them).
     public var settings: SamplingSettings
+    /// The API the next request uses.
+    public var api: AnthropicAPI
     /// The current request.
     public var request: RequestState
     /// A one-line message shown instead of the request state.
     public var message: StatusMessage?
 
     /// Creates a model.
-    public init(backend: String, settings: SamplingSettings, request: RequestState = .idle, message: StatusMessage? = nil) {
+    public init(backend: String, settings: SamplingSettings, api: AnthropicAPI = .complete, request: RequestState = .idle,
+                message: StatusMessage? = nil) {
         self.backend = backend
         self.settings = settings
+        self.api = api
         self.request = request
         self.message = message
     }
@@ -38,10 +42,13 @@ public struct StatusMessage: Sendable, Equatable {
 /// Renders the status bar into one row, truncating gracefully: settings are dropped from the right first, then the
 /// model is shortened with "…"; the request state keeps its place at the right edge.
 public enum StatusBar {
-    /// The parts of the left side, most important first: "backend · model", then each setting that is set.
+    /// The parts of the left side, most important first: "backend · model", "messages" when that API carries the
+    /// conversation, then each setting that is set.
     public static func settingsParts(_ model: StatusBarModel) -> [String] {
         let s = model.settings
         var parts = ["\(model.backend) · \(s.model)"]
+        // The transcript is Text Completions' own shape; the bar says so only when another API carries it.
+        if model.api == .messages { parts.append("messages") }
         if let t = s.temperature { parts.append("temp \(formatNumber(t))") }
         if let k = s.topK { parts.append("top_k \(k)") }
         if let p = s.topP { parts.append("top_p \(formatNumber(p))") }

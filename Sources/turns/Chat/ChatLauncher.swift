@@ -44,7 +44,8 @@ struct ChatLauncher {
         let theme = ThemeCatalog.resolve(name: config.theme, environment: environment)
         let history = transcript.turns.filter { $0.role == .human }.map(\.text)
         var state = AppState(backend: connection.backend.rawValue, settings: config.settings, transcript: transcript,
-                             streaming: config.stream, width: 80, height: 24, theme: theme.theme, history: history)
+                             streaming: config.stream, api: config.api, width: 80, height: 24, theme: theme.theme,
+                             history: history)
         state.saveFolder = XDGPaths(environment: environment).dataDirectory + "/transcripts"
         if let message = notice ?? theme.warning { state.showNotice(message) }
         let runtime = ChatRuntime(connection: connection, state: state, journal: journal,

@@ -117,7 +117,7 @@ final class ChatRuntime {
     private func perform(_ effect: Effect) {
         switch effect {
         case let .send(id, prompt, settings, stream):
-            startRequest(id: id, request: connection.request(prompt: prompt, settings: settings), stream: stream)
+            startRequest(id: id, request: connection.request(prompt: prompt, settings: settings, api: state.api), stream: stream)
         case .cancel(let id):
             requests.removeValue(forKey: id)?.cancel()
         case let .save(transcript, path, overwrite):
@@ -176,10 +176,14 @@ final class ChatRuntime {
                     case .retrying(let notice): post(.retrying(notice))
                     case .delta(let delta):
                         if !delta.text.isEmpty { post(.text(delta.text)) }
-                        if let reason = delta.stopReason { post(.finished(stopReason: reason, model: delta.model)) }
+                        if let reason = delta.stopReason {
+                            post(.finished(stopReason: reason, model: delta.model, usage: delta.usage))
+                        }
                     case .completion(let completion):
                         if !completion.completion.isEmpty { post(.text(completion.completion)) }
-                        if let reason = completion.stopReason { post(.finished(stopReason: reason, model: completion.model)) }
+                        if let reason = completion.stopReason {
+                            post(.finished(stopReason: reason, model: completion.model, usage: completion.usage))
+                        }
                     }
                 }
                 if Task.isCancelled { post(.failed(APIError(kind: .cancelled, message: "cancelled"))) }

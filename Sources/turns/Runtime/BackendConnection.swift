@@ -27,9 +27,9 @@ final class BackendConnection {
         self.localServer = localServer
     }
 
-    /// A request for `prompt` with `settings` over this connection's API.
-    func request(prompt: String, settings: SamplingSettings) -> CompletionRequest {
-        CompletionRequest(prompt: prompt, settings: settings, api: api)
+    /// A request for `prompt` with `settings` over `api` (by default the configured one).
+    func request(prompt: String, settings: SamplingSettings, api: APIChoice? = nil) -> CompletionRequest {
+        CompletionRequest(prompt: prompt, settings: settings, api: api ?? self.api)
     }
 
     /// The notice shown once when the offline model answers.
@@ -65,9 +65,8 @@ final class BackendConnection {
             let base = "http://127.0.0.1:\(port)"
             let client = CompletionsClient(clientConfiguration(config, apiKey: localKey, baseURL: base),
                                            transport: CurlTransport())
-            // The offline model's name is no Claude model; `auto` keeps it on the API it was born on.
-            return BackendConnection(client: client, backend: .local, endpoint: "offline model",
-                                     api: config.api == .auto ? .complete : config.api, localServer: server)
+            return BackendConnection(client: client, backend: .local, endpoint: "offline model", api: config.api,
+                                     localServer: server)
         case .anthropic:
             guard let key = config.apiKey, !key.isEmpty else {
                 throw BackendSetupError(message: "the anthropic backend needs an API key: set ANTHROPIC_API_KEY "
