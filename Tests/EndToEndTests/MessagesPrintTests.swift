@@ -88,4 +88,17 @@ final class MessagesPrintTests: XCTestCase {
         XCTAssertEqual(result.stdout, " blue.\n")
         XCTAssertTrue(result.stderr.contains("the stream ended before the answer was complete"), result.stderr)
     }
+
+    func testTurnsModelsListsEveryPageWithWhatTheServerSaysShownInert() throws {
+        let server = try LoopbackServer([
+            .status(200, body: #"{"data":[{"type":"model","id":"claude-sonnet-4-5","display_name":"Claude \u001b]0;owned\u0007Sonnet"}],"has_more":true,"last_id":"claude-sonnet-4-5"}"#),
+            .status(200, body: #"{"data":[{"type":"model","id":"claude-haiku-4-5","display_name":"Claude Haiku 4.5"}],"has_more":false}"#),
+        ])
+        defer { server.stop() }
+        let result = try ProcessRunner.run(turns, ["models", "--backend", "anthropic", "--base-url", server.baseURL],
+                                           environment: env, timeout: 60)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "claude-sonnet-4-5  Claude \\u{1b}]0;owned\\u{7}Sonnet\nclaude-haiku-4-5  Claude Haiku 4.5\n")
+        XCTAssertEqual(server.requests.map(\.path), ["/v1/models?limit=1000", "/v1/models?limit=1000&after_id=claude-sonnet-4-5"])
+    }
 }

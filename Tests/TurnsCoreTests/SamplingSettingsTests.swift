@@ -33,3 +33,11 @@ final class SamplingSettingsTests: XCTestCase {
         XCTAssertFalse(SamplingSettings(temperature: 0.5).setsBothTemperatureAndTopP)
     }
 }
+
+/// Text from a server or a file, made safe for a terminal.
+final class InertTextTests: XCTestCase {
+    func testControlCharactersAndBidiOverridesAreShownInertAndEverythingElseIsKept() {
+        XCTAssertEqual(EscapedText.inert("a\u{1b}]52;c;x\u{07}b\u{9b}2J\u{202e}é\n"), #"a\u{1b}]52;c;x\u{7}b\u{9b}2J\u{202e}é\u{a}"#)
+        XCTAssertEqual(EscapedText.inert("claude-sonnet-4-5  Claude Sonnet 4.5"), "claude-sonnet-4-5  Claude Sonnet 4.5")
+    }
+}

@@ -34,4 +34,19 @@ public enum EscapedText {
         }
         return out
     }
+
+    /// `text` safe to write to a terminal: control characters (C0, DEL, C1) and the bidirectional overrides shown
+    /// inert as `\u{…}`, so text from a server or a file never acts as a control sequence.
+    public static func inert(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069:
+                out += "\\u{" + String(scalar.value, radix: 16) + "}"
+            default:
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
 }

@@ -13,7 +13,7 @@ struct TurnsCommand: AsyncParsableCommand {
         5 network or timeout, 6 other API error, 130 interrupted.
         """,
         version: TurnsVersion.string,
-        subcommands: [ChatCommand.self, ServeCommand.self, ExportCommand.self, SessionsCommand.self],
+        subcommands: [ChatCommand.self, ServeCommand.self, ExportCommand.self, SessionsCommand.self, ModelsCommand.self],
         defaultSubcommand: ChatCommand.self)
 }
 
