@@ -197,8 +197,9 @@ def stream(args):
                 "-H", "x-api-key: bench-key", "-H", "anthropic-version: 2023-06-01", "-d", body]
 
         def print_command(backend, tokens):
-            return [args.bin, "--print", "--backend", backend, "--base-url", serve.url, "--max-tokens", str(tokens),
-                    "Hello"]
+            # The budgets are stated on the Text Completions stream that curl and the SDK read too.
+            return [args.bin, "--print", "--backend", backend, "--base-url", serve.url, "--api", "complete",
+                    "--max-tokens", str(tokens), "Hello"]
 
         def sdk_command(tokens):
             return [args.sdk_python, os.path.abspath(__file__), "sdk", "--base-url", serve.url,
@@ -294,8 +295,8 @@ def chat(args):
         max(idle) < 0.5, f"/proc/PID/stat over {args.idle_seconds:.0f} s each (10 ms ticks)")
 
     with Serve(args.bin) as serve:
-        screen = Chat([args.bin, "--backend", "anthropic", "--base-url", serve.url, "--max-tokens", str(args.tokens)],
-                      work)
+        screen = Chat([args.bin, "--backend", "anthropic", "--base-url", serve.url, "--api", "complete",
+                       "--max-tokens", str(args.tokens)], work)
         screen.wait_for("ready")
         keys = type_while_streaming(screen, args.keys)
         screen.close()
