@@ -88,7 +88,7 @@ public struct AppState: Sendable {
     /// What the settings panel edits.
     public var panelValues: PanelValues {
         PanelValues(settings: settings, system: transcript.system, streaming: streaming,
-                    models: BackendKind(rawValue: backend)?.knownModels ?? [])
+                    models: BackendKind(rawValue: backend)?.knownModels ?? [], api: api)
     }
 
     /// Where each part of the screen goes.

@@ -214,6 +214,7 @@ extension AppState {
     mutating func applyPanelValues(_ values: PanelValues) {
         settings = values.settings
         streaming = values.streaming
+        api = values.api
         if values.system != transcript.system { edit(.setSystem(values.system)) }
     }
 

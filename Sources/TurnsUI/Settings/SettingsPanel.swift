@@ -10,13 +10,16 @@ public struct PanelValues: Sendable, Equatable {
     public var streaming: Bool
     /// The models Left/Right cycle through on the model field (the backend's known models).
     public var models: [String]
+    /// Which API carries the next requests.
+    public var api: APIChoice
 
     /// Creates values.
-    public init(settings: SamplingSettings, system: String?, streaming: Bool, models: [String] = []) {
+    public init(settings: SamplingSettings, system: String?, streaming: Bool, models: [String] = [], api: APIChoice = .auto) {
         self.settings = settings
         self.system = system
         self.streaming = streaming
         self.models = models
+        self.api = api
     }
 }
 
@@ -40,6 +43,8 @@ public enum PanelField: Sendable, Hashable {
     case system
     /// Streaming on or off.
     case streaming
+    /// The API: auto, complete or messages.
+    case api
 
     /// The label shown for the field.
     public var label: String {
@@ -53,6 +58,7 @@ public enum PanelField: Sendable, Hashable {
         case .addStop: return "stop +"
         case .system: return "system"
         case .streaming: return "streaming"
+        case .api: return "api"
         }
     }
 }
@@ -84,7 +90,7 @@ public struct SettingsPanel: Sendable, Equatable {
     public static func fields(for values: PanelValues) -> [PanelField] {
         [.model, .temperature, .topK, .topP, .maxTokens]
             + values.settings.stopSequences.indices.map { PanelField.stop($0) }
-            + [.addStop, .system, .streaming]
+            + [.addStop, .system, .streaming, .api]
     }
 
     /// The selected field.
@@ -111,6 +117,9 @@ public struct SettingsPanel: Sendable, Equatable {
         case .addStop: return "(type to add)"
         case .system: return values.system.map(EscapedText.escape) ?? "none"
         case .streaming: return values.streaming ? "on" : "off"
+        case .api:
+            let path = values.api.api(forModel: values.settings.model) == .messages ? "/v1/messages" : "/v1/complete"
+            return "\(values.api.rawValue) (\(path))"
         }
     }
 
@@ -134,11 +143,13 @@ public struct SettingsPanel: Sendable, Equatable {
             step(field, by: sign, big: mods.contains(.shift), values: &values)
         case (.delete, _), (.backspace, _):
             unset(field, values: &values)
+        case (.enter, _) where field == .streaming || field == .api:
+            step(field, by: 1, big: false, values: &values)
+        case (.character(" "), []) where field == .streaming || field == .api:
+            step(field, by: 1, big: false, values: &values)
         case (.enter, _):
-            if field == .streaming { values.streaming.toggle() } else { typing = SettingsPanel.editable(field, values) }
-        case (.character(" "), []) where field == .streaming:
-            values.streaming.toggle()
-        case (.character(let c), let mods) where mods.subtracting(.shift).isEmpty && field != .streaming:
+            typing = SettingsPanel.editable(field, values)
+        case (.character(let c), let mods) where mods.subtracting(.shift).isEmpty && field != .streaming && field != .api:
             typing = String(c)
             error = nil
         default:
@@ -218,7 +229,7 @@ public struct SettingsPanel: Sendable, Equatable {
             candidate.settings.stopSequences.append(EscapedText.unescape(text))
         case .system:
             candidate.system = text.isEmpty ? nil : EscapedText.unescape(text)
-        case .streaming:
+        case .streaming, .api:
             break
         }
         do {
@@ -248,6 +259,10 @@ public struct SettingsPanel: Sendable, Equatable {
             candidate.settings.maxTokensToSample = max(1, values.settings.maxTokensToSample + sign * (big ? 10 : 1))
         case .streaming:
             candidate.streaming.toggle()
+        case .api:
+            let all = APIChoice.allCases
+            let index = all.firstIndex(of: values.api) ?? 0
+            candidate.api = all[((index + sign) % all.count + all.count) % all.count]
         case .model:
             // Cycle through the backend's known models, from the current one (a typed name starts the cycle over).
             guard !values.models.isEmpty else { return }

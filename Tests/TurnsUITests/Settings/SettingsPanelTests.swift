@@ -132,7 +132,6 @@ final class SettingsPanelTests: XCTestCase {
         app.type("<F2><Down>1.5<Enter>")
         assertScreen(app.render(), [
             "turns: local backend, model claude-2.1.",
-            "This is the offline local model, for trying things out.",
             " Settings (Esc or F2 closes)",
             " model        claude-2.1",
             " temperature  1.5",
@@ -142,6 +141,7 @@ final class SettingsPanelTests: XCTestCase {
             " stop +       (type to add)",
             " system       none",
             " streaming    on",
+            " api          auto (/v1/complete)",
             "",
             " invalid temperature 1.5: must be a number from 0 to 1",
             " Up/Down field  Left/Right step (Shift x10)  Del unset  Esc close",
@@ -150,6 +150,24 @@ final class SettingsPanelTests: XCTestCase {
             " local · claude-2.1 · max 300                                     ready",
             ">",
         ])
-        XCTAssertEqual(app.screen[1, 4].style, Theme.monochrome[.panelSelected])
+        XCTAssertEqual(app.screen[1, 3].style, Theme.monochrome[.panelSelected])
+    }
+
+    func testTheAPIRowCyclesAutoCompleteMessagesAndSaysWhichEndpointTheModelGets() {
+        var app = AppHarness(width: 72, height: 24, backend: "anthropic",
+                             settings: SamplingSettings(model: "claude-sonnet-4-5", maxTokensToSample: 300))
+        app.type("<F2>" + String(repeating: "<Down>", count: 8))
+        XCTAssertTrue(app.render().lines.contains { $0.hasPrefix(" api          auto (/v1/messages)") })
+        app.type("<Right>")
+        XCTAssertEqual(app.state.api, .complete)
+        XCTAssertTrue(app.render().lines.contains { $0.hasPrefix(" api          complete (/v1/complete)") })
+        app.type("<Enter>")
+        XCTAssertEqual(app.state.api, .messages)
+        app.type("<Left>")
+        XCTAssertEqual(app.state.api, .complete)
+        XCTAssertTrue(app.status.contains("claude-sonnet-4-5 · max 300"), app.status)
+        app.type("<Left>")
+        XCTAssertEqual(app.state.api, .auto)
+        XCTAssertTrue(app.status.contains("claude-sonnet-4-5 · messages · max 300"), app.status)
     }
 }
