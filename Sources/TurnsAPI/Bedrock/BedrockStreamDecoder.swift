@@ -25,27 +25,24 @@ public struct BedrockStreamDecoder: Sendable {
         guard !failed else { return CompletionStreamBatch() }
         var read = CompletionStreamBatch.Builder()
         decoder.append(bytes)
-        var json: [UInt8] = []
+        var messages = self.messages
         do throws(EventStreamError) {
-            while read.error == nil,
-                  let meaning = try decoder.nextMessage({ Self.interpret(headers: $0, payload: $1, json: &json) }) {
-                switch meaning {
-                case .chunk:
-                    json.withUnsafeBufferPointer { bytes in
-                        if messages != nil {
-                            read.add(bytes, messages: &messages!)
-                        } else {
-                            read.add(bytes, unreadable: "a chunk event could not be read")
-                        }
+            while read.error == nil, let meaning = try decoder.nextMessage({ headers, payload in
+                Self.interpret(headers: headers, payload: payload) { json in
+                    if messages != nil {
+                        read.add(json, messages: &messages!)
+                    } else {
+                        read.add(json, unreadable: "a chunk event could not be read")
                     }
-                case .failure(let error): read.error = error
-                case .skip: break
                 }
+            }) {
+                if case .failure(let error) = meaning { read.error = error }
             }
         } catch {
             read.error = APIError(kind: .malformedResponse, status: 200,
                                   message: "the event stream could not be read: \(error.description)")
         }
+        self.messages = messages
         let batch = read.batch
         if let reason = batch.delta?.stopReason { stopReason = reason }
         if batch.error != nil { failed = true }
@@ -68,17 +65,17 @@ public struct BedrockStreamDecoder: Sendable {
 
     /// What one message means for the completion.
     enum Meaning {
-        /// A `chunk` event, its model JSON decoded.
+        /// A `chunk` event, its model JSON handed on.
         case chunk
         case failure(APIError)
         case skip
     }
 
-    /// Interprets one message of a Bedrock response stream from its checked header block and payload, decoding a
-    /// chunk's model JSON into `json`. An event's headers are compared as bytes: building their values was ~16% of
+    /// Interprets one message of a Bedrock response stream from its checked header block and payload, handing a
+    /// chunk's model JSON to `onChunk`. An event's headers are compared as bytes: building their values was ~16% of
     /// the path's CPU.
     static func interpret(headers: EventStreamDecoder.Bytes, payload: EventStreamDecoder.Bytes,
-                          json: inout [UInt8]) -> Meaning {
+                          onChunk: (UnsafeBufferPointer<UInt8>) -> Void) -> Meaning {
         var messageType, eventType: EventStreamDecoder.Bytes?
         EventStreamDecoder.forEachHeader(checked: headers) { name, type, value in
             guard type == 7 else { return }
@@ -90,7 +87,7 @@ public struct BedrockStreamDecoder: Sendable {
         }
         guard let eventType, UnsafeBufferPointer(rebasing: eventType).equals("chunk") else { return .skip }
         do throws(WireDecodingError) {
-            try BedrockChunk.modelBytes(UnsafeBufferPointer(rebasing: payload), into: &json)
+            try BedrockChunk.withModelBytes(UnsafeBufferPointer(rebasing: payload), onChunk)
             return .chunk
         } catch {
             return .failure(APIError(kind: .malformedResponse, status: 200,
@@ -118,17 +115,19 @@ extension BedrockStreamDecoder: CompletionStreamDecoding {}
 
 /// The `PayloadPart` of a `chunk` event: `{"bytes": "<base64 of the model's JSON>"}`.
 public enum BedrockChunk {
-    /// Puts the decoded `bytes` of a chunk payload in `json`; other keys (e.g. a `p` padding key) are ignored.
-    static func modelBytes(_ payload: UnsafeBufferPointer<UInt8>, into json: inout [UInt8]) throws(WireDecodingError) {
-        json.removeAll(keepingCapacity: true)
+    /// Hands `body` the decoded `bytes` of a chunk payload; other keys (e.g. a `p` padding key) are ignored.
+    static func withModelBytes<Result>(_ payload: UnsafeBufferPointer<UInt8>,
+                                       _ body: (UnsafeBufferPointer<UInt8>) -> Result) throws(WireDecodingError) -> Result {
         // The form Bedrock sends, `{"bytes":"…"}` and nothing else, needs no JSON decoder.
         let prefix = compactPrefix, suffix = compactSuffix
         if payload.count >= prefix.count + suffix.count, payload.starts(with: prefix),
-           payload[(payload.count - suffix.count)...].elementsEqual(suffix),
-           decodeBase64(UnsafeBufferPointer(rebasing: payload[prefix.count..<payload.count - suffix.count]), into: &json) {
-            return
+           payload[(payload.count - suffix.count)...].elementsEqual(suffix) {
+            let text = UnsafeBufferPointer(rebasing: payload[prefix.count..<payload.count - suffix.count])
+            let result = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count / 4 * 3) { out in
+                decodeBase64(text, into: out).map { body(UnsafeBufferPointer(rebasing: out[..<$0])) }
+            }
+            if let result { return result }
         }
-        json.removeAll(keepingCapacity: true)
         let text: String
         do {
             text = try JSONDecoder().decode(Payload.self, from: Data(payload)).bytes
@@ -136,44 +135,47 @@ public enum BedrockChunk {
             throw WireDecodingError("the chunk payload is not {\"bytes\": base64}: \(WireDecodingError(error).description)")
         }
         guard let decoded = Data(base64Encoded: text) else { throw WireDecodingError("the chunk's \"bytes\" is not base64 text") }
-        json.append(contentsOf: decoded)
+        return decoded.withUnsafeBytes { body($0.bindMemory(to: UInt8.self)) }
     }
 
-    /// Appends what canonical padded base64 `text` encodes to `out`; false (`out` partly written) for anything else,
-    /// which Foundation then reads.
+    /// Decodes canonical padded base64 `text` into `out` (room for `text.count / 4 * 3` bytes): the count written,
+    /// or nil for anything else, which Foundation then reads.
     // Hand-written: Foundation's needs a Data in and gives one out, ~15% of the Bedrock path's CPU (budget 1.5× SSE's).
-    static func decodeBase64(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
-        guard text.count % 4 == 0 else { return false }
-        let padding = text.count == 0 ? 0 : text[text.count - 1] != UInt8(ascii: "=") ? 0 : text[text.count - 2] != UInt8(ascii: "=") ? 1 : 2
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: text.count / 4 * 3))
-        let valid = out.withUnsafeMutableBufferPointer { out in
-            var bits: UInt32 = 0, invalid: UInt8 = 0, written = start
-            for index in 0..<text.count - padding {
-                let value = base64Values[Int(text[index])]
-                invalid |= value
-                bits = bits << 6 | UInt32(value)
-                if index & 3 == 3 {
-                    out[written] = UInt8(truncatingIfNeeded: bits >> 16)
-                    out[written + 1] = UInt8(truncatingIfNeeded: bits >> 8)
-                    out[written + 2] = UInt8(truncatingIfNeeded: bits)
-                    written += 3
-                }
+    static func decodeBase64(_ text: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        guard text.count % 4 == 0 else { return nil }
+        let padding = text.count == 0 || text[text.count - 1] != UInt8(ascii: "=") ? 0
+            : text[text.count - 2] != UInt8(ascii: "=") ? 1 : 2
+        let whole = padding == 0 ? text.count : text.count - 4
+        return base64Values.withUnsafeBufferPointer { values in
+            var invalid: UInt8 = 0, written = 0
+            for quad in stride(from: 0, to: whole, by: 4) {
+                let a = values[Int(text[quad])], b = values[Int(text[quad + 1])]
+                let c = values[Int(text[quad + 2])], d = values[Int(text[quad + 3])]
+                invalid |= a | b | c | d
+                let bits = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                out[written] = UInt8(truncatingIfNeeded: bits >> 16)
+                out[written + 1] = UInt8(truncatingIfNeeded: bits >> 8)
+                out[written + 2] = UInt8(truncatingIfNeeded: bits)
+                written += 3
+            }
+            var bits: UInt32 = 0
+            for index in whole..<text.count - padding {
+                invalid |= values[Int(text[index])]
+                bits = bits << 6 | UInt32(values[Int(text[index])])
             }
             switch padding {
-            case 1:
+            case 1 where bits & 0x3 == 0:
                 out[written] = UInt8(truncatingIfNeeded: bits >> 10)
                 out[written + 1] = UInt8(truncatingIfNeeded: bits >> 2)
-                return invalid < 64 && bits & 0x3 == 0
-            case 2:
+                written += 2
+            case 2 where bits & 0xF == 0:
                 out[written] = UInt8(truncatingIfNeeded: bits >> 4)
-                return invalid < 64 && bits & 0xF == 0
-            default:
-                return invalid < 64
+                written += 1
+            case 0: break
+            default: return nil
             }
+            return invalid < 64 ? written : nil
         }
-        out.removeLast(padding)
-        return valid
     }
 
     /// Each byte's base64 digit value, 0xFF for a byte that is none.

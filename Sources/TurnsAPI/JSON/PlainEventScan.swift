@@ -30,7 +30,8 @@ enum PlainEventScan {
             return true
         }
         // The other fields are identifiers: one with an escape or a non-ASCII byte is left to JSONDecoder.
-        guard plain, scan.atEnd, [stopReason, stop, model, id].allSatisfy({ $0?.isASCII ?? true }) else { return false }
+        guard plain, scan.atEnd, stopReason?.isASCII ?? true, stop?.isASCII ?? true, model?.isASCII ?? true,
+              id?.isASCII ?? true else { return false }
         if let completion, !scan.append(completion, to: &text) { return false }
         set(&delta.stopReason, stopReason, in: json)
         set(&delta.stop, stop, in: json)

@@ -128,8 +128,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// libcurl's receive buffer per transfer.
     static let receiveBufferBytes = 256 * 1024
-    /// Pending body bytes are handed over before they pass this, even in the middle of a read. Below glibc's 128 KB
-    /// mmap threshold, so every hand-over buffer is one size that freed ones are reused for, not unmapped and faulted in again.
+    /// Pending body bytes are handed over before they pass this, even in the middle of a read.
     static let flushThresholdBytes = 96 * 1024
 
     private static func milliseconds(_ seconds: Double) -> Int {
