@@ -51,7 +51,7 @@ enum PlainEventScan {
             guard bit != 0, seen & bit == 0 else { return false }
             seen |= bit
             switch bit {
-            case 1: return scan.string().map { $0.isASCII && json[$0.range].elementsEqual("content_block_delta".utf8) } ?? false
+            case 1: return scan.string().map { UnsafeBufferPointer(rebasing: json[$0.range]).equals("content_block_delta") } ?? false
             case 2: return scan.digits()
             default:
                 return scan.object { scan, key in
@@ -59,7 +59,7 @@ enum PlainEventScan {
                     guard bit != 0, deltaSeen & bit == 0, let value = scan.string() else { return false }
                     deltaSeen |= bit
                     if bit == 2 { deltaText = value }
-                    return bit == 2 || value.isASCII && json[value.range].elementsEqual("text_delta".utf8)
+                    return bit == 2 || UnsafeBufferPointer(rebasing: json[value.range]).equals("text_delta")
                 }
             }
         }
@@ -158,29 +158,20 @@ enum PlainEventScan {
         mutating func string() -> Text? {
             guard take(UInt8(ascii: "\"")) else { return nil }
             let start = index
-            while true {
-                guard index < bytes.count,
-                      let quote = memchr(bytes.baseAddress! + index, Int32(UInt8(ascii: "\"")), bytes.count - index) else {
-                    index = bytes.count
-                    return nil
+            var unplain: UInt8 = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\"") {
+                    index += 1
+                    return Text(range: start..<index - 1, isASCII: unplain == 0)
                 }
-                index = UnsafeRawPointer(quote) - UnsafeRawPointer(bytes.baseAddress!)
-                var backslashes = 0
-                while index - backslashes > start && bytes[index - backslashes - 1] == UInt8(ascii: "\\") { backslashes += 1 }
-                index += 1
-                if backslashes % 2 == 0 { break }
-            }
-            // One pass without early exit, so the compiler can check many bytes per step.
-            var control: UInt8 = 0, unplain: UInt8 = 0
-            for byte in UnsafeBufferPointer(rebasing: bytes[start..<index - 1]) {
-                control |= byte < 0x20 ? 1 : 0
+                if byte < 0x20 { break }
+                if byte == UInt8(ascii: "\\") { index += 1 }
                 unplain |= byte >> 7 | (byte == UInt8(ascii: "\\") ? 1 : 0)
+                index += 1
             }
-            guard control == 0 else {
-                index = bytes.count  // what follows is not read: the object cannot end
-                return nil
-            }
-            return Text(range: start..<index - 1, isASCII: unplain == 0)
+            index = bytes.count  // what follows is not read: the object cannot end
+            return nil
         }
 
         /// Appends what `text` says to `out`: its escapes decoded, its bytes checked to be UTF-8; false, with `out`
