@@ -257,6 +257,80 @@ final class CompletionStreamParserTests: XCTestCase {
         XCTAssertEqual(outcome.error, APIError(kind: .connection, message: "the stream ended before the answer was complete"))
     }
 
+    // MARK: - Messages text deltas
+
+    func testAMessagesTextDeltaWithEscapesAndUTF8IsReadAtEverySplitOfTheStream() {
+        let stream = Array(#"""
+            event: content_block_delta
+            data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"a\/b\t\"c\" \\ é😀\n"}}
+
+            event: content_block_delta
+            data: { "type" : "content_block_delta" , "index" : 12 , "delta" : { "text" : "界\u0041" , "type" : "text_delta" } }
+
+            event: content_block_delta
+            data: {"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"hidden"}}
+
+            event: message_delta
+            data: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null}}
+
+            event: message_stop
+            data: {"type":"message_stop"}
+
+
+            """#.utf8)
+        for split in 0...stream.count {
+            var parser = CompletionStreamParser(api: .messages)
+            let first = parser.feed(Array(stream[..<split])), second = parser.feed(Array(stream[split...]))
+            XCTAssertEqual((first.delta?.text ?? "") + (second.delta?.text ?? ""), "a/b\t\"c\" \\ é😀\n界A", "split at \(split)")
+            XCTAssertNil(first.error ?? second.error, "split at \(split)")
+            XCTAssertEqual(parser.stopReason, "end_turn", "split at \(split)")
+        }
+    }
+
+    func testMessagesTextDeltasInEveryFormDecodeAsJSONSerializationReadsThem() throws {
+        // Plain text deltas are read by the targeted scan, the rest by JSONDecoder: both against JSONSerialization,
+        // over events that reorder and space their keys, add one, change the delta's type, escape the text, and break.
+        var rng = SeededGenerator(seed: 47)
+        for _ in 0..<300 {
+            var parser = CompletionStreamParser(api: .messages)
+            var expected = "", expectedFailure = false, stream = ""
+            for _ in 0..<Int.random(in: 1...12, using: &rng) {
+                let text = TrickyText.random(using: &rng, maxPieces: 4)
+                let deltaType = Int.random(in: 0..<8, using: &rng) == 0 ? "thinking_delta" : "text_delta"
+                var delta = [#""type":"\#(deltaType)""#, #""text":"# + Self.quoted(text)]
+                var members = [#""type":"content_block_delta""#, #""index":\#(Int.random(in: 0...20, using: &rng))"#]
+                switch Int.random(in: 0..<8, using: &rng) {
+                case 0: delta.shuffle(using: &rng); members.shuffle(using: &rng)
+                case 1: members.append(#""extra":[1,{"a":null}]"#)
+                case 2: delta = delta.map { $0.replacingOccurrences(of: "\":", with: "\" : ") }
+                default: break
+                }
+                members.append(#""delta":{"# + delta.joined(separator: ",") + "}")
+                var data = "{" + members.joined(separator: ", ") + "}"
+                let broken = Int.random(in: 0..<25, using: &rng) == 0
+                if broken { data = String(data.dropLast()) }
+                stream += "event: content_block_delta\ndata: \(data)\n\n"
+                guard !expectedFailure else { continue }
+                if broken { expectedFailure = true; continue }
+                let reference = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any])
+                let referenceDelta = try XCTUnwrap(reference["delta"] as? [String: Any])
+                if referenceDelta["type"] as? String == "text_delta" { expected += referenceDelta["text"] as? String ?? "" }
+            }
+            var text = "", failed = false
+            let bytes = Array(stream.utf8)
+            var offset = 0
+            while offset < bytes.count {
+                let end = min(bytes.count, offset + Int.random(in: 1...400, using: &rng))
+                let batch = parser.feed(Array(bytes[offset..<end]))
+                text += batch.delta?.text ?? ""
+                failed = failed || batch.error != nil
+                offset = end
+            }
+            XCTAssertEqual(text, expected)
+            XCTAssertEqual(failed, expectedFailure)
+        }
+    }
+
     /// `text` as a JSON string literal, written by JSONSerialization.
     private static func quoted(_ text: String) -> String {
         let array = try! JSONSerialization.data(withJSONObject: [text], options: [.fragmentsAllowed])

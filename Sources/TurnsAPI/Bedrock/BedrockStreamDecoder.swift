@@ -25,40 +25,28 @@ public struct BedrockStreamDecoder: Sendable {
         guard !failed else { return CompletionStreamBatch() }
         var read = CompletionStreamBatch.Builder()
         decoder.append(bytes)
+        var messages = self.messages
         do throws(EventStreamError) {
-            while read.error == nil, let message = try decoder.next() {
-                switch Self.interpret(message) {
-                case .chunk(let payload):
-                    do throws(WireDecodingError) {
-                        let json = try BedrockChunk.modelBytes(payload)
-                        json.withUnsafeBytes { raw in
-                            let bytes = raw.bindMemory(to: UInt8.self)
-                            if messages != nil {
-                                read.add(messages!.read(bytes))
-                            } else {
-                                read.add(bytes, unreadable: "a chunk event could not be read")
-                            }
-                        }
-                    } catch {
-                        read.error = Self.unreadableChunk(error)
+            while read.error == nil, let meaning = try decoder.nextMessage({ headers, payload in
+                Self.interpret(headers: headers, payload: payload) { json in
+                    if messages != nil {
+                        read.add(json, messages: &messages!)
+                    } else {
+                        read.add(json, unreadable: "a chunk event could not be read")
                     }
-                case .failure(let error): read.error = error
-                case .skip: break
                 }
+            }) {
+                if case .failure(let error) = meaning { read.error = error }
             }
         } catch {
             read.error = APIError(kind: .malformedResponse, status: 200,
                                   message: "the event stream could not be read: \(error.description)")
         }
+        self.messages = messages
         let batch = read.batch
         if let reason = batch.delta?.stopReason { stopReason = reason }
         if batch.error != nil { failed = true }
         return batch
-    }
-
-    /// The error that ends the stream at a chunk whose payload cannot be read.
-    private static func unreadableChunk(_ error: WireDecodingError) -> APIError {
-        APIError(kind: .malformedResponse, status: 200, message: "a chunk event could not be read: \(error.description)")
     }
 
     /// Ends the stream: the error to report when it stopped inside a message or before the delta with the
@@ -77,18 +65,39 @@ public struct BedrockStreamDecoder: Sendable {
 
     /// What one message means for the completion.
     enum Meaning {
-        /// A `chunk` event, with its payload.
-        case chunk([UInt8])
+        /// A `chunk` event, its model JSON handed on.
+        case chunk
         case failure(APIError)
         case skip
     }
 
-    /// Interprets one event-stream message of a Bedrock response stream.
-    static func interpret(_ message: EventStreamMessage) -> Meaning {
+    /// Interprets one message of a Bedrock response stream from its checked header block and payload, handing a
+    /// chunk's model JSON to `onChunk`. An event's headers are compared as bytes: building their values was ~16% of
+    /// the path's CPU.
+    static func interpret(headers: EventStreamDecoder.Bytes, payload: EventStreamDecoder.Bytes,
+                          onChunk: (UnsafeBufferPointer<UInt8>) -> Void) -> Meaning {
+        var messageType, eventType: EventStreamDecoder.Bytes?
+        EventStreamDecoder.forEachHeader(checked: headers) { name, type, value in
+            guard type == 7 else { return }
+            if UnsafeBufferPointer(rebasing: name).equals(":message-type") { messageType = value }
+            else if UnsafeBufferPointer(rebasing: name).equals(":event-type") { eventType = value }
+        }
+        guard let messageType, UnsafeBufferPointer(rebasing: messageType).equals("event") else {
+            return interpret(EventStreamMessage(headers: EventStreamDecoder.headers(checked: headers), payload: Array(payload)))
+        }
+        guard let eventType, UnsafeBufferPointer(rebasing: eventType).equals("chunk") else { return .skip }
+        do throws(WireDecodingError) {
+            try BedrockChunk.withModelBytes(UnsafeBufferPointer(rebasing: payload), onChunk)
+            return .chunk
+        } catch {
+            return .failure(APIError(kind: .malformedResponse, status: 200,
+                                     message: "a chunk event could not be read: \(error.description)"))
+        }
+    }
+
+    /// Interprets a message whose `:message-type` is not `event`.
+    private static func interpret(_ message: EventStreamMessage) -> Meaning {
         switch message.messageType {
-        case "event":
-            guard message.stringHeader(":event-type") == "chunk" else { return .skip }
-            return .chunk(message.payload)
         case "exception":
             return .failure(BedrockErrors.streamException(type: message.stringHeader(":exception-type"),
                                                           payload: message.payload))
@@ -106,14 +115,18 @@ extension BedrockStreamDecoder: CompletionStreamDecoding {}
 
 /// The `PayloadPart` of a `chunk` event: `{"bytes": "<base64 of the model's JSON>"}`.
 public enum BedrockChunk {
-    /// The decoded `bytes` of a chunk payload; other keys (e.g. a `p` padding key) are ignored.
-    static func modelBytes(_ payload: [UInt8]) throws(WireDecodingError) -> Data {
+    /// Hands `body` the decoded `bytes` of a chunk payload; other keys (e.g. a `p` padding key) are ignored.
+    static func withModelBytes<Result>(_ payload: UnsafeBufferPointer<UInt8>,
+                                       _ body: (UnsafeBufferPointer<UInt8>) -> Result) throws(WireDecodingError) -> Result {
         // The form Bedrock sends, `{"bytes":"…"}` and nothing else, needs no JSON decoder.
         let prefix = compactPrefix, suffix = compactSuffix
         if payload.count >= prefix.count + suffix.count, payload.starts(with: prefix),
-           payload[(payload.count - suffix.count)...].elementsEqual(suffix),
-           let decoded = Data(base64Encoded: Data(payload[prefix.count..<payload.count - suffix.count])) {
-            return decoded
+           payload[(payload.count - suffix.count)...].elementsEqual(suffix) {
+            let text = UnsafeBufferPointer(rebasing: payload[prefix.count..<payload.count - suffix.count])
+            let result = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count / 4 * 3) { out in
+                decodeBase64(text, into: out).map { body(UnsafeBufferPointer(rebasing: out[..<$0])) }
+            }
+            if let result { return result }
         }
         let text: String
         do {
@@ -122,8 +135,57 @@ public enum BedrockChunk {
             throw WireDecodingError("the chunk payload is not {\"bytes\": base64}: \(WireDecodingError(error).description)")
         }
         guard let decoded = Data(base64Encoded: text) else { throw WireDecodingError("the chunk's \"bytes\" is not base64 text") }
-        return decoded
+        return decoded.withUnsafeBytes { body($0.bindMemory(to: UInt8.self)) }
     }
+
+    /// Decodes canonical padded base64 `text` into `out` (room for `text.count / 4 * 3` bytes): the count written,
+    /// or nil for anything else, which Foundation then reads.
+    // Hand-written: Foundation's needs a Data in and gives one out, ~15% of the Bedrock path's CPU (budget 1.5× SSE's).
+    static func decodeBase64(_ text: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        guard text.count % 4 == 0 else { return nil }
+        let padding = text.count == 0 || text[text.count - 1] != UInt8(ascii: "=") ? 0
+            : text[text.count - 2] != UInt8(ascii: "=") ? 1 : 2
+        let whole = padding == 0 ? text.count : text.count - 4
+        return base64Values.withUnsafeBufferPointer { values in
+            var invalid: UInt8 = 0, written = 0
+            for quad in stride(from: 0, to: whole, by: 4) {
+                let a = values[Int(text[quad])], b = values[Int(text[quad + 1])]
+                let c = values[Int(text[quad + 2])], d = values[Int(text[quad + 3])]
+                invalid |= a | b | c | d
+                let bits = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                out[written] = UInt8(truncatingIfNeeded: bits >> 16)
+                out[written + 1] = UInt8(truncatingIfNeeded: bits >> 8)
+                out[written + 2] = UInt8(truncatingIfNeeded: bits)
+                written += 3
+            }
+            var bits: UInt32 = 0
+            for index in whole..<text.count - padding {
+                invalid |= values[Int(text[index])]
+                bits = bits << 6 | UInt32(values[Int(text[index])])
+            }
+            switch padding {
+            case 1 where bits & 0x3 == 0:
+                out[written] = UInt8(truncatingIfNeeded: bits >> 10)
+                out[written + 1] = UInt8(truncatingIfNeeded: bits >> 2)
+                written += 2
+            case 2 where bits & 0xF == 0:
+                out[written] = UInt8(truncatingIfNeeded: bits >> 4)
+                written += 1
+            case 0: break
+            default: return nil
+            }
+            return invalid < 64 ? written : nil
+        }
+    }
+
+    /// Each byte's base64 digit value, 0xFF for a byte that is none.
+    private static let base64Values: [UInt8] = {
+        var values = [UInt8](repeating: 0xFF, count: 256)
+        for (value, character) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
+            values[Int(character)] = UInt8(value)
+        }
+        return values
+    }()
 
     private static let compactPrefix = Array(#"{"bytes":""#.utf8)
     private static let compactSuffix = Array(#""}"#.utf8)

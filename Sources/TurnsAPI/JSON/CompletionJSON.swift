@@ -64,13 +64,15 @@ struct CompletionObject: Decodable {
         }
     }
 
-    /// Adds one streamed event's object to `delta`: the plain form by `PlainCompletionScan`, any other by
-    /// `JSONDecoder`. When the object cannot be read, `delta` is left as it was.
-    static func add(_ bytes: UnsafeBufferPointer<UInt8>, to delta: inout CompletionDelta) throws(WireDecodingError) {
-        if PlainCompletionScan.add(bytes, to: &delta) { return }
+    /// Adds one streamed event's object: its text to `text`, its other fields to `delta`; the plain form by
+    /// `PlainEventScan`, any other by `JSONDecoder`. When the object cannot be read, both are left as they were.
+    static func add(_ bytes: UnsafeBufferPointer<UInt8>, to delta: inout CompletionDelta,
+                    text: inout [UInt8]) throws(WireDecodingError) {
+        if PlainEventScan.addCompletion(bytes, to: &delta, text: &text) { return }
         let object = try decode(bytes)
-        delta.append(CompletionDelta(text: object.completion ?? "", stopReason: object.stopReason, stop: object.stop,
-                                     model: object.model, id: object.id))
+        text.append(contentsOf: (object.completion ?? "").utf8)
+        delta.append(CompletionDelta(text: "", stopReason: object.stopReason, stop: object.stop, model: object.model,
+                                     id: object.id))
     }
 
     /// The completion in a whole 2xx response body, as both wires read it; a body that is not a completion object

@@ -16,6 +16,8 @@ public struct CompletionStreamBatch: Sendable, Hashable {
     /// Adds the events of one read to a batch, one at a time, then gives the batch.
     struct Builder {
         private var merged = CompletionDelta(text: "")
+        /// The read's text, made a String once for the batch.
+        private var text: [UInt8] = []
         private var events = 0
         /// The failure that ends the read, if any.
         var error: APIError?
@@ -23,17 +25,23 @@ public struct CompletionStreamBatch: Sendable, Hashable {
         /// Adds one completion event's object; an unreadable one ends the read with `error`.
         mutating func add(_ json: UnsafeBufferPointer<UInt8>, unreadable: String) {
             do throws(WireDecodingError) {
-                try CompletionObject.add(json, to: &merged)
+                try CompletionObject.add(json, to: &merged, text: &text)
                 events += 1
             } catch {
                 self.error = APIError(kind: .malformedResponse, status: 200, message: "\(unreadable): \(error.description)")
             }
         }
 
-        /// Adds what one Messages event means.
-        mutating func add(_ meaning: StreamEventMeaning) {
-            switch meaning {
-            case .delta(let delta):
+        /// Adds one Messages event: a text delta by `PlainEventScan`, any event by `reader`.
+        mutating func add(_ json: UnsafeBufferPointer<UInt8>, messages reader: inout MessagesEventReader) {
+            guard !PlainEventScan.addTextDelta(json, to: &text) else {
+                events += 1
+                return
+            }
+            switch reader.read(json) {
+            case .delta(var delta):
+                text.append(contentsOf: delta.text.utf8)
+                delta.text = ""
                 merged.append(delta)
                 events += 1
             case .failure(let failure): error = failure
@@ -43,7 +51,10 @@ public struct CompletionStreamBatch: Sendable, Hashable {
 
         /// The batch: the merged delta when an event was added, and the error.
         var batch: CompletionStreamBatch {
-            CompletionStreamBatch(delta: events > 0 ? merged : nil, error: error)
+            guard events > 0 else { return CompletionStreamBatch(error: error) }
+            var delta = merged
+            delta.text = String(decoding: text, as: UTF8.self)
+            return CompletionStreamBatch(delta: delta, error: error)
         }
     }
 }
@@ -77,7 +88,7 @@ public struct CompletionStreamParser: Sendable {
             guard read.error == nil else { return }
             if messages != nil {
                 // A Messages event says what it is in its JSON `type` (the SSE name repeats it).
-                read.add(messages!.read(data))
+                read.add(data, messages: &messages!)
             } else if name.equals("completion") {
                 read.add(data, unreadable: "a completion event could not be read")
             } else if name.equals("error") {

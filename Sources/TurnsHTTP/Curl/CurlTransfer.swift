@@ -128,8 +128,8 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// libcurl's receive buffer per transfer.
     static let receiveBufferBytes = 256 * 1024
-    /// Pending body bytes are handed over once they reach this, even in the middle of a read.
-    static let flushThresholdBytes = 1 << 20
+    /// Pending body bytes are handed over before they pass this, even in the middle of a read.
+    static let flushThresholdBytes = 96 * 1024
 
     private static func milliseconds(_ seconds: Double) -> Int {
         max(1, Int((seconds * 1000).rounded(.up)))
@@ -165,8 +165,7 @@ final class CurlTransfer: @unchecked Sendable {
         // libcurl keeps bytes refused this way and hands them over again once the transfer is resumed.
         if paused { return Int(CURL_WRITEFUNC_PAUSE) }
         bodyBytes += bytes.count
-        pendingBody.append(contentsOf: bytes)
-        if pendingBody.count >= Self.flushThresholdBytes {
+        if pendingBody.count + bytes.count > Self.flushThresholdBytes && !pendingBody.isEmpty {
             if !flushBody() { return 0 }
             // One read can be many megabytes: the consumer's lag is checked within it, not only after it.
             if channel.pauseIfBehind() {
@@ -174,6 +173,7 @@ final class CurlTransfer: @unchecked Sendable {
                 log?("paused after \(bodyBytes) body bytes: the reader is behind")
             }
         }
+        pendingBody.append(contentsOf: bytes)
         return bytes.count
     }
 
@@ -186,7 +186,7 @@ final class CurlTransfer: @unchecked Sendable {
         guard !pendingBody.isEmpty else { return !consumerGone }
         var bytes: [UInt8] = []
         swap(&bytes, &pendingBody)
-        pendingBody.reserveCapacity(min(bytes.count, Self.flushThresholdBytes))
+        pendingBody.reserveCapacity(Self.flushThresholdBytes)
         if !channel.push(.body(bytes)) {
             consumerGone = true
         }

@@ -137,8 +137,10 @@ final class ResponseChannel: @unchecked Sendable {
         if head < parts.count {
             let part = parts[head]
             head += 1
-            if head == parts.count {
-                parts.removeAll(keepingCapacity: true)
+            // Taken parts go now and then even while the queue never empties, so their buffers are freed: kept, a fast
+            // stream held every byte of the answer until it ended (and faulted each buffer in fresh).
+            if head == parts.count || head == 16 {
+                parts.removeFirst(head)
                 head = 0
             }
             if case .body(let bytes) = part {

@@ -77,6 +77,38 @@ final class BedrockStreamDecoderTests: XCTestCase {
         }
     }
 
+    func testChunkBase64DecodesAsFoundationDoesOrIsLeftToIt() {
+        func decoded(_ text: String) -> [UInt8]? {
+            let text = Array(text.utf8)
+            var out = [UInt8](repeating: 0, count: text.count / 4 * 3)
+            let count = text.withUnsafeBufferPointer { text in
+                out.withUnsafeMutableBufferPointer { BedrockChunk.decodeBase64(text, into: $0) }
+            }
+            return count.map { Array(out[..<$0]) }
+        }
+        XCTAssertEqual(decoded("eyJhIjoxfQ=="), Array(#"{"a":1}"#.utf8))
+        XCTAssertEqual(decoded("YWI="), Array("ab".utf8))
+        XCTAssertEqual(decoded("YWJj"), Array("abc".utf8))
+        XCTAssertEqual(decoded(""), [])
+        for invalid in ["YWI", "Y===", "====", "YW=j", "YW J", "YWJ\n", "YR==", "YWJ-"] {
+            XCTAssertNil(decoded(invalid), invalid)
+        }
+        var rng = SeededGenerator(seed: 5)
+        for _ in 0..<2000 {
+            let bytes = (0..<Int.random(in: 0...40, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            var text = Data(bytes).base64EncodedString()
+            if !text.isEmpty, Int.random(in: 0..<4, using: &rng) == 0 {
+                let index = text.index(text.startIndex, offsetBy: Int.random(in: 0..<text.count, using: &rng))
+                text.replaceSubrange(index...index, with: String(UnicodeScalar(UInt8.random(in: 0x20...0x7E, using: &rng))))
+            }
+            let foundation = Data(base64Encoded: text).map(Array.init)
+            if let ours = decoded(text) {
+                XCTAssertEqual(ours, foundation, text)
+            }
+            if foundation == nil { XCTAssertNil(decoded(text), text) }
+        }
+    }
+
     func testAnEventTypeDifferingFromChunkInOneByteIsSkipped() throws {
         func event(_ type: String, _ text: String) throws -> [UInt8] {
             try EventStreamEncoder.encode(EventStreamMessage(headers: [

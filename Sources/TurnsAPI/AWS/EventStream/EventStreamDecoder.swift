@@ -48,23 +48,42 @@ public struct EventStreamDecoder: Sendable {
     ///
     /// - Throws: `EventStreamError` when the bytes are not a valid message; the same error on every later call.
     public mutating func next() throws(EventStreamError) -> EventStreamMessage? {
+        try nextMessage { headers, payload in EventStreamMessage(headers: Self.headers(checked: headers), payload: Array(payload)) }
+    }
+
+    /// The headers of a block `checkHeaders` accepted, as values.
+    static func headers(checked block: Bytes) -> [EventStreamHeader] {
+        var headers: [EventStreamHeader] = []
+        forEachHeader(checked: block) { name, type, value in
+            headers.append(EventStreamHeader(String(decoding: name, as: UTF8.self), Self.value(type: type, value)))
+        }
+        return headers
+    }
+
+    /// Takes the next complete message, checked as `next()` checks it, and hands `body` its header block (valid, to
+    /// be read with `forEachHeader(checked:)`) and payload, both valid only during the call; nil until more bytes
+    /// arrive. No header value is built.
+    mutating func nextMessage<Result>(_ body: (_ headers: Bytes, _ payload: Bytes) -> Result)
+        throws(EventStreamError) -> Result? {
         if let failure { throw failure }
         do throws(EventStreamError) {
             guard bufferedByteCount >= Self.preludeLength else { return nil }
             let (total, headersLength, preludeCRC) = try Self.checkPrelude(buffer[start..<start + Self.preludeLength])
             guard bufferedByteCount >= total else { return nil }
-            let message = buffer[start..<start + total]
-            let expected = Self.readUInt32(message, at: total - 4)
-            // Continuing from the prelude CRC over bytes 8..<T-4 equals the CRC of bytes 0..<T-4 (botocore's way).
-            let computed = message.withUnsafeBytes {
-                CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[8..<total - 4]), seed: preludeCRC)
+            let result = try buffer.withUnsafeBufferPointer { buffer throws(EventStreamError) in
+                let message = buffer[start..<start + total]
+                let expected = UInt32(Self.readUInt(message, at: start + total - 4, size: 4))
+                // Continuing from the prelude CRC over bytes 8..<T-4 equals the CRC of bytes 0..<T-4 (botocore's way).
+                let computed = CRC32.checksum(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[start + 8..<start + total - 4])),
+                                              seed: preludeCRC)
+                guard expected == computed else { throw .messageChecksumMismatch(expected: expected, computed: computed) }
+                let headersStart = start + Self.preludeLength
+                let headers = buffer[headersStart..<headersStart + headersLength]
+                try Self.checkHeaders(headers)
+                return body(headers, buffer[headers.endIndex..<start + total - 4])
             }
-            guard expected == computed else { throw .messageChecksumMismatch(expected: expected, computed: computed) }
-            let headersStart = start + Self.preludeLength
-            let headers = try Self.decodeHeaders(buffer[headersStart..<headersStart + headersLength])
-            let payload = Array(buffer[headersStart + headersLength..<start + total - 4])
             start += total
-            return EventStreamMessage(headers: headers, payload: payload)
+            return result
         } catch {
             failure = error
             buffer = []
@@ -72,6 +91,9 @@ public struct EventStreamDecoder: Sendable {
             throw error
         }
     }
+
+    /// Bytes of the decoder's buffer, indexed from its start.
+    typealias Bytes = Slice<UnsafeBufferPointer<UInt8>>
 
     /// Ends the stream.
     ///
@@ -104,36 +126,56 @@ public struct EventStreamDecoder: Sendable {
         return (total, headers, expected)
     }
 
-    /// Decodes a header block: `name_len:u8 name type:u8 value`, repeated to its end; names and string values
-    /// must be UTF-8 and no name may repeat.
-    static func decodeHeaders(_ block: ArraySlice<UInt8>) throws(EventStreamError) -> [EventStreamHeader] {
-        var headers: [EventStreamHeader] = []
-        headers.reserveCapacity(4)
+    /// Checks a header block: `name_len:u8 name type:u8 value`, repeated to its end; names and string values must be
+    /// UTF-8 and no name may repeat.
+    static func checkHeaders(_ block: Bytes) throws(EventStreamError) {
         // Names are compared one by one for the few headers a message carries; a set bounds a hostile block's cost.
-        var names = Set<String>()
+        var names = Set<[UInt8]>()
+        var count = 0
         var offset = block.startIndex
         while offset < block.endIndex {
+            let headerStart = offset
             let nameLength = Int(block[offset])
             offset += 1
             guard offset + nameLength < block.endIndex else { throw .malformedHeader("a header name runs past the header block") }
-            guard let name = utf8String(block[offset..<offset + nameLength]) else {
-                throw .malformedHeader("a header name is not UTF-8")
-            }
+            let name = block[offset..<offset + nameLength]
+            guard isUTF8(name) else { throw .malformedHeader("a header name is not UTF-8") }
             offset += nameLength
             let type = block[offset]
             offset += 1
-            let value = try readValue(type: type, name: name, block, &offset)
-            if headers.count == 16 { names = Set(headers.map(\.name)) }
-            let repeated = headers.count < 16 ? headers.contains { $0.name == name } : !names.insert(name).inserted
-            guard !repeated else { throw .duplicateHeader(name) }
-            headers.append(EventStreamHeader(name, value))
+            let value = try valueBytes(type: type, name: name, block, &offset)
+            if type == 7 && !isUTF8(value) {
+                throw .malformedHeader("the string value of \"\(String(decoding: name, as: UTF8.self))\" is not UTF-8")
+            }
+            var repeated = false
+            if count < 16 {
+                forEachHeader(checked: block[block.startIndex..<headerStart]) { other, _, _ in repeated = repeated || other.elementsEqual(name) }
+            } else {
+                if count == 16 { forEachHeader(checked: block[block.startIndex..<headerStart]) { other, _, _ in names.insert(Array(other)) } }
+                repeated = !names.insert(Array(name)).inserted
+            }
+            guard !repeated else { throw .duplicateHeader(String(decoding: name, as: UTF8.self)) }
+            count += 1
         }
-        return headers
     }
 
-    /// Reads the value of a header of `type` at `offset`, moving `offset` past it.
-    private static func readValue(type: UInt8, name: String, _ block: ArraySlice<UInt8>,
-                                  _ offset: inout Int) throws(EventStreamError) -> EventStreamHeaderValue {
+    /// Hands `body` each header of a block `checkHeaders` accepted: its name, type code and value bytes.
+    static func forEachHeader(checked block: Bytes, _ body: (_ name: Bytes, _ type: UInt8, _ value: Bytes) -> Void) {
+        var offset = block.startIndex
+        while offset < block.endIndex {
+            let nameLength = Int(block[offset])
+            let name = block[offset + 1..<offset + 1 + nameLength]
+            let type = block[name.endIndex]
+            offset = name.endIndex + 1
+            guard let value = try? valueBytes(type: type, name: name, block, &offset) else { return }
+            body(name, type, value)
+        }
+    }
+
+    /// The value bytes of a header of `type` at `offset` (after a string's or byte array's length), moving `offset`
+    /// past them.
+    private static func valueBytes(type: UInt8, name: Bytes, _ block: Bytes,
+                                   _ offset: inout Int) throws(EventStreamError) -> Bytes {
         let size: Int
         switch type {
         case 0, 1: size = 0
@@ -150,8 +192,12 @@ public struct EventStreamDecoder: Sendable {
             throw .invalidHeaderType(type)
         }
         guard offset + size <= block.endIndex else { throw valueOverrun(name) }
-        let bytes = block[offset..<offset + size]
         offset += size
+        return block[offset - size..<offset]
+    }
+
+    /// The value of a checked header of `type` whose value bytes are `bytes`.
+    static func value(type: UInt8, _ bytes: Bytes) -> EventStreamHeaderValue {
         switch type {
         case 0: return .bool(true)
         case 1: return .bool(false)
@@ -160,9 +206,7 @@ public struct EventStreamDecoder: Sendable {
         case 4: return .integer(Int32(bitPattern: UInt32(readUInt(bytes, at: bytes.startIndex, size: 4))))
         case 5: return .long(Int64(bitPattern: readUInt(bytes, at: bytes.startIndex, size: 8)))
         case 6: return .byteArray(Array(bytes))
-        case 7:
-            guard let text = utf8String(bytes) else { throw .malformedHeader("the string value of \"\(name)\" is not UTF-8") }
-            return .string(text)
+        case 7: return .string(String(decoding: bytes, as: UTF8.self))
         case 8: return .timestamp(Int64(bitPattern: readUInt(bytes, at: bytes.startIndex, size: 8)))
         default:
             var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
@@ -171,14 +215,13 @@ public struct EventStreamDecoder: Sendable {
         }
     }
 
-    private static func valueOverrun(_ name: String) -> EventStreamError {
-        .malformedHeader("the value of \"\(name)\" runs past the header block")
+    private static func valueOverrun(_ name: Bytes) -> EventStreamError {
+        .malformedHeader("the value of \"\(String(decoding: name, as: UTF8.self))\" runs past the header block")
     }
 
-    /// The text of `bytes`, or nil when they are not UTF-8 (decoding replaces bad bytes, so the bytes would differ).
-    private static func utf8String(_ bytes: ArraySlice<UInt8>) -> String? {
-        let text = String(decoding: bytes, as: UTF8.self)
-        return bytes.allSatisfy({ $0 < 0x80 }) || text.utf8.elementsEqual(bytes) ? text : nil
+    /// True when `bytes` are UTF-8 (decoding would replace bad bytes, so the text would differ from them).
+    private static func isUTF8(_ bytes: Bytes) -> Bool {
+        bytes.allSatisfy { $0 < 0x80 } || String(decoding: bytes, as: UTF8.self).utf8.elementsEqual(bytes)
     }
 
     /// The big-endian 32-bit integer at `offset` from the start of `bytes`.
@@ -187,7 +230,8 @@ public struct EventStreamDecoder: Sendable {
     }
 
     /// The big-endian integer of `size` bytes at index `index` of `bytes`.
-    private static func readUInt(_ bytes: ArraySlice<UInt8>, at index: Int, size: Int) -> UInt64 {
+    private static func readUInt<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at index: Int, size: Int) -> UInt64
+        where Bytes.Index == Int {
         var value: UInt64 = 0
         for position in index..<index + size { value = value << 8 | UInt64(bytes[position]) }
         return value
