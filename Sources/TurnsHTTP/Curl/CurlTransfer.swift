@@ -67,6 +67,8 @@ final class CurlTransfer: @unchecked Sendable {
         try set(turns_curl_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"), "the protocols")
         try set(turns_curl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0), "redirects")
         try set(turns_curl_setopt_long(easy, CURLOPT_NOSIGNAL, 1), "no signals")
+        // Keepalive probes hold a long, quiet answer's connection open through NATs and notice a peer that died.
+        try set(turns_curl_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1), "TCP keepalive")
         // A larger receive buffer lets one read take what a fast server has sent (libcurl's default is 16 KB).
         try set(turns_curl_setopt_long(easy, CURLOPT_BUFFERSIZE, Self.receiveBufferBytes), "the receive buffer")
         // Verification is never optional (VERIFYHOST 2 is libcurl's documented "check the name" value).
