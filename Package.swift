@@ -53,7 +53,7 @@ let package = Package(
             "TurnsCore", "TurnsAPI", "TurnsLocal", "TurnsServe", "TurnsUI", "TurnsTerminal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "turns-bench", dependencies: ["TurnsAPI", "TurnsCore", "TurnsUI"]),
+        .executableTarget(name: "turns-bench", dependencies: ["TurnsCore", "TurnsUI"]),
 
         // MARK: - Examples: programs that use only the TurnsAPI library product (`scripts/examples` runs them)
         .executableTarget(name: "OneShotCompletion", dependencies: ["TurnsAPI"], path: "Examples/OneShotCompletion"),

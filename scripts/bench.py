@@ -196,9 +196,10 @@ def stream(args):
         curl = ["curl", "-sN", f"{serve.url}/v1/complete", "-H", "content-type: application/json",
                 "-H", "x-api-key: bench-key", "-H", "anthropic-version: 2023-06-01", "-d", body]
 
-        def print_command(backend, tokens):
+        def print_command(backend, tokens, api="complete"):
             # The budgets are stated on the Text Completions stream that curl and the SDK read too.
-            return [args.bin, "--print", "--backend", backend, "--base-url", serve.url, "--api", "complete",
+            return [args.bin, "--print", "--backend", backend, "--base-url", serve.url, "--api", api,
+                    "--model", "claude-2.1" if api == "complete" else "claude-sonnet-4-5",
                     "--max-tokens", str(tokens), "Hello"]
 
         def sdk_command(tokens):
@@ -209,17 +210,20 @@ def stream(args):
         cpu_of_run(print_command("anthropic", args.tokens), env, f"{work}/sse.txt")
         cpu_of_run(print_command("bedrock", args.tokens), env, f"{work}/bedrock.txt")
         same(f"{work}/sse.txt", f"{work}/bedrock.txt", "the SSE and Bedrock paths")
+        cpu_of_run(print_command("anthropic", args.tokens, "messages"), env, f"{work}/messages.txt")
+        same(f"{work}/sse.txt", f"{work}/messages.txt", "the Text Completions and Messages streams")
         if args.sdk_python:
             cpu_of_run(print_command("anthropic", args.sdk_tokens), env, f"{work}/short.txt")
             cpu_of_run(sdk_command(args.sdk_tokens), env, f"{work}/sdk.txt")
             same(f"{work}/short.txt", f"{work}/sdk.txt", "turns --print and the SDK")
         # The SDK's start-up is ~40% of its CPU on 20,000 tokens, so per token both sides count what a one-token
         # answer does not cost.
-        cpu = {"curl": [], "print": [], "bedrock": [], "sdk": [], "print 1 token": [], "sdk 1 token": []}
+        cpu = {"curl": [], "print": [], "bedrock": [], "messages": [], "sdk": [], "print 1 token": [], "sdk 1 token": []}
         for number in range(args.rounds):  # interleaved, so a machine that changes speed weighs on every side
             cpu["curl"].append(cpu_of_run(curl, env))
             cpu["print"].append(cpu_of_run(print_command("anthropic", args.tokens), env))
             cpu["bedrock"].append(cpu_of_run(print_command("bedrock", args.tokens), env))
+            cpu["messages"].append(cpu_of_run(print_command("anthropic", args.tokens, "messages"), env))
             if args.sdk_python:
                 cpu["sdk"].append(cpu_of_run(sdk_command(args.sdk_tokens), env))
                 cpu["print 1 token"].append(cpu_of_run(print_command("anthropic", 1), env))
@@ -227,7 +231,8 @@ def stream(args):
             note(f"stream round {number + 1} of {args.rounds}: " + ", ".join(
                 f"{name} {values[-1]:.3f} s" for name, values in cpu.items() if values))
     shutil.rmtree(work)
-    curl_s, print_s, bedrock_s = (statistics.median(cpu[name]) for name in ("curl", "print", "bedrock"))
+    curl_s, print_s, bedrock_s, messages_s = (statistics.median(cpu[name])
+                                              for name in ("curl", "print", "bedrock", "messages"))
     rounds = f"median of {args.rounds} interleaved rounds"
     row("`turns --print` CPU ≤ 5× `curl -N`", f"{print_s / curl_s:.2f}× ({print_s:.3f} vs {curl_s:.3f} s)",
         print_s <= 5 * curl_s, f"user + sys CPU (wait4) absorbing the same unpaced {args.tokens:,}-token "
@@ -246,6 +251,10 @@ def stream(args):
         f"{print_s:.3f} s)", bedrock_s <= 1.5 * print_s, f"`turns --print --backend bedrock` (signed with fake "
         f"credentials) on `turns serve`'s invoke-with-response-stream route vs `--backend anthropic` on "
         f"/v1/complete, the same {args.tokens:,}-token answer, {rounds}")
+    row("Messages stream CPU per token in `--print` ≤ 1.5× the Text Completions stream's",
+        f"{messages_s / print_s:.2f}× ({messages_s:.3f} vs {print_s:.3f} s)", messages_s <= 1.5 * print_s,
+        f"`turns --print --api messages` on `turns serve`'s /v1/messages vs `--api complete` on /v1/complete, the same "
+        f"{args.tokens:,}-token answer, {rounds}")
 
 
 def same(first, second, what):
