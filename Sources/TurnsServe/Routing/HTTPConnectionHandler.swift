@@ -89,41 +89,38 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
             sendError(.methodNotAllowed(method: head.method.rawValue, path: String(Route.path(of: head.uri)),
                                         allowed: allowed),
                       requestID: requestID, keepAlive: keepAlive, context: context)
+        case .complete, .messages, .models:
+            guard Authentication.allows(head.headers, expected: service.apiKey) else {
+                return sendError(.invalidAPIKey, requestID: requestID, keepAlive: keepAlive, context: context)
+            }
+            answer(route, context: context, head: head, body: body, requestID: requestID, keepAlive: keepAlive)
+        }
+    }
+
+    /// Answers an authenticated API request: a model list, or a responder for a body that reads as its request.
+    private func answer(_ route: APIRoute, context: ChannelHandlerContext, head: HTTPRequestHead, body: ByteBuffer,
+                        requestID: String, keepAlive: Bool) {
+        let parsed: Result<ActiveAnswer, ServeError>
+        switch route {
         case .complete:
-            guard Authentication.allows(head.headers, expected: service.apiKey) else {
-                return sendError(.invalidAPIKey, requestID: requestID, keepAlive: keepAlive, context: context)
+            parsed = body.withUnsafeReadableBytes { CompleteRequest.parse(body: $0) }.map {
+                service.responder(for: $0, requestID: requestID, keepAlive: keepAlive, onFinished: finished)
             }
-            let parsed = body.withUnsafeReadableBytes { CompleteRequest.parse(body: $0) }
-            switch parsed {
-            case .failure(let error):
-                sendError(error, requestID: requestID, keepAlive: keepAlive, context: context)
-            case .success(let request):
-                start(service.responder(for: request, requestID: requestID, keepAlive: keepAlive, onFinished: finished),
-                      context: context)
-            }
+        case .messages where head.headers.first(name: "anthropic-version") == nil:
+            parsed = .failure(.invalidRequest("anthropic-version: header is required"))
         case .messages:
-            guard Authentication.allows(head.headers, expected: service.apiKey) else {
-                return sendError(.invalidAPIKey, requestID: requestID, keepAlive: keepAlive, context: context)
+            parsed = body.withUnsafeReadableBytes { MessagesRequest.parse(body: $0) }.map {
+                service.responder(for: $0, requestID: requestID, keepAlive: keepAlive, onFinished: finished)
             }
-            guard head.headers.first(name: "anthropic-version") != nil else {
-                return sendError(.invalidRequest("anthropic-version: header is required"), requestID: requestID,
-                                 keepAlive: keepAlive, context: context)
-            }
-            switch body.withUnsafeReadableBytes({ MessagesRequest.parse(body: $0) }) {
-            case .failure(let error):
-                sendError(error, requestID: requestID, keepAlive: keepAlive, context: context)
-            case .success(let request):
-                start(service.responder(for: request, requestID: requestID, keepAlive: keepAlive, onFinished: finished),
-                      context: context)
-            }
-        case .models:
-            guard Authentication.allows(head.headers, expected: service.apiKey) else {
-                return sendError(.invalidAPIKey, requestID: requestID, keepAlive: keepAlive, context: context)
-            }
+        default:
             let headers = HTTPHeaders([("content-type", "application/json"), ("request-id", requestID)])
             var buffer = context.channel.allocator.buffer(capacity: 256)
             buffer.writeBytes(WireJSON.encode(ModelList(ids: [BackendKind.local.defaultModel])))
-            sendWhole(status: 200, headers: headers, body: buffer, keepAlive: keepAlive, context: context)
+            return sendWhole(status: 200, headers: headers, body: buffer, keepAlive: keepAlive, context: context)
+        }
+        switch parsed {
+        case .failure(let error): sendError(error, requestID: requestID, keepAlive: keepAlive, context: context)
+        case .success(let responder): start(responder, context: context)
         }
     }
 
