@@ -36,10 +36,11 @@ public enum RequestState: Sendable, Equatable {
         case .retrying(let seconds, let attempt, let maxAttempts):
             return "retrying in \(seconds)s (attempt \(attempt)/\(maxAttempts))"
         case .done(let reason, let usage):
-            let tokens = usage.flatMap { usage in
-                usage.inputTokens.map { input in " · \(input) in, \(usage.outputTokens.map(String.init) ?? "?") out" }
-            } ?? ""
-            return (reason.map { "done: \($0)" } ?? "done") + tokens
+            var text = reason.map { "done: \($0)" } ?? "done"
+            if let usage, let input = usage.inputTokens {
+                text += " · \(input) in, \(usage.outputTokens.map(String.init) ?? "?") out"
+            }
+            return text
         case .interrupted: return "interrupted"
         case .failed(let message): return "error: " + message
         }
