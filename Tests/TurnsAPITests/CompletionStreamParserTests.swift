@@ -194,6 +194,27 @@ final class CompletionStreamParserTests: XCTestCase {
         XCTAssertEqual(outcome.stopReason, "stop_sequence")
     }
 
+    func testAnEscapeAControlOrAWideCharacterIsReadWhereverItFallsInAString() {
+        // The scan steps eight bytes at a time: each of these lands at every offset of a word and past its end.
+        let cases: [(json: String, text: String?)] = [
+            (#"\""#, "\""), (#"\\"#, "\\"), (#"\n"#, "\n"), (#"\u00e9"#, "é"), ("é", "é"), ("界", "界"),
+            ("\u{1}", nil), ("\u{1F}", nil), ("\t", nil),
+        ]
+        for (json, text) in cases {
+            for before in 0..<18 {
+                let padding = String(repeating: "a", count: before)
+                let outcome = parse("event: completion\ndata: {\"completion\":\"\(padding)\(json)bcdefghij\"," +
+                                    "\"stop_reason\":\"end\"}\n\n")
+                if let text {
+                    XCTAssertEqual(outcome.text, padding + text + "bcdefghij", "\(json) after \(before)")
+                    XCTAssertNil(outcome.error, "\(json) after \(before)")
+                } else {
+                    XCTAssertEqual(outcome.error?.kind, .malformedResponse, "raw control character after \(before)")
+                }
+            }
+        }
+    }
+
     func testPingAndUnknownEventsAndEventsWithoutANameAreIgnored() {
         let outcome = parse("event: ping\ndata: {}\n\nevent: ping\n\ndata: {\"completion\":\"no\"}\n\n",
                             "event: content_block_delta\ndata: {\"completion\":\"no\"}\n\n",

@@ -159,6 +159,12 @@ enum PlainEventScan {
             guard take(UInt8(ascii: "\"")) else { return nil }
             let start = index
             var unplain: UInt8 = 0
+            // Eight bytes a step to the first that needs a look (a byte a step was ~40% of --print's CPU).
+            while index + 8 <= bytes.count {
+                let marks = Self.marks(UnsafeRawPointer(bytes.baseAddress! + index))
+                index += marks.trailingZeroBitCount / 8
+                if marks != 0 { break }
+            }
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
@@ -172,6 +178,15 @@ enum PlainEventScan {
             }
             index = bytes.count  // what follows is not read: the object cannot end
             return nil
+        }
+
+        /// The high bit of each of the eight bytes at `word` that is a quote, a backslash, a control character or
+        /// not ASCII; exact up to the lowest mark (borrows only carry upwards), which is all the caller reads.
+        static func marks(_ word: UnsafeRawPointer) -> UInt64 {
+            let bytes = UInt64(littleEndian: word.loadUnaligned(as: UInt64.self))
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            func below(_ limit: UInt64, _ value: UInt64) -> UInt64 { (value &- ones &* limit) & ~value & highs }
+            return (bytes & highs) | below(0x20, bytes) | below(1, bytes ^ (ones &* 0x22)) | below(1, bytes ^ (ones &* 0x5C))
         }
 
         /// Appends what `text` says to `out`: its escapes decoded, its bytes checked to be UTF-8; false, with `out`
