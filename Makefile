@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 SWIFT ?= swift
-BUILD_DEPS := libcurl4-openssl-dev libncurses-dev zlib1g-dev pkg-config
+BUILD_DEPS := libcurl4-openssl-dev libncurses-dev libdeflate-dev pkg-config
 TEST_DEPS := tmux python3 python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN = $(shell $(SWIFT) build --show-bin-path)

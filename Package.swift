@@ -25,7 +25,8 @@ let package = Package(
                        providers: [.apt(["libncurses-dev"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
-        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CDeflate", path: "Sources/CDeflate", pkgConfig: "libdeflate",
+                       providers: [.apt(["libdeflate-dev"])]),
 
         // MARK: - Pure Swift libraries (no terminal, no network)
         .target(name: "TurnsCore"),
@@ -35,7 +36,7 @@ let package = Package(
         // MARK: - The wire
         .target(name: "TurnsHTTP", dependencies: ["CCurl"]),
         .target(name: "TurnsAPI", dependencies: [
-            "TurnsCore", "TurnsHTTP", "CZlib",
+            "TurnsCore", "TurnsHTTP", "CDeflate",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "TurnsServe", dependencies: [
