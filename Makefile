@@ -26,7 +26,6 @@ build: deps
 ## Only the products: the test-support target imports XCTest, which has no static library.
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib --product turns
-	$(SWIFT) build -c release --static-swift-stdlib --product turns-bench
 
 ## Open the chat (the local backend unless ANTHROPIC_API_KEY or a config file says otherwise).
 run: build

@@ -49,12 +49,14 @@ let package = Package(
         // MARK: - Terminal edge
         .target(name: "TurnsTerminal", dependencies: ["TurnsUI", "CNcurses"]),
 
-        // MARK: - Executables
+        // MARK: - The executable
         .executableTarget(name: "turns", dependencies: [
             "TurnsCore", "TurnsAPI", "TurnsLocal", "TurnsServe", "TurnsUI", "TurnsTerminal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "turns-bench", dependencies: ["TurnsCore", "TurnsUI"]),
+
+        // MARK: - The in-process half of `make bench` (not the product)
+        .executableTarget(name: "turns-bench", dependencies: ["TurnsCore", "TurnsUI"], path: "Benchmarks/turns-bench"),
 
         // MARK: - Examples: programs that use only the TurnsAPI library product (`scripts/examples` runs them)
         .executableTarget(name: "OneShotCompletion", dependencies: ["TurnsAPI"], path: "Examples/OneShotCompletion"),
