@@ -38,8 +38,9 @@ final class MessagesPrintTests: XCTestCase {
     func testACurrentModelSendsTheMappedBodyToV1MessagesAndVerboseShowsStopReasonAndTokens() throws {
         let server = try LoopbackServer([answer])
         defer { server.stop() }
+        let saved = home + "/answer.json"
         let result = try run(["--model", "claude-sonnet-4-5", "--verbose", "--max-tokens", "50", "--system", "Be brief.",
-                              "Name a colour."], server: server)
+                              "--save", saved, "Name a colour."], server: server)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.stdout, " blue.\n")
         XCTAssertTrue(result.stderr.contains("api: messages (/v1/messages)\n"), result.stderr)
@@ -51,6 +52,14 @@ final class MessagesPrintTests: XCTestCase {
         XCTAssertEqual(request.headers.value(for: "anthropic-version"), "2023-06-01")
         XCTAssertEqual(String(decoding: request.body, as: UTF8.self),
                        #"{"max_tokens":50,"messages":[{"content":"Name a colour.","role":"user"}],"model":"claude-sonnet-4-5","stream":true,"system":"Be brief."}"#)
+        // The saved answer keeps the token counts with it.
+        let json = try String(contentsOfFile: saved, encoding: .utf8)
+        XCTAssertTrue(json.contains("""
+                    "usage": {
+                      "input_tokens": 31,
+                      "output_tokens": 3
+                    }
+            """), json)
     }
 
     func testARawPromptWithSystemTextTurnsAndAPrefillMapsToMessages() throws {

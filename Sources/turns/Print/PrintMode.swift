@@ -192,10 +192,11 @@ struct PrintOutcome {
     /// The answer as an Assistant turn with its details (its text without the model's leading space).
     func answerTurn(backend: String, settings: SamplingSettings) -> Turn {
         let body = text.hasPrefix(" ") ? String(text.dropFirst()) : text
-        return Turn(role: .assistant, text: body, createdAt: started, reply: ReplyInfo(
-            backend: backend, model: model ?? settings.model, settings: settings, stopReason: stopReason,
-            interrupted: interrupted, error: error, requestID: requestID, timeToFirstToken: timeToFirstToken,
-            tokensPerSecond: tokensPerSecond))
+        var reply = ReplyInfo(backend: backend, model: model ?? settings.model, settings: settings,
+                              stopReason: stopReason, interrupted: interrupted, error: error, requestID: requestID,
+                              timeToFirstToken: timeToFirstToken, tokensPerSecond: tokensPerSecond)
+        (reply.inputTokens, reply.outputTokens) = (usage?.inputTokens, usage?.outputTokens)
+        return Turn(role: .assistant, text: body, createdAt: started, reply: reply)
     }
 }
 
