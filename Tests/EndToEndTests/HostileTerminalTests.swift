@@ -96,6 +96,25 @@ final class HostileTerminalTests: TmuxTestCase {
         quit(session)
     }
 
+    func testSIGTERMAtAnyMomentOfTheStartEndsTheChatAndLeavesTheTerminalRestored() throws {
+        // Threads start early (the embedded server's, curl's): a signal one of them takes must still end the chat.
+        for round in 0..<12 {
+            let session = try chat()
+            defer { session.close() }
+            if round.isMultiple(of: 2) {
+                XCTAssertTrue(session.waitFor("ready"), session.screenText)
+            } else {
+                usleep(UInt32(round) * 15_000)
+            }
+            let pid = try XCTUnwrap(Int32(session.paneValue("pane_pid")))
+            kill(pid, SIGTERM)
+            let status = session.waitForExit(timeout: 5)
+            // Before the chat watches for it, SIGTERM ends the process as it would any other (143).
+            XCTAssertTrue(status == 0 || status == 143, "round \(round): \(String(describing: status))")
+            XCTAssertEqual(session.paneValue("alternate_on"), "0", "round \(round) left the alternate screen")
+        }
+    }
+
     func testTermDumbAndAnUnknownTermAreClearErrorsThatLeaveTheTerminalAlone() throws {
         try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "script(1) gives the pty")
         for (term, message) in [("dumb", "turns: TERM=dumb cannot show the chat"),

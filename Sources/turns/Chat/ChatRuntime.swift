@@ -46,13 +46,14 @@ final class ChatRuntime {
 
     /// Runs the chat until the user quits (or SIGTERM/SIGHUP arrive); the terminal is restored on every path.
     func run() throws(TerminalError) {
-        try terminal.start(wake: wake)
-        defer { terminal.stop() }
+        // Watched before the terminal changes, so a signal at any moment after ends the chat through the same exit.
         let watcher = SignalWatcher([SIGTERM, SIGHUP, SIGINT]) { [stopFlag, wake] _ in
             stopFlag.set()
             wake.wake()
         }
         defer { watcher.cancel() }
+        try terminal.start(wake: wake)
+        defer { terminal.stop() }
         let size = terminal.size
         apply(.input(.resize(width: size.width, height: size.height)))
         // A loaded conversation is shown before it is journaled: writing a long one takes a while.
