@@ -6,34 +6,10 @@
 public enum Key: Sendable, Hashable {
     /// A printable character (a whole grapheme cluster).
     case character(Character)
-    /// Enter / Return.
-    case enter
-    /// Tab.
-    case tab
-    /// Backspace.
-    case backspace
-    /// Delete (forward).
-    case delete
-    /// Escape.
-    case escape
-    /// Arrow up.
-    case up
-    /// Arrow down.
-    case down
-    /// Arrow left.
-    case left
-    /// Arrow right.
-    case right
-    /// Home.
-    case home
-    /// End.
-    case end
-    /// Page Up.
-    case pageUp
-    /// Page Down.
-    case pageDown
-    /// Insert.
-    case insert
+    /// Enter (Return), Tab, Backspace, Delete (forward) and Escape.
+    case enter, tab, backspace, delete, escape
+    /// The arrows, Home, End, Page Up, Page Down and Insert.
+    case up, down, left, right, home, end, pageUp, pageDown, insert
     /// A function key, F1 to F12.
     case function(Int)
 }

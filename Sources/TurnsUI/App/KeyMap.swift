@@ -26,34 +26,12 @@ public enum AppCommand: Sendable, Hashable {
     case home
     /// End: the end of the line, or the bottom of the transcript from an empty editor.
     case end
-    /// Editor: one grapheme left.
-    case left
-    /// Editor: one grapheme right.
-    case right
-    /// Editor: row up, or the previous sent message.
-    case up
-    /// Editor: row down, or the next sent message.
-    case down
-    /// Editor: delete before the cursor.
-    case backspace
-    /// Editor: delete after the cursor.
-    case delete
-    /// Editor: start of the line.
-    case lineStart
-    /// Editor: end of the line.
-    case lineEnd
-    /// Editor: word left.
-    case wordLeft
-    /// Editor: word right.
-    case wordRight
-    /// Editor: delete to the end of the line.
-    case killToLineEnd
-    /// Editor: delete to the start of the line.
-    case killToLineStart
-    /// Editor: delete the word before the cursor.
-    case killWord
-    /// Editor: insert the last deleted text.
-    case yank
+    /// Editor motions: a grapheme left or right; a row up or down, or through the sent messages from the first or
+    /// last row; the start or end of the line; a word left or right.
+    case left, right, up, down, lineStart, lineEnd, wordLeft, wordRight
+    /// Editor deletions (before and after the cursor, to the end and the start of the line, the word before the
+    /// cursor), and `yank`, which inserts the last deleted text.
+    case backspace, delete, killToLineEnd, killToLineStart, killWord, yank
 }
 
 /// One line of the key map: the keys, what they do, and how /help describes it.

@@ -38,38 +38,10 @@ public enum Color: Sendable, Hashable {
 
 /// The 16 ANSI colours, numbered as the terminal numbers them.
 public enum NamedColor: UInt8, Sendable, Hashable, CaseIterable {
-    /// ANSI 0.
-    case black
-    /// ANSI 1.
-    case red
-    /// ANSI 2.
-    case green
-    /// ANSI 3.
-    case yellow
-    /// ANSI 4.
-    case blue
-    /// ANSI 5.
-    case magenta
-    /// ANSI 6.
-    case cyan
-    /// ANSI 7.
-    case white
-    /// ANSI 8.
-    case brightBlack
-    /// ANSI 9.
-    case brightRed
-    /// ANSI 10.
-    case brightGreen
-    /// ANSI 11.
-    case brightYellow
-    /// ANSI 12.
-    case brightBlue
-    /// ANSI 13.
-    case brightMagenta
-    /// ANSI 14.
-    case brightCyan
-    /// ANSI 15.
-    case brightWhite
+    /// ANSI 0 to 7.
+    case black, red, green, yellow, blue, magenta, cyan, white
+    /// ANSI 8 to 15.
+    case brightBlack, brightRed, brightGreen, brightYellow, brightBlue, brightMagenta, brightCyan, brightWhite
 
     /// The same hue among the first 8 colours.
     public var basic: NamedColor { NamedColor(rawValue: rawValue & 7)! }
