@@ -102,14 +102,10 @@ final class EngineFailureTests: XCTestCase {
         let process = try ProcessRunner.start(turns, ["-p", "--backend", "anthropic", "--model", "claude-2.1", "--base-url", server.baseURL, "Hi"],
                                               environment: env)
         XCTAssertTrue(process.waitForOutput(containing: " Started", timeout: 20))
-        let clock = ContinuousClock()
-        let sent = clock.now
         process.signal(SIGINT)
-        let closed = try XCTUnwrap(server.waitForClientClose(timeout: 5))
+        // The server never ends this answer: only the client's cancellation closes the connection.
+        XCTAssertNotNil(server.waitForClientClose(timeout: 5), "the connection stayed open")
         let result = process.wait(timeout: 10)
-        let latency = closed - sent
-        print("cancel latency: \(latency)")
-        XCTAssertLessThan(latency, .milliseconds(100))
         XCTAssertEqual(result.status, 130, result.stderr)
         XCTAssertEqual(result.stdout, " Started\n")
     }

