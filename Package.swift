@@ -59,6 +59,7 @@ let package = Package(
         .executableTarget(name: "OneShotCompletion", dependencies: ["TurnsAPI"], path: "Examples/OneShotCompletion"),
         .executableTarget(name: "StreamedCompletion", dependencies: ["TurnsAPI"], path: "Examples/StreamedCompletion"),
         .executableTarget(name: "ErrorHandling", dependencies: ["TurnsAPI"], path: "Examples/ErrorHandling"),
+        .executableTarget(name: "MessagesConversation", dependencies: ["TurnsAPI"], path: "Examples/MessagesConversation"),
 
         // MARK: - Tests
         .target(name: "TurnsTestSupport", dependencies: ["TurnsCore", "TurnsHTTP"], path: "Tests/TurnsTestSupport"),
