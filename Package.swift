@@ -9,7 +9,7 @@ let package = Package(
     products: [
         .executable(name: "turns", targets: ["turns"]),
         .executable(name: "turns-bench", targets: ["turns-bench"]),
-        // The Text Completions client as a library for other Swift programs (no ncurses).
+        // The Text Completions and Messages client as a library for other Swift programs (no ncurses).
         .library(name: "TurnsAPI", targets: ["TurnsAPI", "TurnsCore", "TurnsHTTP"]),
         // The pure UI layer (no ncurses), exported for the fuzz package's theme target.
         .library(name: "TurnsUI", targets: ["TurnsUI"]),
