@@ -9,7 +9,7 @@ let package = Package(
     products: [
         .executable(name: "turns", targets: ["turns"]),
         .executable(name: "turns-bench", targets: ["turns-bench"]),
-        // The Text Completions client as a library for other Swift programs (no ncurses).
+        // The Text Completions and Messages client as a library for other Swift programs (no ncurses).
         .library(name: "TurnsAPI", targets: ["TurnsAPI", "TurnsCore", "TurnsHTTP"]),
         // The pure UI layer (no ncurses), exported for the fuzz package's theme target.
         .library(name: "TurnsUI", targets: ["TurnsUI"]),
@@ -62,6 +62,7 @@ let package = Package(
         .executableTarget(name: "OneShotCompletion", dependencies: ["TurnsAPI"], path: "Examples/OneShotCompletion"),
         .executableTarget(name: "StreamedCompletion", dependencies: ["TurnsAPI"], path: "Examples/StreamedCompletion"),
         .executableTarget(name: "ErrorHandling", dependencies: ["TurnsAPI"], path: "Examples/ErrorHandling"),
+        .executableTarget(name: "MessagesConversation", dependencies: ["TurnsAPI"], path: "Examples/MessagesConversation"),
 
         // MARK: - Tests
         .target(name: "TurnsTestSupport", dependencies: ["TurnsCore", "TurnsHTTP"], path: "Tests/TurnsTestSupport"),

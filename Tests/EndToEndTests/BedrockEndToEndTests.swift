@@ -63,9 +63,11 @@ final class BedrockEndToEndTests: XCTestCase {
         ["AWS_ACCESS_KEY_ID": keyID, "AWS_SECRET_ACCESS_KEY": secret, "AWS_REGION": "us-east-1"]
     }
 
-    private func printBedrock(_ baseURL: String, _ extra: [String] = [], env: [String: String]) throws -> ProcessRunner.Result {
-        try run(["--backend", "bedrock", "--base-url", baseURL, "--print", "--temperature", "0", "--max-tokens", "60"]
-                + extra + ["Hello"], env: env)
+    /// `turns --print` on Bedrock, pinned to a Text Completions model unless `model` says otherwise.
+    private func printBedrock(_ baseURL: String, _ extra: [String] = [], model: String = "anthropic.claude-v2:1",
+                              env: [String: String]) throws -> ProcessRunner.Result {
+        try run(["--backend", "bedrock", "--base-url", baseURL, "--print", "--model", model, "--temperature", "0",
+                 "--max-tokens", "60"] + extra + ["Hello"], env: env)
     }
 
     /// Writes a file under the isolated home, creating its folder.
@@ -176,7 +178,8 @@ final class BedrockEndToEndTests: XCTestCase {
     func testTheChatStreamsFromTurnsServeOverBedrock() throws {
         try XCTSkipUnless(TmuxSession.isAvailable, "tmux is not installed")
         let base = try startSignedServe()
-        let expected = try printBedrock(base, env: goodEnvironment)
+        // The chat uses Bedrock's default model, a current one on the Messages body.
+        let expected = try printBedrock(base, model: "global.anthropic.claude-sonnet-4-5-20250929-v1:0", env: goodEnvironment)
         XCTAssertEqual(expected.status, 0, expected.stderr)
         let firstWords = expected.stdout.split(separator: " ").prefix(3).joined(separator: " ")
 
@@ -185,7 +188,7 @@ final class BedrockEndToEndTests: XCTestCase {
         let session = try TmuxSession([turns, "--backend", "bedrock", "--base-url", base, "--temperature", "0",
                                        "--max-tokens", "60"], environment: env)
         defer { session.close() }
-        XCTAssertTrue(session.waitFor("bedrock backend, model anthropic.claude-v2:1"), session.screenText)
+        XCTAssertTrue(session.waitFor("bedrock backend, model global.anthropic.claude-sonnet-4-5"), session.screenText)
         try session.type("Hello")
         try session.keys("Enter")
         XCTAssertTrue(session.waitUntil(timeout: 20) { $0.joined().contains("done: ") }, session.screenText)

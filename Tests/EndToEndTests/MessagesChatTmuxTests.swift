@@ -39,4 +39,23 @@ final class MessagesChatTmuxTests: TmuxTestCase {
         try session.keys("C-d")
         XCTAssertEqual(session.waitForExit(), 0)
     }
+
+    func testSlashModelsListsTheEmbeddedServersModelsAndTabCompletesSlashModel() throws {
+        // No key: the embedded local server answers, `GET /v1/models` included.
+        let session = try chat()
+        defer { session.close() }
+        XCTAssertTrue(session.waitFor("local backend, model turns-local"), session.screenText)
+        try session.type("/model turns-l")
+        try session.keys("Tab")
+        XCTAssertTrue(session.waitFor("/model turns-local"), session.screenText)
+        try session.keys("Enter")
+        try session.type("/models")
+        try session.keys("Enter")
+        XCTAssertTrue(session.waitFor("Models (/model NAME picks one"), session.screenText)
+        XCTAssertTrue(session.screenText.contains("* turns-local"), session.screenText)
+        try session.keys("Escape")
+        XCTAssertTrue(session.waitUntil { !$0.joined().contains("Models (/model") }, session.screenText)
+        try session.keys("C-d")
+        XCTAssertEqual(session.waitForExit(), 0)
+    }
 }

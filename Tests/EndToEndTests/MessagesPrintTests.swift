@@ -87,6 +87,20 @@ final class MessagesPrintTests: XCTestCase {
                        #"{"max_tokens_to_sample":5,"model":"claude-sonnet-4-5","prompt":"\n\nHuman: Hi\n\nAssistant:","stream":true}"#)
     }
 
+    func testAModelsRefusalOfASettingIsShownWholeWithTheFlagToChange() throws {
+        let server = try LoopbackServer([
+            .status(400, headers: [HTTPHeader("request-id", "req_011")],
+                    body: #"{"type":"error","error":{"type":"invalid_request_error","message":"`temperature` and `top_p` cannot both be specified for this model. Please use only one."},"request_id":"req_011"}"#),
+        ])
+        defer { server.stop() }
+        let result = try run(["--model", "claude-sonnet-4-5", "--temperature", "0.5", "--top-p", "0.9", "Hi"], server: server)
+        XCTAssertEqual(result.status, 6, result.stderr)
+        XCTAssertEqual(result.stderr.trimmingCharacters(in: .newlines),
+                       "turns: bad request: `temperature` and `top_p` cannot both be specified for this model. Please use "
+                       + "only one. (HTTP 400, invalid_request_error, request req_011). This model takes only one of them: "
+                       + "drop --top-p or --temperature (and top_p or temperature in the config file)")
+    }
+
     func testAStreamCutBeforeMessageStopKeepsTheTextAndExitsFive() throws {
         var cut = answer
         cut.steps = Array(cut.steps.prefix(4)) + [.endChunks]

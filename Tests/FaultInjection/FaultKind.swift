@@ -53,6 +53,8 @@ public enum FaultKind: String, CaseIterable, Sendable, Hashable {
 
     /// Whether this kind can spoil an answer of `api`, streamed or not.
     public func applies(to api: FaultAPI, stream: Bool) -> Bool {
+        // A Messages answer's events are not shaped: its requests are only refused.
+        if api == .messages { return isRefusal }
         switch self {
         case .noise, .errorEvent: return stream
         case .badCRC: return stream && api == .bedrock
@@ -89,6 +91,8 @@ public enum FaultKind: String, CaseIterable, Sendable, Hashable {
 public enum FaultAPI: String, Sendable, Hashable {
     /// `POST /v1/complete`.
     case anthropic
+    /// `POST /v1/messages` (refusals only).
+    case messages
     /// `POST /model/{modelId}/invoke[-with-response-stream]`.
     case bedrock
 }

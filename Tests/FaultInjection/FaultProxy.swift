@@ -4,7 +4,7 @@ import NIOHTTP1
 import NIOPosix
 
 /// A loopback HTTP proxy that forwards every request to a plain `turns serve` and spoils the answers on purpose,
-/// reproducibly: each request to `/v1/complete` or a Bedrock path gets the `FaultPlan` its sequence number and the
+/// reproducibly: each request to `/v1/complete`, `/v1/messages` (refusals only) or a Bedrock path gets the `FaultPlan` its sequence number and the
 /// seed give (refused, reset, stalled, split, corrupted…), applied to the bytes the server sends. `scripts/soak`
 /// runs it (`turns-fault-proxy`) between `turns --print` and `turns serve`; the fault tests run it in-process.
 ///
@@ -154,9 +154,10 @@ final class ProxyConnectionHandler: ChannelInboundHandler {
     private static func classify(_ head: HTTPRequestHead, body: [UInt8]) -> (FaultAPI, Bool)? {
         guard head.method == .POST else { return nil }
         let path = String(head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
-        if path == "/v1/complete" {
+        if path == "/v1/complete" || path == "/v1/messages" {
             struct StreamFlag: Decodable { var stream: Bool? }
-            return (.anthropic, (try? JSONDecoder().decode(StreamFlag.self, from: Data(body)))?.stream ?? false)
+            return (path == "/v1/complete" ? .anthropic : .messages,
+                    (try? JSONDecoder().decode(StreamFlag.self, from: Data(body)))?.stream ?? false)
         }
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 4, parts[1] == "model", ["invoke", "invoke-with-response-stream"].contains(parts[3]) else {

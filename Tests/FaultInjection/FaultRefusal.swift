@@ -10,7 +10,7 @@ struct FaultRefusal {
     /// The JSON body.
     var body: [UInt8]
 
-    /// The refusal `plan` asks for on `api`: 429 `rate_limit_error` or 529 `overloaded_error` on `/v1/complete`,
+    /// The refusal `plan` asks for on `api`: 429 `rate_limit_error` or 529 `overloaded_error` on `/v1/complete` and `/v1/messages`,
     /// 429 `ThrottlingException` or 503 `ServiceUnavailableException` on Bedrock, with `retry-after` when the
     /// plan says; nil when the plan is not a refusal.
     init?(plan: FaultPlan, api: FaultAPI, requestID: String) {
@@ -22,7 +22,7 @@ struct FaultRefusal {
         }
         let retryAfter = plan.retryAfter.map { [("retry-after", $0)] } ?? []
         switch api {
-        case .anthropic:
+        case .anthropic, .messages:
             let (type, message) = limited
                 ? ("rate_limit_error", "Number of requests has exceeded your rate limit (a fault injected by turns-fault-proxy)")
                 : ("overloaded_error", "Overloaded (a fault injected by turns-fault-proxy)")

@@ -1,7 +1,8 @@
 // turns-fault-proxy: the fault-injecting proxy `scripts/soak` puts between `turns --print` and `turns serve`.
 //
-//   turns-fault-proxy --upstream http://127.0.0.1:PORT --seed N [--rate 0.5] [--stall 3] [--port 0]
+//   turns-fault-proxy --upstream http://127.0.0.1:PORT --seed N [--rate 0.5] [--stall 3] [--port 0] [--force KIND]
 //
+// `--force KIND` (a `FaultKind` name, e.g. `overloaded`) gives every request that fault where it applies.
 // Prints `listening on http://127.0.0.1:PORT`, then one `fault seq=… kind=…` line per request on stderr; runs until
 // killed.
 import FaultInjection
@@ -15,8 +16,8 @@ func fail(_ message: String) -> Never {
 var options: [String: String] = [:]
 var arguments = CommandLine.arguments.dropFirst()
 while let name = arguments.popFirst() {
-    guard ["--upstream", "--seed", "--rate", "--stall", "--port"].contains(name), let value = arguments.popFirst() else {
-        fail("usage: turns-fault-proxy --upstream http://HOST:PORT --seed N [--rate 0.5] [--stall 3] [--port 0]")
+    guard ["--upstream", "--seed", "--rate", "--stall", "--port", "--force"].contains(name), let value = arguments.popFirst() else {
+        fail("usage: turns-fault-proxy --upstream http://HOST:PORT --seed N [--rate 0.5] [--stall 3] [--port 0] [--force KIND]")
     }
     options[name] = value
 }
@@ -29,7 +30,13 @@ guard let stall = Double(options["--stall"] ?? "3"), (0...3600).contains(stall) 
 }
 guard let port = Int(options["--port"] ?? "0"), (0...65535).contains(port) else { fail("--port must be from 0 to 65535") }
 
-let settings = FaultSettings(seed: seed, rate: rate, stallSeconds: stall) { line in
+let forced = options["--force"].map { name -> FaultKind in
+    guard let kind = FaultKind(rawValue: name) else {
+        fail("--force must be one of " + FaultKind.allCases.map(\.rawValue).joined(separator: ", "))
+    }
+    return kind
+}
+let settings = FaultSettings(seed: seed, rate: rate, stallSeconds: stall, forced: forced) { line in
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
 let proxy = FaultProxy(upstreamHost: host, upstreamPort: upstreamPort, settings: settings)

@@ -7,15 +7,15 @@ final class MessagesPromptTests: XCTestCase {
     func testSystemTextAndAlternatingTurnsMapInOrderAndTheOpenAssistantIsDropped() throws {
         let prompt = "You are terse.\n\nHuman: Hi\n\nAssistant: Hello!\n\nHuman: More\n\nAssistant:"
         XCTAssertEqual(try MessagesPrompt(prompt: prompt), MessagesPrompt(system: "You are terse.", messages: [
-            Message(role: .user, content: "Hi"),
-            Message(role: .assistant, content: "Hello!"),
-            Message(role: .user, content: "More"),
+            MessageParam(role: .user, content: "Hi"),
+            MessageParam(role: .assistant, content: "Hello!"),
+            MessageParam(role: .user, content: "More"),
         ]))
     }
 
     func testNoSystemTextIsNil() throws {
         XCTAssertEqual(try MessagesPrompt(prompt: "\n\nHuman: Hi\n\nAssistant:"),
-                       MessagesPrompt(system: nil, messages: [Message(role: .user, content: "Hi")]))
+                       MessagesPrompt(system: nil, messages: [MessageParam(role: .user, content: "Hi")]))
     }
 
     func testSystemTextIsTrimmedAndWhiteSpaceAloneIsNone() throws {
@@ -26,25 +26,25 @@ final class MessagesPromptTests: XCTestCase {
     func testAFinalAssistantTextIsAPrefillWithoutTrailingWhiteSpace() throws {
         let prompt = "\n\nHuman: Name a colour.\n\nAssistant: The colour is  \n"
         XCTAssertEqual(try MessagesPrompt(prompt: prompt).messages, [
-            Message(role: .user, content: "Name a colour."),
-            Message(role: .assistant, content: "The colour is"),
+            MessageParam(role: .user, content: "Name a colour."),
+            MessageParam(role: .assistant, content: "The colour is"),
         ])
     }
 
     func testAFinalAssistantTurnOfWhiteSpaceAsksForAnAnswer() throws {
         XCTAssertEqual(try MessagesPrompt(prompt: "\n\nHuman: Hi\n\nAssistant:   ").messages,
-                       [Message(role: .user, content: "Hi")])
+                       [MessageParam(role: .user, content: "Hi")])
     }
 
     func testAPromptEndingWithAHumanTurnMapsAsIs() throws {
-        XCTAssertEqual(try MessagesPrompt(prompt: "\n\nHuman: Hi").messages, [Message(role: .user, content: "Hi")])
+        XCTAssertEqual(try MessagesPrompt(prompt: "\n\nHuman: Hi").messages, [MessageParam(role: .user, content: "Hi")])
     }
 
     func testTextIsSentAsTheTranscriptHoldsIt() throws {
         // Inner newlines and a neutralized marker stay as they are; only the one space after a marker goes.
         let prompt = "\n\nHuman: line one\nline two \\Human: x\n\nAssistant:"
         XCTAssertEqual(try MessagesPrompt(prompt: prompt).messages,
-                       [Message(role: .user, content: "line one\nline two \\Human: x")])
+                       [MessageParam(role: .user, content: "line one\nline two \\Human: x")])
     }
 
     func testTwoHumanTurnsInARowAreRefusedSayingWhere() {

@@ -66,7 +66,7 @@ final class FaultClientTests: XCTestCase {
         let base = "http://127.0.0.1:\(port)"
         var configuration: ClientConfiguration
         switch api {
-        case .anthropic:
+        case .anthropic, .messages:
             configuration = .anthropic(apiKey: "test-key-not-checked", baseURL: base)
         case .bedrock:
             let credentials = AWSCredentials(accessKeyID: "AKIDFAULTTEST", secretAccessKey: "fault-test-secret")
@@ -85,8 +85,10 @@ final class FaultClientTests: XCTestCase {
 
     private func run(_ kind: FaultKind, api: FaultAPI, stream: Bool = true) async throws -> (Outcome, FaultPlan) {
         let (port, plan) = try startServer(kind, api: api, stream: stream)
+        // `.auto` sends claude-sonnet-4-5 to /v1/messages and the Claude 2 models to /v1/complete.
+        let model = api == .bedrock ? "anthropic.claude-v2:1" : api == .messages ? "claude-sonnet-4-5" : "claude-2.1"
         let request = CompletionRequest(prompt: prompt, settings: SamplingSettings(
-            model: api == .bedrock ? "anthropic.claude-v2:1" : "claude-2.1", maxTokensToSample: maxTokens, temperature: 0))
+            model: model, maxTokensToSample: maxTokens, temperature: 0), api: .auto)
         var outcome = Outcome()
         do {
             for try await event in client(api: api, port: port).events(request, stream: stream) {
@@ -154,6 +156,12 @@ final class FaultClientTests: XCTestCase {
             XCTAssertEqual(anthropic.error?.exitCode, 4, "\(kind)")
             XCTAssertEqual(anthropic.retryDelays, delays, "\(kind)")
             XCTAssertEqual(anthropic.text, "")
+
+            let (messages, _) = try await run(kind, api: .messages)
+            XCTAssertEqual(messages.error?.kind, .overloaded, "\(kind)")
+            XCTAssertEqual(messages.error?.status, 529, "\(kind)")
+            XCTAssertEqual(messages.error?.errorType, "overloaded_error", "\(kind)")
+            XCTAssertEqual(messages.retryDelays, delays, "\(kind)")
 
             let (bedrock, _) = try await run(kind, api: .bedrock)
             XCTAssertEqual(bedrock.error?.kind, .serviceUnavailable, "\(kind)")

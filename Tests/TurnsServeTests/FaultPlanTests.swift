@@ -68,6 +68,10 @@ final class FaultPlanTests: XCTestCase {
         let planner = FaultPlanner(settings: FaultSettings(seed: 1, rate: 0, forced: .badCRC))
         XCTAssertEqual(planner.plan(sequence: 1, api: .bedrock, stream: true).kind, .badCRC)
         XCTAssertEqual(planner.plan(sequence: 2, api: .anthropic, stream: true).kind, .none)
+        let overload = FaultPlanner(settings: FaultSettings(seed: 1, rate: 0, forced: .overloaded))
+        XCTAssertEqual(overload.plan(sequence: 1, api: .messages, stream: true).kind, .overloaded)
+        XCTAssertEqual(FaultPlanner(settings: FaultSettings(seed: 1, rate: 0, forced: .resetMidStream))
+            .plan(sequence: 1, api: .messages, stream: true).kind, .none, "a Messages answer is only refused")
     }
 
     func testMidStreamFaultsComeAfterOneToSixTextEvents() {

@@ -223,6 +223,7 @@ public final class CompletionsClient: Sendable {
         var body: [UInt8] = []
         var lastModel: String?
         var lastID: String?
+        var lastUsage: TokenUsage?
         do {
             for try await part in transport.execute(httpRequest) {
                 switch part {
@@ -243,9 +244,11 @@ public final class CompletionsClient: Sendable {
                     if var delta = batch.delta {
                         lastModel = delta.model ?? lastModel
                         lastID = delta.id ?? lastID
+                        lastUsage = delta.usage ?? lastUsage
                         if !delta.text.isEmpty || delta.stopReason != nil {
                             delta.model = lastModel
                             delta.id = lastID
+                            delta.usage = lastUsage
                             progress.markDelivered()
                             emit(.delta(delta))
                         }

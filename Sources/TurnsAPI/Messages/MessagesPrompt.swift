@@ -8,10 +8,10 @@ public struct MessagesPrompt: Sendable, Hashable {
     /// The system text, or nil when the prompt has none.
     public var system: String?
     /// The conversation, starting with a user message and alternating.
-    public var messages: [Message]
+    public var messages: [MessageParam]
 
     /// Creates a prompt from its parts.
-    public init(system: String?, messages: [Message]) {
+    public init(system: String?, messages: [MessageParam]) {
         self.system = system
         self.messages = messages
     }
@@ -30,7 +30,7 @@ public struct MessagesPrompt: Sendable, Hashable {
         guard first.role == .human else {
             throw refuse("turn 1 is an Assistant turn; the first turn must be a Human turn")
         }
-        var messages: [Message] = []
+        var messages: [MessageParam] = []
         for (index, turn) in parsed.turns.enumerated() {
             let number = index + 1
             if index > 0 && turn.role == parsed.turns[index - 1].role {
@@ -44,14 +44,14 @@ public struct MessagesPrompt: Sendable, Hashable {
                 if isFinalPrefill { continue }
                 throw refuse("turn \(number) (\(turn.role.label)) is empty; every message needs text")
             }
-            messages.append(Message(role: turn.role == .human ? .user : .assistant, content: text))
+            messages.append(MessageParam(role: turn.role == .human ? .user : .assistant, content: text))
         }
         self.messages = messages
     }
 }
 
-/// One message of a Messages API conversation.
-public struct Message: Sendable, Hashable, Codable {
+/// One message of a Messages API conversation, as the SDK's `MessageParam`.
+public struct MessageParam: Sendable, Hashable, Codable {
     /// Who speaks.
     public var role: MessageRole
     /// What is said (sent as a string, the API's short form of one text block).

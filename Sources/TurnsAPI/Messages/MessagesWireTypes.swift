@@ -8,7 +8,7 @@ struct MessagesRequestBody: Encodable {
     var anthropicVersion: String?
     var maxTokens: Int
     var system: String?
-    var messages: [Message]
+    var messages: [MessageParam]
     var stopSequences: [String]?
     var temperature: Double?
     var topK: Int?
@@ -24,7 +24,8 @@ struct MessagesRequestBody: Encodable {
 
     /// The body for `request`, its prompt mapped to messages (throws `.invalidRequest` when it cannot be).
     init(_ request: CompletionRequest, model: String?, anthropicVersion: String? = nil, stream: Bool?) throws(APIError) {
-        let prompt = try MessagesPrompt(prompt: request.prompt)
+        let prompt: MessagesPrompt
+        if let messages = request.messages { prompt = messages } else { prompt = try MessagesPrompt(prompt: request.prompt) }
         self.model = model
         self.anthropicVersion = anthropicVersion
         maxTokens = request.maxTokensToSample

@@ -20,6 +20,8 @@ public struct CompletionRequest: Sendable, Hashable {
     public var userID: String?
     /// Which API carries the request: `/v1/complete` unless set (`.auto` picks Messages for models after Claude 2).
     public var api: APIChoice = .complete
+    /// Messages sent as they are in place of `prompt` (the Messages API only: `client.messages`).
+    public var messages: MessagesPrompt?
 
     /// Creates a request.
     public init(model: String, prompt: String, maxTokensToSample: Int, stopSequences: [String]? = nil,

@@ -22,7 +22,7 @@ public enum BackendKind: String, Sendable, CaseIterable {
         switch self {
         case .local: return "turns-local"
         case .anthropic: return "claude-sonnet-4-5"
-        case .bedrock: return "anthropic.claude-v2:1"
+        case .bedrock: return "global.anthropic.claude-sonnet-4-5-20250929-v1:0"
         }
     }
 }

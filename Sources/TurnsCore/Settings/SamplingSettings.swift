@@ -14,7 +14,7 @@ public struct SamplingSettings: Sendable, Equatable, Hashable {
     public var stopSequences: [String]
 
     /// The defaults used when nothing else is configured.
-    public static let defaultModel = "claude-2.1"
+    public static let defaultModel = "claude-sonnet-4-5"
     /// The default answer length in tokens.
     public static let defaultMaxTokens = 1024
 

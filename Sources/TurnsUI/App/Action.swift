@@ -22,6 +22,8 @@ public enum Action: Sendable {
     case themeLookedUp(Result<Theme, CommandError>)
     /// `/theme` listed the names of the themes there are.
     case themesListed([String])
+    /// The API listed its models (`/models`, or Tab after `/model `), or could not.
+    case modelsListed(Result<[ModelInfo], APIError>)
 }
 
 /// What the engine reports about a request, translated from `CompletionEvent` and the stream's end.
@@ -52,6 +54,8 @@ public enum Effect: Sendable, Equatable {
     /// Look up the theme `name` (the user's theme files are read), or list the themes when nil; answer with
     /// `.themeLookedUp` or `.themesListed`.
     case theme(name: String?)
+    /// Ask the API for its models (`GET /v1/models`) off the UI thread; answer with `.modelsListed`.
+    case listModels
     /// Append a record to the session journal (every change to the conversation is journaled as it happens).
     case journal(JournalRecord)
     /// Repaint every cell of the screen on the next frame.

@@ -1,4 +1,5 @@
 import TurnsCore
+import TurnsAPI
 
 /// The whole state of the chat. Only `reduce` changes it; `AppView.render` draws it.
 ///
@@ -31,8 +32,12 @@ public struct AppState: Sendable {
     public internal(set) var activeRequest: Int?
     /// The settings panel, when open.
     public internal(set) var panel: SettingsPanel?
-    /// True while the help overlay is shown.
-    public internal(set) var showingHelp = false
+    /// Lines shown over the transcript until the next key (the help, the model list), or nil.
+    public internal(set) var overlay: [String]?
+    /// The models `GET /v1/models` listed, fetched once by `/models` or Tab after `/model `; nil until then.
+    public internal(set) var models: [ModelInfo]?
+    /// What to do with the model list once it arrives (nil: no fetch under way).
+    var modelsWanted: ModelsPurpose?
     /// The colours.
     public var theme: Theme
     /// The question asked on the status bar's row (a save path, an overwrite confirmation), if any.

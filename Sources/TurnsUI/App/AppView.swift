@@ -24,8 +24,7 @@ public enum AppView {
         if let prompt = state.linePrompt {
             cursor = LinePromptView.draw(prompt, theme: theme, into: &screen, y: frame.statusRow, width: state.width)
         }
-        if state.showingHelp {
-            let lines = ["Help (any key closes)", ""] + SlashCommands.helpLines
+        if let lines = state.overlay {
             screen.fill(frame.transcript, style: theme[.panel])
             drawLines(lines, style: theme[.panel], into: &screen, area: frame.transcript)
             cursor = nil

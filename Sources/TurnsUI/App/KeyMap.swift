@@ -14,6 +14,8 @@ public enum AppCommand: Sendable, Hashable {
     case settings
     /// Show the keys and commands.
     case help
+    /// Complete the model name after `/model ` from the API's list.
+    case complete
     /// Regenerate the last answer.
     case retry
     /// Save the conversation, asking for a path.
@@ -49,6 +51,7 @@ public enum KeyMap {
     /// Every binding, in the order /help lists them.
     public static let bindings: [KeyBinding] = [
         KeyBinding(keys: [KeyPress(.enter)], command: .submit, help: "send the message or run the /command"),
+        KeyBinding(keys: [KeyPress(.tab)], command: .complete, help: "after /model: complete the model name"),
         KeyBinding(keys: [KeyPress(.enter, .alt), .ctrl("j")], command: .newline, help: "insert a newline"),
         KeyBinding(keys: [KeyPress(.escape)], command: .cancel, help: "cancel the answer (the partial text is kept)"),
         KeyBinding(keys: [.ctrl("c")], command: .interrupt, help: "cancel the answer; clear the editor; quit when empty"),

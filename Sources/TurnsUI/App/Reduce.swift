@@ -42,6 +42,8 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .themeLookedUp(.failure(let error)):
         state.message = StatusMessage(error.message, isError: true)
         effects = []
+    case .modelsListed(let result):
+        effects = state.receiveModels(result)
     case .themesListed(let names):
         let list = names.map { $0 == state.theme.name ? "[\($0)]" : $0 }.joined(separator: ", ")
         state.message = StatusMessage("themes: \(list) (/theme NAME switches)", isError: false)
@@ -76,8 +78,8 @@ extension AppState {
             return []
         case .key(let press):
             message = nil
-            if showingHelp {
-                showingHelp = false
+            if overlay != nil {
+                overlay = nil
                 return []
             }
             if linePrompt != nil { return handlePrompt(press) }
@@ -114,7 +116,8 @@ extension AppState {
         case .cancel:
             if request.isBusy { return cancelRequest() }
         case .settings: panel = SettingsPanel()
-        case .help: showingHelp = true
+        case .help: showHelp()
+        case .complete: return completeModelName()
         case .retry:
             do { return try retry() } catch { message = StatusMessage(error.message, isError: true) }
         case .saveAs: askForSavePath()
@@ -263,8 +266,9 @@ extension AppState {
                 request = .interrupted
                 edit(.endAnswer { $0.interrupted = true })
             } else {
-                request = .failed(error.description)
-                edit(.endAnswer { $0.error = error.description })
+                let text = SettingAdvice.describe(error, in: .chat)
+                request = .failed(text)
+                edit(.endAnswer { $0.error = text })
             }
         }
         return []

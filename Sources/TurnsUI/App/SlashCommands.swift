@@ -75,6 +75,9 @@ public enum SlashCommands {
             try apply(settings, to: &state)
             return []
         },
+        SlashCommand(name: "models", arguments: "", summary: "list the models the API offers (Tab after /model completes them)") { state, _ throws(CommandError) in
+            state.withModels(.show)
+        },
         SlashCommand(name: "api", arguments: "auto|complete|messages", summary: "the API of the next requests") { state, rest throws(CommandError) in
             guard let api = APIChoice(rawValue: rest.lowercased()) else {
                 throw CommandError("usage: /api auto, /api complete or /api messages")
@@ -135,7 +138,7 @@ public enum SlashCommands {
             return []
         },
         SlashCommand(name: "help", arguments: "", summary: "list keys and commands (F1)") { state, _ throws(CommandError) in
-            state.showingHelp = true
+            state.showHelp()
             return []
         },
         SlashCommand(name: "quit", arguments: "", summary: "quit (Ctrl-D on an empty editor)") { state, _ throws(CommandError) in

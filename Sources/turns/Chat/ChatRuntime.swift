@@ -138,6 +138,15 @@ final class ChatRuntime {
             apply(.themeLookedUp(ThemeCatalog.lookUp(name, environment: environment)))
         case .theme(nil):
             apply(.themesListed(ThemeCatalog.availableNames(environment: environment)))
+        case .listModels:
+            // The list comes over the network: fetched on the concurrency pool, handed back through the inbox.
+            let (client, inbox, wake) = (connection.client, inbox, wake)
+            Task {
+                let result: Result<[ModelInfo], APIError>
+                do throws(APIError) { result = .success(try await client.models()) } catch { result = .failure(error) }
+                inbox.post(.modelsListed(result))
+                wake.wake()
+            }
         case .journal(let record):
             journal?.append(record)
         case .redraw:

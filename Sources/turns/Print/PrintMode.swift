@@ -128,9 +128,10 @@ struct PrintMode {
         if let error = failure {
             if error.kind == .cancelled { return finishInterrupted(outcome) }
             if !outcome.text.isEmpty { Terminal.out("\n") }
-            Terminal.error(error.description)
+            let text = SettingAdvice.describe(error, in: .commandLine)
+            Terminal.error(text)
             outcome.requestID = error.requestID ?? outcome.requestID
-            outcome.error = error.description
+            outcome.error = text
             outcome.status = error.exitCode
         } else {
             if Task.isCancelled { return finishInterrupted(outcome) }

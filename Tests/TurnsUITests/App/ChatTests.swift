@@ -336,7 +336,7 @@ final class SlashCommandTests: XCTestCase {
         app.type("/help<Enter>")
         XCTAssertEqual(app.render().lines[0].trimmingTrailingSpaces, "Help (any key closes)")
         app.type("x")
-        XCTAssertFalse(app.state.showingHelp)
+        XCTAssertNil(app.state.overlay)
         XCTAssertEqual(app.state.editor.text, "", "the closing key is not typed")
     }
 

@@ -39,4 +39,19 @@ final class MessagesChatTests: XCTestCase {
         XCTAssertEqual(reply?.outputTokens, 3)
         XCTAssertEqual(reply?.stopReason, "end_turn")
     }
+
+    func testAModelsRefusalOfASettingIsShownWholeWithTheCommandToChangeIt() {
+        var app = AppHarness(width: 60, height: 14, backend: "anthropic",
+                             settings: SamplingSettings(model: "claude-sonnet-4-5", maxTokensToSample: 300, temperature: 0.5, topP: 0.9))
+        app.type("Hi<Enter>")
+        app.stream(.failed(APIError(kind: .badRequest, status: 400, requestID: "req_011", errorType: "invalid_request_error",
+                                    message: "`temperature` and `top_p` cannot both be specified for this model. Please use only one.")))
+        let expected = "bad request: `temperature` and `top_p` cannot both be specified for this model. Please use only one. "
+            + "(HTTP 400, invalid_request_error, request req_011). This model takes only one of them: /unset top_p (or /unset temperature)"
+        XCTAssertEqual(app.state.transcript.turns.last?.reply?.error, expected)
+        let screen = app.render().lines.map { $0.trimmingTrailingSpaces }.joined(separator: "\n")
+        XCTAssertTrue(screen.contains("/unset top_p (or /unset temperature)"), screen)
+        app.type("/unset top_p<Enter>")
+        XCTAssertNil(app.state.settings.topP)
+    }
 }

@@ -19,7 +19,7 @@ final class StatusBarTests: XCTestCase {
     func testShowsTheBackendModelAndTheSettingsThatAreSet() {
         XCTAssertEqual(line(.idle), bar(" local · claude-2.1 · temp 0.3 · top_k 40 · top_p 0.9 · max 500 · 2 stops",
                                         21, "ready "))
-        XCTAssertEqual(line(.idle, settings: SamplingSettings()), bar(" local · claude-2.1 · max 1024", 64, "ready "),
+        XCTAssertEqual(line(.idle, settings: SamplingSettings(model: "claude-2.1")), bar(" local · claude-2.1 · max 1024", 64, "ready "),
                        "unset settings are not shown")
     }
 
@@ -52,7 +52,7 @@ final class StatusBarTests: XCTestCase {
     }
 
     func testACommandMessageTakesThePlaceOfTheState() {
-        var model = StatusBarModel(backend: "local", settings: SamplingSettings(), request: .done(stopReason: nil))
+        var model = StatusBarModel(backend: "local", settings: SamplingSettings(model: "claude-2.1"), request: .done(stopReason: nil))
         model.message = StatusMessage("unknown command /frob (try /help)", isError: true)
         let expected = bar(" local · claude-2.1 · max 1024", 6, "unknown command /frob (try /help) ")
         XCTAssertEqual(StatusBar.line(model, width: 70), expected)
