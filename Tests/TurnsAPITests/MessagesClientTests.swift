@@ -146,4 +146,25 @@ final class MessagesClientTests: XCTestCase {
         ])
         XCTAssertEqual(transport.requests[0].headers.value(for: "x-api-key"), apiKey)
     }
+
+    func testAnOverloadedModelListIsRetriedAndAWrongKeyIsNot() async throws {
+        let overloaded = #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#
+        let page = #"{"data":[{"type":"model","id":"claude-haiku-4-5"}],"has_more":false}"#
+        let (retrying, transport) = client([.text(overloaded, status: 529), .failure(.connectionLost("reset by peer")),
+                                            .text(page)])
+        let models = try await retrying.models()
+        XCTAssertEqual(models.map(\.id), ["claude-haiku-4-5"])
+        XCTAssertEqual(transport.requests.count, 3)
+
+        let refused = #"{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}"#
+        let (once, onceTransport) = client([.text(refused, status: 401), .text(page)])
+        do throws(APIError) {
+            _ = try await once.models()
+            XCTFail("no error")
+        } catch {
+            XCTAssertEqual(error.kind, .authentication)
+            XCTAssertEqual(error.message, "invalid x-api-key")
+        }
+        XCTAssertEqual(onceTransport.requests.count, 1)
+    }
 }

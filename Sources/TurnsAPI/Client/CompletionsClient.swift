@@ -170,31 +170,38 @@ public final class CompletionsClient: Sendable {
         // The prompt's shape is not checked here: PromptFormat.validate is advice, the server decides.
         let api = request.api.api(forModel: request.model)
         let progress = DeliveryProgress()
-        let policy = configuration.retryPolicy
-        var retriesTaken = 0
-        while true {
+        try await withRetries(secrets: wire.secrets, mayRetry: { !progress.delivered }, onRetry: { emit(.retrying($0)) }) {
             // Made for each attempt: a Bedrock signature is dated, and one older than five minutes is refused.
             let httpRequest: HTTPRequest
-            do {
+            do throws(APIError) {
                 httpRequest = try wire.makeRequest(request, stream: streaming, timeouts: timeouts(streaming: streaming))
             } catch {
                 throw error.redacting(wire.secrets)
             }
+            try await exchange(httpRequest, api: api, streaming: streaming, over: wire, progress: progress, emit: emit)
+        }
+    }
+
+    /// Runs `attempt` until it returns, fails in a way the retry policy does not retry, or the retries run out. An
+    /// `AttemptFailure` is judged by the policy; any other error ends the request at once.
+    func withRetries<T>(secrets: [String], mayRetry: () -> Bool = { true }, onRetry: (RetryNotice) -> Void = { _ in },
+                        _ attempt: () async throws -> T) async throws -> T {
+        let policy = configuration.retryPolicy
+        var retriesTaken = 0
+        while true {
             let failure: AttemptFailure
             do {
-                try await exchange(httpRequest, api: api, streaming: streaming, over: wire, progress: progress, emit: emit)
-                return
-            } catch {
-                failure = error
+                return try await attempt()
+            } catch let caught as AttemptFailure {
+                failure = caught
             }
             if Task.isCancelled { throw APIError.cancelledByCaller }
-            let error = failure.error.redacting(wire.secrets)
-            guard !progress.delivered, retriesTaken < configuration.maxRetries,
-                  policy.shouldRetry(error, headers: failure.headers) else { throw error }
+            let error = failure.error.redacting(secrets)
+            guard mayRetry(), retriesTaken < configuration.maxRetries, policy.shouldRetry(error, headers: failure.headers)
+            else { throw error }
             let delay = policy.delay(retriesTaken: retriesTaken, headers: failure.headers)
             retriesTaken += 1
-            emit(.retrying(RetryNotice(attempt: retriesTaken, maxRetries: configuration.maxRetries,
-                                       delay: delay, error: error)))
+            onRetry(RetryNotice(attempt: retriesTaken, maxRetries: configuration.maxRetries, delay: delay, error: error))
             do {
                 try await policy.sleep(delay)
             } catch {

@@ -69,35 +69,27 @@ extension CompletionsClient {
 
     /// Sends a request whose 2xx body is read whole (up to `maxErrorBodyBytes`), retrying failures by the policy.
     private func fetch(_ request: HTTPRequest, over wire: AnthropicWire) async throws(APIError) -> [UInt8] {
-        let policy = configuration.retryPolicy
-        var retriesTaken = 0
-        while true {
-            var status = 0
-            var headers: [HTTPHeader] = []
-            var body: [UInt8] = []
-            let failure: APIError
-            do {
-                for try await part in transport.execute(request) {
-                    switch part {
-                    case .head(let head): status = head.status; headers = head.headers
-                    case .body(let bytes) where body.count < Self.maxErrorBodyBytes: body += bytes
-                    case .body: break
+        do {
+            return try await withRetries(secrets: wire.secrets) {
+                var status = 0, headers: [HTTPHeader] = [], body: [UInt8] = []
+                do {
+                    for try await part in transport.execute(request) {
+                        switch part {
+                        case .head(let head): (status, headers) = (head.status, head.headers)
+                        case .body(let bytes) where body.count < Self.maxErrorBodyBytes: body += bytes
+                        case .body: break
+                        }
                     }
+                } catch {
+                    throw AttemptFailure(Self.apiError(forTransportError: error))
                 }
-                if (200..<300).contains(status) { return body }
-                failure = wire.decodeError(status: status, headers: headers, body: body)
-            } catch {
-                failure = Self.apiError(forTransportError: error)
+                guard (200..<300).contains(status) else {
+                    throw AttemptFailure(wire.decodeError(status: status, headers: headers, body: body), headers: headers)
+                }
+                return body
             }
-            let redacted = failure.redacting(wire.secrets)
-            guard redacted.kind != .cancelled, retriesTaken < configuration.maxRetries,
-                  policy.shouldRetry(redacted, headers: headers) else { throw redacted }
-            do {
-                try await policy.sleep(policy.delay(retriesTaken: retriesTaken, headers: headers))
-            } catch {
-                throw APIError.cancelledByCaller
-            }
-            retriesTaken += 1
+        } catch {
+            throw Self.apiError(forTransportError: error)
         }
     }
 }
