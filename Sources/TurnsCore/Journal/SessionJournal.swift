@@ -92,14 +92,7 @@ public final class SessionJournal {
     }
 
     private static func writeAll(_ bytes: [UInt8], to fd: Int32) {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return }
-                offset += n
-            }
-        }
+        bytes.withUnsafeBytes { try? POSIXSaveFileSystem().write(fd, $0) }
     }
 
     private func sync(now: Date = Date()) {

@@ -109,12 +109,6 @@ public enum SigV4Canonical {
 
     /// Lower-case hex of a digest or MAC.
     static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        bytes.map { String(format: "%02x", $0) }.joined()
     }
 }
