@@ -35,13 +35,9 @@ public enum ThemeFile {
         ("bold", .bold), ("italic", .italic), ("underline", .underline), ("reverse", .reverse), ("dim", .dim),
     ]
 
-    /// Parses theme text; `source` names the file in error messages.
-    public static func parse(_ text: String, source: String) throws(ThemeError) -> Theme {
-        try parse(text, source: source, expectedName: nil)
-    }
-
-    /// Parses theme text and, when `expectedName` is given, requires `name` to equal it (the file name).
-    static func parse(_ text: String, source: String, expectedName: String?) throws(ThemeError) -> Theme {
+    /// Parses theme text; `source` names the file in error messages, and `expectedName`, when given, is the file's
+    /// name, which `name` must equal.
+    public static func parse(_ text: String, source: String, expectedName: String? = nil) throws(ThemeError) -> Theme {
         let table: TOMLTable
         do { table = try TOMLParser.parse(text) } catch {
             throw ThemeError(source: source, line: error.line, reason: error.reason)
