@@ -9,13 +9,6 @@ public struct ThemeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What is wrong, in words a user can act on.
     public var reason: String
 
-    /// Creates an error.
-    public init(source: String, line: Int?, reason: String) {
-        self.source = source
-        self.line = line
-        self.reason = reason
-    }
-
     /// "light.toml:12: unknown key \"colour\" in role code (expected fg, bg, bold, italic, underline, reverse, dim)"
     public var description: String {
         if let line { return "\(source):\(line): \(reason)" }
