@@ -8,7 +8,7 @@ enum HTTPDate {
     static func parse(_ text: String) -> Double? {
         var tokens = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }).map { $0.lowercased() }
         guard !tokens.isEmpty else { return nil }
-        if text.trimmingLeadingSpaces.split(separator: " ").first?.hasSuffix(",") == true
+        if text.drop(while: { $0 == " " || $0 == "\t" }).split(separator: " ").first?.hasSuffix(",") == true
             || weekdays.contains(tokens[0]) {
             tokens.removeFirst()
         }
@@ -59,8 +59,4 @@ enum HTTPDate {
         let seconds = (value / 100) * 3600 + (value % 100) * 60
         return sign == "-" ? -seconds : seconds
     }
-}
-
-extension String {
-    fileprivate var trimmingLeadingSpaces: Substring { drop(while: { $0 == " " || $0 == "\t" }) }
 }
