@@ -17,6 +17,20 @@ extension Array where Element == HTTPHeader {
         let wanted = name.lowercased()
         return first(where: { $0.name.lowercased() == wanted })?.value
     }
+
+    /// These headers with each of `overrides` in place of the header of its name, or added when there is none.
+    public func overridden(by overrides: [HTTPHeader]) -> [HTTPHeader] {
+        var headers = self
+        for header in overrides {
+            let name = header.name.lowercased()
+            if let index = headers.firstIndex(where: { $0.name.lowercased() == name }) {
+                headers[index] = header
+            } else {
+                headers.append(header)
+            }
+        }
+        return headers
+    }
 }
 
 /// The time limits of one request.

@@ -55,21 +55,12 @@ public struct AnthropicWire: Sendable {
             throw APIError(kind: .authentication,
                            message: "no API key: set ANTHROPIC_API_KEY, or pass apiKey to the client")
         }
-        var headers = [
+        return [
             HTTPHeader("x-api-key", apiKey),
             HTTPHeader("anthropic-version", Self.apiVersion),
             HTTPHeader("content-type", "application/json"),
             HTTPHeader("accept", "application/json"),
-        ]
-        for extra in extraHeaders {
-            let name = extra.name.lowercased()
-            if let index = headers.firstIndex(where: { $0.name.lowercased() == name }) {
-                headers[index] = extra
-            } else {
-                headers.append(extra)
-            }
-        }
-        return headers
+        ].overridden(by: extraHeaders)
     }
 
     /// The JSON body (keys sorted). Text Completions: `model`, `prompt`, `max_tokens_to_sample`, the optional fields

@@ -47,8 +47,7 @@ public enum BedrockErrors {
     /// The error an `exception` message inside a stream stands for (status 200, as the SSE stream's errors).
     static func streamException(type: String?, payload: [UInt8]) -> APIError {
         let message = AWSErrorBody(payload)?.message ?? ErrorBody.tidy(String(decoding: payload, as: UTF8.self))
-        let code = type.map(normalizedCode)
-        return APIError(kind: code.flatMap(kind(forCode:)) ?? .apiStatus, status: 200, errorType: code, message: message)
+        return streamError(code: type, message: message)
     }
 
     /// The error an `error` message (`:error-code`, `:error-message`) inside a stream stands for.

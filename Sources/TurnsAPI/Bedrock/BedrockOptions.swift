@@ -31,14 +31,11 @@ public struct BedrockOptions: Sendable, Hashable {
     }
 }
 
-extension BedrockOptions: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+extension BedrockOptions: CustomStringConvertible, CustomReflectable {
     /// The options with their secrets masked.
     public var description: String {
         "BedrockOptions(region: \(region), authentication: \(authentication), endpoint: \(endpoint))"
     }
-
-    /// The same as `description`.
-    public var debugDescription: String { description }
 
     /// A mirror with the secrets masked.
     public var customMirror: Mirror {

@@ -48,16 +48,8 @@ public struct BedrockWire: Sendable {
     /// - Throws: `APIError` of kind `.invalidRequest` when the endpoint is not an absolute http(s) URL.
     public func makeRequest(_ request: CompletionRequest, stream: Bool,
                             timeouts: HTTPTimeouts = HTTPTimeouts()) throws(APIError) -> HTTPRequest {
-        var headers = [HTTPHeader("Content-Type", "application/json")]
-        headers.append(stream ? HTTPHeader("X-Amzn-Bedrock-Accept", "application/json") : HTTPHeader("Accept", "application/json"))
-        for extra in extraHeaders {
-            let name = extra.name.lowercased()
-            if let index = headers.firstIndex(where: { $0.name.lowercased() == name }) {
-                headers[index] = extra
-            } else {
-                headers.append(extra)
-            }
-        }
+        let accept = HTTPHeader(stream ? "X-Amzn-Bedrock-Accept" : "Accept", "application/json")
+        let headers = [HTTPHeader("Content-Type", "application/json"), accept].overridden(by: extraHeaders)
         let body = try Self.body(request, api: request.api.api(forModel: request.model),
                                  anthropicVersion: options.anthropicVersion)
         var httpRequest = HTTPRequest(method: "POST", url: url(model: request.model, stream: stream), headers: headers,

@@ -42,23 +42,10 @@ struct ErrorBody {
            let close = text.range(of: "</title>", options: [.caseInsensitive], range: open.upperBound..<text.endIndex) {
             source = text[open.upperBound..<close.lowerBound]
         }
-        var out = ""
-        var kept = 0
-        var inTag = false
-        var pendingSpace = false
-        for character in source {
-            if looksLikeHTML {
-                if character == "<" { inTag = true; continue }
-                if inTag { if character == ">" { inTag = false; pendingSpace = true }; continue }
-            }
-            if character.isWhitespace { pendingSpace = true; continue }
-            if pendingSpace && !out.isEmpty { out.append(" "); kept += 1 }
-            pendingSpace = false
-            if kept >= maxRawMessageLength { return out + "…" }
-            out.append(character)
-            kept += 1
-        }
-        return out
+        let plain = looksLikeHTML ? source.replacingOccurrences(of: "<[^>]*>?", with: " ", options: .regularExpression)
+            : String(source)
+        let words = plain.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return words.count > maxRawMessageLength ? words.prefix(maxRawMessageLength) + "…" : words
     }
 }
 

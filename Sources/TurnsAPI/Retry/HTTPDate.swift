@@ -1,3 +1,5 @@
+import TurnsCore
+
 /// Reads the date form of `retry-after` (`Fri, 29 Sep 2023 16:26:57 GMT`), as leniently as Python's
 /// `email.utils.parsedate_tz`, which the SDK uses: the weekday is optional and unchecked, day and month
 /// may swap, two-digit years are accepted, and the zone may be a name or `±hhmm` (none means GMT).
@@ -6,7 +8,7 @@ enum HTTPDate {
     static func parse(_ text: String) -> Double? {
         var tokens = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }).map { $0.lowercased() }
         guard !tokens.isEmpty else { return nil }
-        if text.trimmingLeadingSpaces.split(separator: " ").first?.hasSuffix(",") == true
+        if text.drop(while: { $0 == " " || $0 == "\t" }).split(separator: " ").first?.hasSuffix(",") == true
             || weekdays.contains(tokens[0]) {
             tokens.removeFirst()
         }
@@ -28,9 +30,9 @@ enum HTTPDate {
             guard let zone = zoneOffset(tokens[4]) else { return nil }
             offset = zone
         }
-        let days = daysFromCivil(year: year, month: month, day: day)
-        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
-        return Double(seconds)
+        let seconds = TimestampFormat.secondsSince1970(year: year, month: month, day: day, hour: hour, minute: minute,
+                                                       second: second)
+        return Double(seconds - offset)
     }
 
     private static let weekdays: Set<String> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -57,18 +59,4 @@ enum HTTPDate {
         let seconds = (value / 100) * 3600 + (value % 100) * 60
         return sign == "-" ? -seconds : seconds
     }
-
-    /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-}
-
-extension String {
-    fileprivate var trimmingLeadingSpaces: Substring { drop(while: { $0 == " " || $0 == "\t" }) }
 }

@@ -65,45 +65,34 @@ public enum ConfigFile {
                 default: throw fail("\(entry.key) must be a number, not \(entry.value.typeName)")
                 }
             }
-            func inRange(_ field: SettingsField, _ value: Double) throws(ConfigError) {
-                do { try SamplingSettings.check(field, value) } catch {
-                    throw fail("\(entry.key) must be \(error.allowed), not \(error.value)")
-                }
-            }
             func integer() throws(ConfigError) -> Int {
                 guard case .integer(let i) = entry.value else { throw fail("\(entry.key) must be an integer, not \(entry.value.typeName)") }
                 return i
             }
+            /// A sampling setting, in the range the API allows.
+            func sampling(_ field: SettingsField, integer wantsInteger: Bool = false) throws(ConfigError) -> Double {
+                let value = wantsInteger ? Double(try integer()) : try number()
+                do { try SamplingSettings.check(field, value) } catch {
+                    throw fail("\(entry.key) must be \(error.allowed), not \(error.value)")
+                }
+                return value
+            }
+            func choice<Choice: RawRepresentable<String> & CaseIterable>(_: Choice.Type) throws(ConfigError) -> Choice {
+                let name = try string()
+                guard let choice = Choice(rawValue: name) else {
+                    let names = Choice.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw fail("\(entry.key) must be one of \(names), not \"\(name)\"")
+                }
+                return choice
+            }
             switch entry.key {
-            case "backend":
-                let name = try string()
-                guard let kind = BackendKind(rawValue: name) else {
-                    throw fail("backend must be one of local, anthropic, bedrock, not \"\(name)\"")
-                }
-                layer.backend = kind
+            case "backend": layer.backend = try choice(BackendKind.self)
             case "model": layer.model = try string()
-            case "api":
-                let name = try string()
-                guard let api = APIChoice(rawValue: name) else {
-                    throw fail("api must be one of auto, complete, messages, not \"\(name)\"")
-                }
-                layer.api = api
-            case "max_tokens", "max_tokens_to_sample":
-                let v = try integer()
-                try inRange(.maxTokensToSample, Double(v))
-                layer.maxTokens = v
-            case "temperature":
-                let v = try number()
-                try inRange(.temperature, v)
-                layer.temperature = v
-            case "top_k":
-                let v = try integer()
-                try inRange(.topK, Double(v))
-                layer.topK = v
-            case "top_p":
-                let v = try number()
-                try inRange(.topP, v)
-                layer.topP = v
+            case "api": layer.api = try choice(APIChoice.self)
+            case "max_tokens", "max_tokens_to_sample": layer.maxTokens = Int(try sampling(.maxTokensToSample, integer: true))
+            case "temperature": layer.temperature = try sampling(.temperature)
+            case "top_k": layer.topK = Int(try sampling(.topK, integer: true))
+            case "top_p": layer.topP = try sampling(.topP)
             case "stop_sequences":
                 guard case .array(let items) = entry.value else { throw fail("stop_sequences must be an array of strings") }
                 var stops: [String] = []

@@ -54,10 +54,6 @@ public struct TOMLTable: Sendable, Equatable {
         entries.first(where: { $0.key == key })?.line
     }
 
-    fileprivate mutating func set(_ key: String, _ value: TOMLValue, line: Int) {
-        entries.append(Entry(key: key, value: value, line: line))
-    }
-
     fileprivate func index(of key: String) -> Int? { entries.firstIndex(where: { $0.key == key }) }
 }
 
@@ -139,18 +135,12 @@ private struct Parser {
                 guard definedTables.insert(keys).inserted else {
                     throw TOMLError(line: headerLine, reason: "table [\(keys.joined(separator: "."))] is defined twice")
                 }
-                try ensureTable(&root, keys, line: headerLine)
+                try insert(&root, keys[...], nil, line: headerLine)
                 path = keys
             } else {
-                let keyLine = line
-                let keys = try parseKeyPath()
-                skipSpaces()
-                guard current == "=" else { throw fail("expected '=' after the key") }
-                i += 1
-                skipSpaces()
-                let value = try parseValue()
+                let (keys, value, keyLine) = try parseKeyValue()
                 try endOfLine()
-                try insert(&root, path + keys, value, line: keyLine)
+                try insert(&root, (path + keys)[...], value, line: keyLine)
             }
         }
         return root
@@ -176,40 +166,36 @@ private struct Parser {
         }
     }
 
-    func ensureTable(_ table: inout TOMLTable, _ keys: [String], line: Int) throws(TOMLError) {
+    /// Puts `value` at the key path, making the tables on the way; a nil value only makes the tables (a header).
+    func insert(_ table: inout TOMLTable, _ keys: ArraySlice<String>, _ value: TOMLValue?, line: Int) throws(TOMLError) {
         guard let first = keys.first else { return }
-        if let index = table.index(of: first) {
-            guard case .table(var inner) = table.entries[index].value else {
-                throw TOMLError(line: line, reason: "key \"\(first)\" is not a table")
-            }
-            try ensureTable(&inner, Array(keys.dropFirst()), line: line)
-            table.entries[index].value = .table(inner)
-        } else {
-            var inner = TOMLTable()
-            try ensureTable(&inner, Array(keys.dropFirst()), line: line)
-            table.set(first, .table(inner), line: line)
-        }
-    }
-
-    func insert(_ table: inout TOMLTable, _ keys: [String], _ value: TOMLValue, line: Int) throws(TOMLError) {
-        let first = keys[0]
-        if keys.count == 1 {
-            if table.index(of: first) != nil { throw TOMLError(line: line, reason: "key \"\(first)\" is defined twice") }
-            table.set(first, value, line: line)
+        let index = table.index(of: first)
+        if keys.count == 1, let value {
+            if index != nil { throw TOMLError(line: line, reason: "key \"\(first)\" is defined twice") }
+            table.entries.append(TOMLTable.Entry(key: first, value: value, line: line))
             return
         }
         var inner = TOMLTable()
-        if let index = table.index(of: first) {
+        if let index {
             guard case .table(let existing) = table.entries[index].value else {
                 throw TOMLError(line: line, reason: "key \"\(first)\" is not a table")
             }
             inner = existing
-            try insert(&inner, Array(keys.dropFirst()), value, line: line)
-            table.entries[index].value = .table(inner)
-        } else {
-            try insert(&inner, Array(keys.dropFirst()), value, line: line)
-            table.set(first, .table(inner), line: line)
         }
+        try insert(&inner, keys.dropFirst(), value, line: line)
+        if let index { table.entries[index].value = .table(inner) }
+        else { table.entries.append(TOMLTable.Entry(key: first, value: .table(inner), line: line)) }
+    }
+
+    /// `key = value`: the key path, the value and the line the key is on.
+    mutating func parseKeyValue() throws(TOMLError) -> (keys: [String], value: TOMLValue, line: Int) {
+        let keyLine = line
+        let keys = try parseKeyPath()
+        skipSpaces()
+        guard current == "=" else { throw fail("expected '=' after the key") }
+        i += 1
+        skipSpaces()
+        return (keys, try parseValue(), keyLine)
     }
 
     mutating func parseValue() throws(TOMLError) -> TOMLValue {
@@ -244,7 +230,7 @@ private struct Parser {
             text.unicodeScalars.append(c); i += 1
         }
         guard !text.isEmpty else { throw fail("expected a value") }
-        let plain = text.replacingOccurrencesOfUnderscore()
+        let plain = String(text.filter { $0 != "_" })
         if plain == "inf" || plain == "+inf" { return .float(.infinity) }
         if plain == "-inf" { return .float(-.infinity) }
         if plain == "nan" || plain == "+nan" || plain == "-nan" { return .float(.nan) }
@@ -281,14 +267,8 @@ private struct Parser {
         if current == "}" { i += 1; return .table(table) }
         while true {
             skipSpaces()
-            let keyLine = line
-            let keys = try parseKeyPath()
-            skipSpaces()
-            guard current == "=" else { throw fail("expected '=' after the key") }
-            i += 1
-            skipSpaces()
-            let value = try parseValue()
-            try insert(&table, keys, value, line: keyLine)
+            let (keys, value, keyLine) = try parseKeyValue()
+            try insert(&table, keys[...], value, line: keyLine)
             skipSpaces()
             if current == "," { i += 1; continue }
             if current == "}" { i += 1; return .table(table) }
@@ -338,32 +318,21 @@ private struct Parser {
         throw fail(multiline ? "unterminated multi-line string" : "unterminated string")
     }
 
+    static let escapes: [Unicode.Scalar: Unicode.Scalar] = [
+        "n": "\n", "t": "\t", "r": "\r", "b": "\u{08}", "f": "\u{0C}", "e": "\u{1B}", "\"": "\"", "\\": "\\",
+    ]
+
     mutating func parseEscape() throws(TOMLError) -> Unicode.Scalar {
         i += 1
         guard let e = current else { throw fail("unterminated escape") }
         i += 1
-        switch e {
-        case "n": return "\n"
-        case "t": return "\t"
-        case "r": return "\r"
-        case "b": return "\u{08}"
-        case "f": return "\u{0C}"
-        case "e": return "\u{1B}"
-        case "\"": return "\""
-        case "\\": return "\\"
-        case "u", "U":
-            let count = e == "u" ? 4 : 8
-            guard i + count <= s.count else { throw fail("invalid \\\(e) escape") }
-            var hex = ""
-            for k in 0..<count { hex.unicodeScalars.append(s[i + k]) }
-            i += count
-            guard let v = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(v) else { throw fail("invalid \\\(e) escape") }
-            return scalar
-        default: throw fail("invalid escape \\\(e)")
-        }
+        if let simple = Self.escapes[e] { return simple }
+        guard e == "u" || e == "U" else { throw fail("invalid escape \\\(e)") }
+        let count = e == "u" ? 4 : 8
+        guard i + count <= s.count else { throw fail("invalid \\\(e) escape") }
+        let hex = String(String.UnicodeScalarView(s[i..<i + count]))
+        i += count
+        guard let v = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(v) else { throw fail("invalid \\\(e) escape") }
+        return scalar
     }
-}
-
-private extension String {
-    func replacingOccurrencesOfUnderscore() -> String { String(filter { $0 != "_" }) }
 }

@@ -116,11 +116,9 @@ public struct AtomicFileWriter: Sendable {
         do throws(SaveStepError) {
             fd = try fileSystem.create(temporary)
             let descriptor = fd
-            let written: Result<Void, SaveStepError> = bytes.withUnsafeBytes { buffer in
-                do throws(SaveStepError) { try fileSystem.write(descriptor, buffer); return .success(()) }
-                catch { return .failure(error) }
-            }
-            try written.get()
+            try bytes.withUnsafeBytes { buffer in
+                Result { () throws(SaveStepError) in try fileSystem.write(descriptor, buffer) }
+            }.get()
             try fileSystem.fsync(fd)
             let closing = fd
             fd = -1

@@ -65,14 +65,19 @@ public enum TimestampFormat {
         }
         let zone = String(decoding: scalars[index...], as: UTF8.self)
         guard zone == "Z" || zone == "z" || zone == "+00:00" else { return nil }
+        let seconds = secondsSince1970(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+        return Date(timeIntervalSince1970: Double(seconds) + millis.rounded() / 1000)
+    }
+
+    /// Seconds since 1970 of a UTC date and time; fields past their range roll over, as `timegm` does.
+    public static func secondsSince1970(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Int {
         var parts = tm()
-        parts.tm_year = Int32(year - 1900)
+        parts.tm_year = Int32(clamping: year - 1900)
         parts.tm_mon = Int32(month - 1)
         parts.tm_mday = Int32(day)
         parts.tm_hour = Int32(hour)
         parts.tm_min = Int32(minute)
         parts.tm_sec = Int32(second)
-        let seconds = timegm(&parts)
-        return Date(timeIntervalSince1970: Double(seconds) + millis.rounded() / 1000)
+        return timegm(&parts)
     }
 }

@@ -5,12 +5,6 @@ public struct TranscriptFileError: Error, Sendable, Equatable, CustomStringConve
     /// What is wrong.
     public var problem: String
 
-    /// Creates an error.
-    public init(path: String, problem: String) {
-        self.path = path
-        self.problem = problem
-    }
-
     /// "notes.json: not a turns transcript (unknown version 7)"
     public var description: String { "\(path): \(problem)" }
 }

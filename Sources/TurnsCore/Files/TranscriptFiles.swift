@@ -108,19 +108,12 @@ public enum TranscriptFiles {
         }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw TranscriptFileError(path: path, problem: String(cString: strerror(errno)).lowercased()) }
-        defer { close(fd) }
-        var bytes = Data(count: Int(info.st_size))
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw TranscriptFileError(path: path, problem: String(cString: strerror(errno)).lowercased())
-            }
-            if n == 0 { break }
-            offset += n
+        // At most the limit is read, however much the file grew since `stat`.
+        let file = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        do {
+            return try file.read(upToCount: maximumSize) ?? Data()
+        } catch {
+            throw TranscriptFileError(path: path, problem: "cannot be read (\(error.localizedDescription))")
         }
-        if offset < bytes.count { bytes.removeLast(bytes.count - offset) }
-        return bytes
     }
 }

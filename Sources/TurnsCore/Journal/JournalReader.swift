@@ -53,24 +53,23 @@ public enum JournalReader {
         guard var recovered = session else {
             throw TranscriptFileError(path: path, problem: bytes.isEmpty ? "the journal is empty" : "not a turns session journal")
         }
-        if var answer = openAnswer {
-            // The answer was still streaming when the journal ended: keep its text, marked interrupted.
-            answer.reply?.interrupted = true
-            answer.text = PromptFormat.neutralize(answer.text)
-            recovered.transcript.turns.append(answer)
-        }
+        // An answer still streaming when the journal ended keeps its text, marked interrupted.
+        openAnswer?.reply?.interrupted = true
+        close(&openAnswer, into: &recovered.transcript)
         recovered.warning = warning
         return recovered
     }
 
+    /// Adds the open answer, if any, to the transcript, its text neutralized now that it is whole.
+    private static func close(_ openAnswer: inout Turn?, into transcript: inout Transcript) {
+        guard var answer = openAnswer else { return }
+        answer.text = PromptFormat.neutralize(answer.text)
+        transcript.turns.append(answer)
+        openAnswer = nil
+    }
+
     private static func apply(_ record: JournalRecord, to transcript: inout Transcript, openAnswer: inout Turn?) {
-        func closeOpenAnswer() {
-            if var answer = openAnswer {
-                answer.text = PromptFormat.neutralize(answer.text)
-                transcript.turns.append(answer)
-                openAnswer = nil
-            }
-        }
+        func closeOpenAnswer() { close(&openAnswer, into: &transcript) }
         switch record {
         case .session: break
         case .turn(let turn):
@@ -81,14 +80,10 @@ public enum JournalReader {
             openAnswer = Turn(role: .assistant, text: "", createdAt: createdAt, reply: reply)
         case .text(let text):
             // Text is neutralized once the answer is whole: a marker may span two records.
-            if openAnswer != nil { openAnswer!.text += text }
+            openAnswer?.text += text
         case .answerEnd(let reply):
-            if var answer = openAnswer {
-                answer.reply = reply
-                answer.text = PromptFormat.neutralize(answer.text)
-                transcript.turns.append(answer)
-                openAnswer = nil
-            }
+            openAnswer?.reply = reply
+            closeOpenAnswer()
         case .truncate(let count):
             closeOpenAnswer()
             if count < transcript.turns.count { transcript.turns.removeLast(transcript.turns.count - count) }

@@ -20,13 +20,10 @@ public enum JournalRecord: Sendable, Equatable {
     case replace(Transcript)
 
     /// The record as one line of JSON (without the newline).
-    public var jsonLine: String { String(decoding: jsonBytes, as: UTF8.self) }
-
-    /// The record as one line of JSON (without the newline), in UTF-8.
-    public var jsonBytes: [UInt8] {
+    public var jsonLine: String {
         var writer = JSONWriter(indented: false)
         write(to: &writer)
-        return writer.bytes
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
     /// Writes the record as one line of JSON (without the newline).

@@ -34,8 +34,7 @@ public final class SessionJournal {
         let stamp = TimestampFormat.string(from: now)
         let digits = stamp.filter(\.isNumber)
         let compact = String(digits.prefix(8)) + "-" + String(digits.dropFirst(8).prefix(6))
-        let suffix = String(UInt16.random(in: 0...UInt16.max), radix: 16)
-        id = compact + "-" + String(repeating: "0", count: 4 - suffix.count) + suffix
+        id = compact + "-" + String(format: "%04x", UInt16.random(in: 0...UInt16.max))
         path = folder + "/" + id + ".jsonl"
         fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
@@ -92,14 +91,7 @@ public final class SessionJournal {
     }
 
     private static func writeAll(_ bytes: [UInt8], to fd: Int32) {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return }
-                offset += n
-            }
-        }
+        bytes.withUnsafeBytes { try? POSIXSaveFileSystem().write(fd, $0) }
     }
 
     private func sync(now: Date = Date()) {

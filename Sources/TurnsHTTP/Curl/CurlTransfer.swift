@@ -217,16 +217,19 @@ final class CurlTransfer: @unchecked Sendable {
     /// When the idle limit runs out, or nil while still connecting (the connect timeout covers that phase).
     func idleDeadline() -> ContinuousClock.Instant? {
         if paused { return nil }
-        if !connected, let easy {
-            var pretransfer: curl_off_t = 0
-            _ = turns_curl_getinfo_off(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer)
-            if pretransfer > 0 || headDelivered {
-                connected = true
-                lastActivity = max(lastActivity, .now)
-            }
+        if !connected, requestSent || headDelivered {
+            connected = true
+            lastActivity = max(lastActivity, .now)
         }
         guard connected else { return nil }
         return lastActivity + .nanoseconds(Int64((request.timeouts.idle * 1e9).rounded()))
+    }
+
+    /// Whether libcurl has sent the request (its pre-transfer time is set once connection and TLS are done).
+    private var requestSent: Bool {
+        var pretransfer: curl_off_t = 0
+        if let easy { _ = turns_curl_getinfo_off(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer) }
+        return pretransfer > 0
     }
 
     // MARK: - Ending (worker thread)
@@ -236,11 +239,7 @@ final class CurlTransfer: @unchecked Sendable {
         if code == CURLE_OK {
             return headDelivered ? nil : .connectionLost("the server closed the connection without a complete response")
         }
-        if !connected, let easy {
-            var pretransfer: curl_off_t = 0
-            _ = turns_curl_getinfo_off(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer)
-            connected = pretransfer > 0
-        }
+        if !connected { connected = requestSent }
         let context = CurlErrorMapping.Context(connected: connected, consumerGone: consumerGone,
                                                timeouts: request.timeouts)
         return CurlErrorMapping.error(for: code, detail: String(cString: errorBuffer), context: context)
@@ -258,13 +257,8 @@ final class CurlTransfer: @unchecked Sendable {
     func finish(throwing error: TransportError?) {
         // Bytes that arrived before the end (or the failure) are delivered first.
         flushBody()
-        if let error {
-            log?("✗ \(error) after \(elapsedMilliseconds) ms (\(bodyBytes) body bytes)")
-            channel.finish(throwing: error)
-        } else {
-            log?("✓ done after \(elapsedMilliseconds) ms (\(bodyBytes) body bytes)")
-            channel.finish(throwing: nil)
-        }
+        log?("\(error.map { "✗ \($0)" } ?? "✓ done") after \(elapsedMilliseconds) ms (\(bodyBytes) body bytes)")
+        channel.finish(throwing: error)
     }
 
     /// Milliseconds since `execute`, for the log.

@@ -23,19 +23,14 @@ public struct CurlTransport: HTTPTransport {
 
     private let log: Log?
 
-    /// A quiet transport.
-    public init() {
-        log = nil
+    /// A transport that sends its diagnostic lines to `log`, if any (never header values).
+    public init(log: Log? = nil) {
+        self.log = log
     }
 
     /// A transport that, when `verbose`, writes one diagnostic line per event to stderr (never header values).
     public init(verbose: Bool) {
         log = verbose ? Self.writeToStandardError : nil
-    }
-
-    /// A transport that sends its diagnostic lines to `log` (never header values).
-    public init(log: @escaping Log) {
-        self.log = log
     }
 
     @Sendable private static func writeToStandardError(_ line: String) {

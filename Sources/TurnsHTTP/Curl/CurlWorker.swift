@@ -45,20 +45,17 @@ final class CurlWorker: @unchecked Sendable {
     }
 
     /// Queues `transfer` to start on the worker thread.
-    func start(_ transfer: CurlTransfer) {
-        lock.withLock { inbox.starts.append(transfer) }
-        curl_multi_wakeup(multi)
-    }
+    func start(_ transfer: CurlTransfer) { post { $0.starts.append(transfer) } }
 
     /// Goes on receiving for the paused transfer with `id` (its consumer has caught up).
-    func resume(id: Int) {
-        lock.withLock { inbox.resumes.append(id) }
-        curl_multi_wakeup(multi)
-    }
+    func resume(id: Int) { post { $0.resumes.append(id) } }
 
     /// Cancels the transfer with `id` if it is still running; ends its stream with `TransportError.cancelled`.
-    func cancel(id: Int) {
-        lock.withLock { inbox.cancels.append(id) }
+    func cancel(id: Int) { post { $0.cancels.append(id) } }
+
+    /// Changes the inbox under the lock, then wakes the worker.
+    private func post(_ change: (inout Inbox) -> Void) {
+        lock.withLock { change(&inbox) }
         curl_multi_wakeup(multi)
     }
 

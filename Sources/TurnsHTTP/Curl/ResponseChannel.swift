@@ -72,8 +72,7 @@ final class ResponseChannel: @unchecked Sendable {
             defer { waiter = nil }
             return waiter
         }
-        guard let waiting else { return }
-        if let error { waiting.resume(throwing: error) } else { waiting.resume(returning: nil) }
+        waiting?.resume(with: error.map { .failure($0) } ?? .success(nil))
     }
 
     // MARK: - Consumer side
@@ -119,9 +118,7 @@ final class ResponseChannel: @unchecked Sendable {
             defer { waiter = nil }
             return waiter
         }
-        if let waiting {
-            if let error { waiting.resume(throwing: error) } else { waiting.resume(returning: nil) }
-        }
+        waiting?.resume(with: error.map { .failure($0) } ?? .success(nil))
         requestCancel()
     }
 

@@ -14,9 +14,10 @@ struct ResponseHeadParser {
     /// Feeds one line (with or without its CRLF); returns the head at the blank line that ends a final block.
     mutating func feed(_ line: UnsafeRawBufferPointer) -> HTTPResponseHead? {
         if isComplete { return nil }
-        var end = line.count
-        while end > 0, line[end - 1] == UInt8(ascii: "\n") || line[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-        let text = UnsafeRawBufferPointer(rebasing: line[0..<end])
+        var text = Substring(String(decoding: line, as: UTF8.self))
+        while let last = text.unicodeScalars.last, last == "\n" || last == "\r" {
+            text = Substring(text.unicodeScalars.dropLast())
+        }
 
         if text.isEmpty {
             guard let status else { return nil }
@@ -29,41 +30,32 @@ struct ResponseHeadParser {
             isComplete = true
             return HTTPResponseHead(status: status, headers: headers)
         }
-        if text.starts(with: "HTTP/".utf8) {
+        if text.hasPrefix("HTTP/") {
             status = Self.statusCode(ofStatusLine: text)
             headers = []
             return nil
         }
-        if text[0] == UInt8(ascii: " ") || text[0] == UInt8(ascii: "\t") {
+        if text.unicodeScalars.first == " " || text.unicodeScalars.first == "\t" {
             // Obsolete line folding: the line continues the previous header's value.
             if !headers.isEmpty {
                 headers[headers.count - 1].value += " " + Self.trimmed(text)
             }
             return nil
         }
-        guard let colon = text.firstIndex(of: UInt8(ascii: ":")) else { return nil }
-        let name = Self.trimmed(UnsafeRawBufferPointer(rebasing: text[0..<colon]))
-        let value = Self.trimmed(UnsafeRawBufferPointer(rebasing: text[(colon + 1)...]))
-        headers.append(HTTPHeader(name, value))
+        guard let colon = text.firstIndex(of: ":") else { return nil }
+        headers.append(HTTPHeader(Self.trimmed(text[..<colon]), Self.trimmed(text[text.index(after: colon)...])))
         return nil
     }
 
     /// The three-digit code after the protocol in `HTTP/1.1 200 OK` or `HTTP/2 200`, or nil when malformed.
-    private static func statusCode(ofStatusLine line: UnsafeRawBufferPointer) -> Int? {
-        guard let space = line.firstIndex(of: UInt8(ascii: " ")), space + 3 <= line.count else { return nil }
-        var code = 0
-        for byte in line[(space + 1)..<(space + 4)] {
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-            code = code * 10 + Int(byte - UInt8(ascii: "0"))
-        }
-        return code
+    private static func statusCode(ofStatusLine line: Substring) -> Int? {
+        guard let space = line.firstIndex(of: " ") else { return nil }
+        let digits = line.utf8[line.utf8.index(after: space)...].prefix(3)
+        guard digits.count == 3, digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+        return Int(Substring(digits))
     }
 
-    private static func trimmed(_ bytes: UnsafeRawBufferPointer) -> String {
-        var start = 0
-        var end = bytes.count
-        while start < end, bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t") { start += 1 }
-        while end > start, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t") { end -= 1 }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+    private static func trimmed(_ text: Substring) -> String {
+        String(text.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
     }
 }

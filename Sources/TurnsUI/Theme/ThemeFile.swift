@@ -9,13 +9,6 @@ public struct ThemeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What is wrong, in words a user can act on.
     public var reason: String
 
-    /// Creates an error.
-    public init(source: String, line: Int?, reason: String) {
-        self.source = source
-        self.line = line
-        self.reason = reason
-    }
-
     /// "light.toml:12: unknown key \"colour\" in role code (expected fg, bg, bold, italic, underline, reverse, dim)"
     public var description: String {
         if let line { return "\(source):\(line): \(reason)" }
@@ -35,13 +28,9 @@ public enum ThemeFile {
         ("bold", .bold), ("italic", .italic), ("underline", .underline), ("reverse", .reverse), ("dim", .dim),
     ]
 
-    /// Parses theme text; `source` names the file in error messages.
-    public static func parse(_ text: String, source: String) throws(ThemeError) -> Theme {
-        try parse(text, source: source, expectedName: nil)
-    }
-
-    /// Parses theme text and, when `expectedName` is given, requires `name` to equal it (the file name).
-    static func parse(_ text: String, source: String, expectedName: String?) throws(ThemeError) -> Theme {
+    /// Parses theme text; `source` names the file in error messages, and `expectedName`, when given, is the file's
+    /// name, which `name` must equal.
+    public static func parse(_ text: String, source: String, expectedName: String? = nil) throws(ThemeError) -> Theme {
         let table: TOMLTable
         do { table = try TOMLParser.parse(text) } catch {
             throw ThemeError(source: source, line: error.line, reason: error.reason)

@@ -14,7 +14,7 @@ public enum AWSAuthentication: Sendable, Hashable {
     }
 }
 
-extension AWSAuthentication: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+extension AWSAuthentication: CustomStringConvertible, CustomReflectable {
     /// `sigV4(AWSCredentials(…masked…))` or `bearer(<set>)`.
     public var description: String {
         switch self {
@@ -22,9 +22,6 @@ extension AWSAuthentication: CustomStringConvertible, CustomDebugStringConvertib
         case .bearer(let token): return "bearer(\(SecretMask.mask(token)))"
         }
     }
-
-    /// The same as `description`.
-    public var debugDescription: String { description }
 
     /// A mirror with the secrets masked.
     public var customMirror: Mirror {

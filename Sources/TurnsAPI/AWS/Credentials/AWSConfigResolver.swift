@@ -142,14 +142,8 @@ public struct AWSConfigResolver: Sendable {
 
     /// True for a DNS label: letters, digits and inner hyphens, at most 63 characters.
     public static func isValidRegion(_ region: String) -> Bool {
-        let bytes = Array(region.utf8)
-        guard (1...63).contains(bytes.count), bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-") else {
-            return false
-        }
-        return bytes.allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-")
-        }
+        (1...63).contains(region.utf8.count) && !region.hasPrefix("-") && !region.hasSuffix("-")
+            && region.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
     }
 
     // MARK: - Bedrock

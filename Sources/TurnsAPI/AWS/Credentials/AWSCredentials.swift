@@ -27,15 +27,12 @@ public struct AWSCredentials: Sendable, Hashable {
     }
 }
 
-extension AWSCredentials: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+extension AWSCredentials: CustomStringConvertible, CustomReflectable {
     /// `AWSCredentials(accessKeyID: *******MPLE, secretAccessKey: <set>, sessionToken: <none>)`.
     public var description: String {
         "AWSCredentials(accessKeyID: \(maskedAccessKeyID), secretAccessKey: \(SecretMask.mask(secretAccessKey)), "
             + "sessionToken: \(SecretMask.mask(sessionToken)))"
     }
-
-    /// The same as `description`.
-    public var debugDescription: String { description }
 
     /// A mirror with the secrets masked, so `dump` never shows them.
     public var customMirror: Mirror {

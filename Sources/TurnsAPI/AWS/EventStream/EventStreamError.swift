@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why event-stream bytes could not be decoded, or a message could not be encoded.
 public enum EventStreamError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The CRC-32 of the first 8 bytes does not match the prelude's checksum.
@@ -47,8 +49,5 @@ public enum EventStreamError: Error, Sendable, Hashable, CustomStringConvertible
         }
     }
 
-    private func hex(_ value: UInt32) -> String {
-        let digits = String(value, radix: 16)
-        return "0x" + String(repeating: "0", count: 8 - digits.count) + digits
-    }
+    private func hex(_ value: UInt32) -> String { String(format: "0x%08x", value) }
 }

@@ -43,23 +43,12 @@ public enum SigV4Canonical {
         guard !query.isEmpty else { return "" }
         var pairs: [(name: String, value: String)] = []
         for item in query.split(separator: "&", omittingEmptySubsequences: true) {
-            let name: Substring
-            let value: Substring
-            if let equals = item.firstIndex(of: "=") {
-                name = item[..<equals]
-                value = item[item.index(after: equals)...]
-            } else {
-                name = item
-                value = ""
-            }
-            pairs.append((PercentEncoding.encode(PercentEncoding.decode(name, plusIsSpace: true)),
-                          PercentEncoding.encode(PercentEncoding.decode(value, plusIsSpace: true))))
+            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            pairs.append((PercentEncoding.encode(PercentEncoding.decode(parts[0], plusIsSpace: true)),
+                          PercentEncoding.encode(PercentEncoding.decode(parts.count > 1 ? parts[1] : "", plusIsSpace: true))))
         }
-        // Encoded text is ASCII, so comparing UTF-8 bytes is the byte order the specification asks for.
-        pairs.sort { lhs, rhs in
-            lhs.name != rhs.name ? lhs.name.utf8.lexicographicallyPrecedes(rhs.name.utf8)
-                : lhs.value.utf8.lexicographicallyPrecedes(rhs.value.utf8)
-        }
+        // Encoded text is ASCII, whose string order is the byte order the specification asks for.
+        pairs.sort { ($0.name, $0.value) < ($1.name, $1.value) }
         return pairs.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
     }
 
@@ -109,12 +98,6 @@ public enum SigV4Canonical {
 
     /// Lower-case hex of a digest or MAC.
     static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        bytes.map { String(format: "%02x", $0) }.joined()
     }
 }

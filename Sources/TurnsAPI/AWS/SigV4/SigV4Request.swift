@@ -25,14 +25,10 @@ public struct SigV4Request: Sendable, Hashable {
     /// Creates a request from an HTTP request target as a server receives it (`/path?query`), e.g. from
     /// the request line; a `#fragment` is dropped.
     public init(method: String, target: String, headers: [HTTPHeader], body: [UInt8] = []) {
-        var target = Substring(target)
-        if let hash = target.firstIndex(of: "#") { target = target[..<hash] }
-        if let question = target.firstIndex(of: "?") {
-            self.init(method: method, path: String(target[..<question]),
-                      query: String(target[target.index(after: question)...]), headers: headers, body: body)
-        } else {
-            self.init(method: method, path: String(target), headers: headers, body: body)
-        }
+        let target = target.prefix { $0 != "#" }
+        let question = target.firstIndex(of: "?") ?? target.endIndex
+        self.init(method: method, path: String(target[..<question]), query: String(target[question...].dropFirst()),
+                  headers: headers, body: body)
     }
 
     /// Creates the request a client is about to send; a `host` header is added from the URL when absent,
@@ -67,7 +63,7 @@ struct AbsoluteURL {
     /// The host, lower-cased (IPv6 addresses keep their brackets).
     var host: String
     /// The port when one is written.
-    var port: Int?
+    var port: Int? = nil
     /// The path as written; `/` when empty.
     var path: String
     /// The query as written, without `?`.
@@ -85,27 +81,18 @@ struct AbsoluteURL {
         // The port is after the last colon, unless that colon is inside an IPv6 literal's brackets.
         if let colon = authority.lastIndex(of: ":"), !authority[colon...].contains("]") {
             let digits = authority[authority.index(after: colon)...]
-            if digits.isEmpty {
-                port = nil
-            } else {
+            if !digits.isEmpty {
                 guard let number = Int(digits), (0...65535).contains(number) else { return nil }
                 port = number
             }
             authority = authority[..<colon]
-        } else {
-            port = nil
         }
         guard !authority.isEmpty else { return nil }
         host = authority.lowercased()
         let pathAndQuery = rest[authorityEnd...]
-        if let question = pathAndQuery.firstIndex(of: "?") {
-            path = String(pathAndQuery[..<question])
-            query = String(pathAndQuery[pathAndQuery.index(after: question)...])
-        } else {
-            path = String(pathAndQuery)
-            query = ""
-        }
-        if path.isEmpty { path = "/" }
+        let question = pathAndQuery.firstIndex(of: "?") ?? pathAndQuery.endIndex
+        path = pathAndQuery[..<question].isEmpty ? "/" : String(pathAndQuery[..<question])
+        query = String(pathAndQuery[question...].dropFirst())
     }
 
     /// The `Host` header value: the host, with the port when it is not the scheme's default.

@@ -106,12 +106,9 @@ public struct SigV4Signature: Sendable, Hashable {
     public var timestamp: String
 }
 
-extension SigV4Signature: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+extension SigV4Signature: CustomStringConvertible, CustomReflectable {
     /// The `Authorization` value only (the canonical request may hold a session token).
     public var description: String { "SigV4Signature(\(authorization))" }
-
-    /// The same as `description`.
-    public var debugDescription: String { description }
 
     /// A mirror without the canonical request and string to sign.
     public var customMirror: Mirror {
