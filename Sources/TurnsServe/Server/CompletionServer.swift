@@ -104,10 +104,8 @@ public final class CompletionServer: @unchecked Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         // Each connection's handler gets this value, captured as a constant: the initializer runs on the loop's thread.
         let service = CompletionService(model: options.model, apiKey: options.apiKey,
-                                           tokensPerSecond: options.tokensPerSecond, seed: options.seed,
-                                           endsAnswers: options.endsAnswers,
-                                           bedrockAuthentication: BedrockAuthentication(verifier: verifier,
-                                                                                        apiKey: options.apiKey))
+                                        tokensPerSecond: options.tokensPerSecond, seed: options.seed,
+                                        endsAnswers: options.endsAnswers, verifier: verifier)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
