@@ -8,25 +8,22 @@ struct CompletionService: Sendable {
     /// The largest request body accepted (the API's limit for standard endpoints, PROTOCOL.md A.6).
     static let maxBodyBytes = 32 * 1024 * 1024
 
-    let model: LocalModel
-    let apiKey: String?
-    let tokensPerSecond: Double
-    let seed: UInt64?
-    let endsAnswers: Bool
+    /// The server's settings.
+    let options: CompletionServer.Options
     /// Checks Bedrock signatures when the server has an AWS key pair.
     let verifier: SigV4Verifier?
 
     /// A responder that will answer `request` from the model, on Bedrock or the API's own wire.
     func responder(for request: ServeRequest, bedrock: Bool, requestID: String, keepAlive: Bool,
                    onFinished: @escaping (ChannelHandlerContext) -> Void) -> CompletionResponder {
-        let generation = model.generate(prompt: request.prompt, parameters: request.settings, seed: seed,
-                                        endsAnswers: endsAnswers)
+        let generation = options.model.generate(prompt: request.prompt, parameters: request.settings, seed: options.seed,
+                                                endsAnswers: options.endsAnswers)
         var prompt = request.prompt
         let inputTokens = prompt.withUTF8 { Tokenizer.tokenRanges($0).count }
         let id = request.api == .complete ? Identifiers.completionID() : Identifiers.messageID()
         let encoder = AnswerEncoder(api: request.api, bedrock: bedrock, id: id, model: request.settings.model,
                                     requestID: requestID, inputTokens: inputTokens)
         return CompletionResponder(generation: generation, encoder: encoder, stream: request.stream,
-                                   tokensPerSecond: tokensPerSecond, keepAlive: keepAlive, onFinished: onFinished)
+                                   tokensPerSecond: options.tokensPerSecond, keepAlive: keepAlive, onFinished: onFinished)
     }
 }

@@ -88,7 +88,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
         guard head.method == method else {
             return refuse(.methodNotAllowed(method: head.method.rawValue, path: path, allowed: [method.rawValue]))
         }
-        guard Self.allows(head.headers, expected: service.apiKey) else { return refuse(.invalidAPIKey) }
+        guard Self.allows(head.headers, expected: service.options.apiKey) else { return refuse(.invalidAPIKey) }
         let parsed: Result<ServeRequest, ServeError>
         switch path {
         case "/v1/models":
@@ -146,7 +146,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
                 return BedrockServer.ErrorResponse(error)
             }
         }
-        guard Self.allows(head.headers, expected: service.apiKey) else {
+        guard Self.allows(head.headers, expected: service.options.apiKey) else {
             return .init(status: 403, type: "UnrecognizedClientException",
                          message: "The security token included in the request is invalid.")
         }

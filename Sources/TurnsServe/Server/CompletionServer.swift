@@ -103,9 +103,7 @@ public final class CompletionServer: @unchecked Sendable {
         // One thread is plenty for a loopback server, and leaves the machine's other core to the client.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         // Each connection's handler gets this value, captured as a constant: the initializer runs on the loop's thread.
-        let service = CompletionService(model: options.model, apiKey: options.apiKey,
-                                        tokensPerSecond: options.tokensPerSecond, seed: options.seed,
-                                        endsAnswers: options.endsAnswers, verifier: verifier)
+        let service = CompletionService(options: options, verifier: verifier)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
