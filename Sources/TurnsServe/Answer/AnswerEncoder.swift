@@ -27,14 +27,19 @@ struct AnswerEncoder {
 
     /// Creates an encoder for one answer as `model` to a prompt of `inputTokens` tokens.
     init(api: AnthropicAPI, bedrock: Bool = false, id: String, model: String, requestID: String, inputTokens: Int = 0) {
-        (self.api, self.bedrock, self.id, self.model, self.requestID, self.inputTokens) =
-            (api, bedrock, id, model, requestID, inputTokens)
+        self.api = api
+        self.bedrock = bedrock
+        self.id = id
+        self.model = model
+        self.requestID = requestID
+        self.inputTokens = inputTokens
         // "\u{1}" is written `\u0001`; with sorted keys the text is the first string of its event.
         let template = api == .messages
             ? ServeJSON.encode(StreamEvent(type: "content_block_delta", index: 0, delta: .init(text: "\u{1}", type: "text_delta")))
             : ServeJSON.encode(completion(text: "\u{1}", stop: nil))
         let cut = template.firstRange(of: Array(#"\u0001"#.utf8))!
-        (textHead, textTail) = (Array(template[..<cut.lowerBound]), Array(template[cut.upperBound...]))
+        textHead = Array(template[..<cut.lowerBound])
+        textTail = Array(template[cut.upperBound...])
     }
 
     // MARK: - Streaming
