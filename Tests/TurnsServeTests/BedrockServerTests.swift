@@ -227,8 +227,8 @@ final class BedrockServerTests: XCTestCase {
 
     func testTheEncoderWritesTextEventsAsChunkMessages() throws {
         var encoder = AnswerEncoder(api: .complete, bedrock: true, id: "", model: "", requestID: "r", inputTokens: 3)
-        // Lengths 1–5 cover every base64 padding; the rest cover JSON escapes and multi-byte characters.
-        for text in ["a", "ab", "abc", "abcd", "Hello", " \"quoted\" \\ back\nslash\t\u{01}", "naïve ☃ 日本語 🙂"] {
+        // Lengths 0–5 cover every base64 padding; the rest cover JSON escapes and multi-byte characters.
+        for text in ["", "a", "ab", "abc", "abcd", "Hello", " \"quoted\" \\ back\nslash\t\u{01}", "naïve ☃ 日本語 🙂"] {
             var buffer = ByteBufferAllocator().buffer(capacity: 0)
             encoder.writeTextEvent(Array(text.utf8), into: &buffer)
             XCTAssertEqual(Array(buffer.readableBytesView),
