@@ -5,9 +5,10 @@ import NIOPosix
 import TurnsAPI
 import TurnsLocal
 
-/// A loopback HTTP server that speaks the Text Completions API (`POST /v1/complete`, PROTOCOL.md A) and Claude
-/// on Bedrock Runtime (`POST /model/{modelId}/invoke[-with-response-stream]`, PROTOCOL.md C) with the offline
-/// model: what `turns serve` runs, and what `turns` starts in-process when it has no API key.
+/// A loopback HTTP server that speaks the Text Completions and Messages APIs (`POST /v1/complete`, `POST /v1/messages`,
+/// `GET /v1/models`, PROTOCOL.md A and E) and Claude on Bedrock Runtime (`POST /model/{modelId}/invoke[-with-response-stream]`,
+/// PROTOCOL.md C) with the offline model: what `turns serve` runs, and what `turns` starts in-process when it has no
+/// API key.
 ///
 /// ```swift
 /// let server = CompletionServer(options: .init(tokensPerSecond: 30))
