@@ -225,23 +225,16 @@ final class BedrockServerTests: XCTestCase {
         XCTAssertFalse(stopped["completion"]?.stringValue?.contains("temperature") ?? true)
     }
 
-    func testChunkFramesAreByteForByteTheProjectsEncoderOutput() throws {
+    func testTheEncoderWritesTextEventsAsChunkMessages() throws {
+        var encoder = AnswerEncoder(api: .complete, bedrock: true, id: "", model: "", requestID: "r", inputTokens: 3)
         // Lengths 0–5 cover every base64 padding; the rest cover JSON escapes and multi-byte characters.
         for text in ["", "a", "ab", "abc", "abcd", "Hello", " \"quoted\" \\ back\nslash\t\u{01}", "naïve ☃ 日本語 🙂"] {
             var buffer = ByteBufferAllocator().buffer(capacity: 0)
-            let json = BedrockServer.completionJSON(Completion(completion: text))
-            json.withUnsafeBytes { ChunkFrame.write(modelJSON: $0, into: &buffer) }
-            let expected = try EventStreamEncoder.encode(BedrockServer.chunkMessage(Completion(completion: text)))
-            XCTAssertEqual(Array(buffer.readableBytesView), expected, "text \(text.debugDescription)")
+            encoder.writeTextEvent(Array(text.utf8), into: &buffer)
+            XCTAssertEqual(Array(buffer.readableBytesView),
+                           try EventStreamEncoder.encode(BedrockServer.chunkMessage(Completion(completion: text))),
+                           "text \(text.debugDescription)")
         }
-    }
-
-    func testTheEncoderWritesTextEventsAsChunkMessages() throws {
-        var encoder = BedrockAnswerEncoder(requestID: "r", inputTokens: 3)
-        var buffer = ByteBufferAllocator().buffer(capacity: 0)
-        encoder.writeTextEvent(Array(" He said \"hi\"".utf8), into: &buffer)
-        XCTAssertEqual(Array(buffer.readableBytesView),
-                       try EventStreamEncoder.encode(BedrockServer.chunkMessage(Completion(completion: " He said \"hi\""))))
     }
 
     func testOneConnectionServesBedrockAndCompleteRequestsInTurn() throws {

@@ -1,11 +1,12 @@
 import NIOCore
+import TurnsCore
 import TurnsLocal
 @testable import TurnsServe
 import XCTest
 
 /// The bytes of `/v1/complete` events and bodies: the API's `completion` object with sorted keys.
 final class CompletionEncoderTests: XCTestCase {
-    private let encoder = CompletionEncoder(completionID: "compl_1", model: "claude-2.1", requestID: "req_1")
+    private var encoder = AnswerEncoder(api: .complete, id: "compl_1", model: "claude-2.1", requestID: "req_1")
 
     private func written(_ write: (inout ByteBuffer) -> Void) -> String {
         var buffer = ByteBufferAllocator().buffer(capacity: 0)

@@ -98,7 +98,7 @@ final class FaultPlanTests: XCTestCase {
 
     /// An SSE stream as the server encodes it: ping, text events, the final event.
     private func sseEvents(_ texts: [String]) -> (start: [UInt8], texts: [[UInt8]], final: [UInt8]) {
-        let encoder = CompletionEncoder(completionID: "compl_test", model: "claude-2.1", requestID: "req_test")
+        var encoder = AnswerEncoder(api: .complete, id: "compl_test", model: "claude-2.1", requestID: "req_test")
         func bytes(_ write: (inout ByteBuffer) -> Void) -> [UInt8] {
             var buffer = ByteBufferAllocator().buffer(capacity: 256)
             write(&buffer)
@@ -225,7 +225,7 @@ final class FaultPlanTests: XCTestCase {
     // MARK: - Shaping Bedrock frames and JSON bodies
 
     private func bedrockEvents(_ texts: [String]) -> (start: [UInt8], texts: [[UInt8]], final: [UInt8]) {
-        var encoder = BedrockAnswerEncoder(requestID: "req", inputTokens: 5)
+        var encoder = AnswerEncoder(api: .complete, bedrock: true, id: "", model: "", requestID: "req", inputTokens: 5)
         func bytes(_ write: (inout ByteBuffer) -> Void) -> [UInt8] {
             var buffer = ByteBufferAllocator().buffer(capacity: 256)
             write(&buffer)

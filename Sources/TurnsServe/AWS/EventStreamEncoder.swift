@@ -16,77 +16,56 @@ public enum EventStreamEncoder {
 
     /// Appends the wire bytes of `message` to `out` (which is left as it was when this throws).
     public static func encode(_ message: EventStreamMessage, into out: inout [UInt8]) throws(EventStreamError) {
-        let headersLength = try headersLength(message.headers)
-        guard headersLength <= EventStreamDecoder.maxHeadersLength else { throw .headersTooLong(headersLength) }
+        let headers = try headerBlock(message.headers)
+        guard headers.count <= EventStreamDecoder.maxHeadersLength else { throw .headersTooLong(headers.count) }
         guard message.payload.count <= EventStreamDecoder.maxPayloadLength else {
             throw .payloadTooLong(message.payload.count)
         }
-        let total = EventStreamDecoder.minimumMessageLength + headersLength + message.payload.count
-        let messageStart = out.count
-        out.reserveCapacity(out.count + total)
-        appendUInt32(UInt32(total), to: &out)
-        appendUInt32(UInt32(headersLength), to: &out)
-        let preludeCRC = out.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[messageStart..<messageStart + 8])) }
-        appendUInt32(preludeCRC, to: &out)
-        for header in message.headers { appendHeader(header, to: &out) }
-        out.append(contentsOf: message.payload)
+        let start = out.count
+        append(EventStreamDecoder.minimumMessageLength + headers.count + message.payload.count, bytes: 4, to: &out)
+        append(headers.count, bytes: 4, to: &out)
+        let preludeCRC = out.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[start...])) }
+        append(Int(preludeCRC), bytes: 4, to: &out)
+        out += headers
+        out += message.payload
         let messageCRC = out.withUnsafeBytes {
-            CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[messageStart + 8..<out.count]), seed: preludeCRC)
+            CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[(start + 8)...]), seed: preludeCRC)
         }
-        appendUInt32(messageCRC, to: &out)
+        append(Int(messageCRC), bytes: 4, to: &out)
     }
 
-    /// The encoded size of a header block, after checking names, value sizes and duplicates.
-    private static func headersLength(_ headers: [EventStreamHeader]) throws(EventStreamError) -> Int {
-        var length = 0
+    /// The encoded headers, after checking names, value sizes and duplicates.
+    private static func headerBlock(_ headers: [EventStreamHeader]) throws(EventStreamError) -> [UInt8] {
+        var block: [UInt8] = []
         var seen = Set<String>()
         for header in headers {
-            let nameLength = header.name.utf8.count
-            guard nameLength <= 255 else { throw .headerTooLong(String(header.name.prefix(40))) }
+            guard header.name.utf8.count <= 255 else { throw .headerTooLong(String(header.name.prefix(40))) }
             guard seen.insert(header.name).inserted else { throw .duplicateHeader(header.name) }
-            let valueLength: Int
+            block.append(UInt8(header.name.utf8.count))
+            block += header.name.utf8
+            block.append(header.value.typeCode)
+            var variable: [UInt8]? = nil
             switch header.value {
-            case .bool: valueLength = 0
-            case .byte: valueLength = 1
-            case .short: valueLength = 2
-            case .integer: valueLength = 4
-            case .long, .timestamp: valueLength = 8
-            case .uuid: valueLength = 16
-            case .byteArray(let bytes): valueLength = 2 + bytes.count
-            case .string(let text): valueLength = 2 + text.utf8.count
+            case .bool: break
+            case .byte(let value): block.append(UInt8(bitPattern: value))
+            case .short(let value): append(Int(value), bytes: 2, to: &block)
+            case .integer(let value): append(Int(value), bytes: 4, to: &block)
+            case .long(let value), .timestamp(let value): append(Int(value), bytes: 8, to: &block)
+            case .uuid(let uuid): withUnsafeBytes(of: uuid.uuid) { block += $0 }
+            case .byteArray(let bytes): variable = bytes
+            case .string(let text): variable = Array(text.utf8)
             }
-            guard valueLength <= 2 + Int(UInt16.max) else { throw .headerTooLong(header.name) }
-            length += 1 + nameLength + 1 + valueLength
+            if let variable {
+                guard variable.count <= Int(UInt16.max) else { throw .headerTooLong(header.name) }
+                append(variable.count, bytes: 2, to: &block)
+                block += variable
+            }
         }
-        return length
+        return block
     }
 
-    private static func appendHeader(_ header: EventStreamHeader, to out: inout [UInt8]) {
-        out.append(UInt8(header.name.utf8.count))
-        out.append(contentsOf: header.name.utf8)
-        out.append(header.value.typeCode)
-        switch header.value {
-        case .bool: break
-        case .byte(let value): out.append(UInt8(bitPattern: value))
-        case .short(let value): appendBigEndian(UInt64(UInt16(bitPattern: value)), size: 2, to: &out)
-        case .integer(let value): appendUInt32(UInt32(bitPattern: value), to: &out)
-        case .long(let value), .timestamp(let value): appendBigEndian(UInt64(bitPattern: value), size: 8, to: &out)
-        case .byteArray(let bytes):
-            appendBigEndian(UInt64(bytes.count), size: 2, to: &out)
-            out.append(contentsOf: bytes)
-        case .string(let text):
-            appendBigEndian(UInt64(text.utf8.count), size: 2, to: &out)
-            out.append(contentsOf: text.utf8)
-        case .uuid(let uuid):
-            withUnsafeBytes(of: uuid.uuid) { out.append(contentsOf: $0) }
-        }
-    }
-
-    @inline(__always) private static func appendUInt32(_ value: UInt32, to out: inout [UInt8]) {
-        appendBigEndian(UInt64(value), size: 4, to: &out)
-    }
-
-    @inline(__always) private static func appendBigEndian(_ value: UInt64, size: Int, to out: inout [UInt8]) {
-        for shift in stride(from: (size - 1) * 8, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+    /// Appends the low `bytes` bytes of `value`, big-endian.
+    private static func append(_ value: Int, bytes: Int, to out: inout [UInt8]) {
+        for shift in stride(from: (bytes - 1) * 8, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: value >> shift)) }
     }
 }

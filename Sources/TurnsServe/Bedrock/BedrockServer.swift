@@ -23,16 +23,9 @@ public enum BedrockServer {
     /// The route of `POST /model/{modelId}/invoke` or `…/invoke-with-response-stream` (path as received,
     /// query ignored), or nil for any other path.
     public static func route(path: String) -> Route? {
-        var path = Substring(path)
-        if let question = path.firstIndex(of: "?") { path = path[..<question] }
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0].isEmpty, parts[1] == "model", !parts[2].isEmpty else { return nil }
-        let streaming: Bool
-        switch parts[3] {
-        case "invoke": streaming = false
-        case "invoke-with-response-stream": streaming = true
-        default: return nil
-        }
+        let parts = path.prefix { $0 != "?" }.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0].isEmpty, parts[1] == "model", !parts[2].isEmpty,
+              let streaming = ["invoke": false, "invoke-with-response-stream": true][parts[3]] else { return nil }
         return Route(modelID: PercentEncoding.decode(parts[2]), streaming: streaming)
     }
 
@@ -77,7 +70,7 @@ public enum BedrockServer {
     }
 
     /// An AWS rest-json error answer: the status, `x-amzn-ErrorType`, and the body `{"message":"…"}`.
-    public struct ErrorResponse: Sendable, Hashable {
+    public struct ErrorResponse: Error, Sendable, Hashable {
         /// The HTTP status.
         public var status: Int
         /// The error code, e.g. `ThrottlingException`.
@@ -103,7 +96,7 @@ public enum BedrockServer {
         }
 
         /// `{"message":"…"}`.
-        public var body: [UInt8] { WireJSON.encode(["message": message]) }
+        public var body: [UInt8] { ServeJSON.encode(["message": message]) }
     }
 
     // MARK: - Answers
@@ -111,8 +104,8 @@ public enum BedrockServer {
     /// The model JSON of a completion: `{"completion":…,"stop":…,"stop_reason":…}` (nulls written), plus
     /// `amazon-bedrock-invocationMetrics` when given (Bedrock adds it to the last chunk).
     public static func completionJSON(_ completion: Completion, metrics: InvocationMetrics? = nil) -> [UInt8] {
-        WireJSON.encode(ModelJSON(completion: completion.completion, stopReason: completion.stopReason,
-                                  stop: completion.stop, metrics: metrics))
+        ServeJSON.encode(CompletionJSON(completion: completion.completion, stopReason: .init(completion.stopReason),
+                                        stop: .init(completion.stop), metrics: metrics))
     }
 
     /// The counts and times Bedrock reports in the last chunk of a stream.
@@ -138,16 +131,25 @@ public enum BedrockServer {
     /// The `chunk` event carrying one completion piece: headers `:event-type chunk`, `:content-type
     /// application/json`, `:message-type event`, payload `{"bytes":"<base64 model JSON>"}`.
     public static func chunkMessage(_ piece: Completion, metrics: InvocationMetrics? = nil) -> EventStreamMessage {
+        chunkMessage(modelJSON: completionJSON(piece, metrics: metrics))
+    }
+
+    /// The payload of a `chunk` event carrying `modelJSON`: `{"bytes":"<base64>"}` (base64 needs no escaping).
+    public static func chunkPayload(modelJSON: [UInt8]) -> [UInt8] {
+        Array(#"{"bytes":""#.utf8) + Array(Data(modelJSON).base64EncodedString().utf8) + Array(#""}"#.utf8)
+    }
+
+    static func chunkMessage(modelJSON: [UInt8]) -> EventStreamMessage {
         EventStreamMessage(headers: [
             EventStreamHeader(":event-type", .string("chunk")),
             EventStreamHeader(":content-type", .string("application/json")),
             EventStreamHeader(":message-type", .string("event")),
-        ], payload: chunkPayload(modelJSON: completionJSON(piece, metrics: metrics)))
+        ], payload: chunkPayload(modelJSON: modelJSON))
     }
 
-    /// The payload of a `chunk` event carrying `modelJSON`: `{"bytes":"<base64>"}`.
-    public static func chunkPayload(modelJSON: [UInt8]) -> [UInt8] {
-        WireJSON.encode(["bytes": Data(modelJSON).base64EncodedString()])
+    /// The wire bytes of the `chunk` event carrying `modelJSON` (always within the event stream's limits).
+    static func chunkFrame(modelJSON: [UInt8]) -> [UInt8] {
+        (try? EventStreamEncoder.encode(chunkMessage(modelJSON: modelJSON))) ?? []
     }
 
     /// An `exception` message, e.g. `throttlingException`: headers `:exception-type`, `:content-type
@@ -157,7 +159,7 @@ public enum BedrockServer {
             EventStreamHeader(":exception-type", .string(type)),
             EventStreamHeader(":content-type", .string("application/json")),
             EventStreamHeader(":message-type", .string("exception")),
-        ], payload: WireJSON.encode(["message": message]))
+        ], payload: ServeJSON.encode(["message": message]))
     }
 
     /// The response headers of a stream: `Content-Type: application/vnd.amazon.eventstream` and

@@ -2,14 +2,18 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import TurnsAPI
-import TurnsLocal
+import TurnsCore
+import TurnsHTTP
 
-/// One connection's HTTP/1.1 conversation: collects each request, routes it, checks the key or signature,
-/// and hands `/v1/complete`, `/v1/messages` and the Bedrock paths to a `CompletionResponder`. NIO's pipelining handler in
-/// front of it delivers requests one at a time, so at most one response is in flight.
+/// One connection's HTTP/1.1 conversation: collects each request, routes it, checks the key or signature, and hands
+/// the answer to a `CompletionResponder`. NIO's pipelining handler in front of it delivers requests one at a time,
+/// so at most one response is in flight.
 final class HTTPConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
+
+    /// The method of each API path.
+    private static let apiMethods: [String: HTTPMethod] = ["/v1/complete": .POST, "/v1/messages": .POST, "/v1/models": .GET]
 
     private enum State {
         case idle
@@ -19,7 +23,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
 
     private let service: CompletionService
     private var state = State.idle
-    private var responder: ActiveAnswer? = nil
+    private var responder: CompletionResponder? = nil
 
     init(service: CompletionService) {
         self.service = service
@@ -42,7 +46,12 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
         case .end:
             guard case .receiving(let head, let body, let tooLarge) = state else { return }
             state = .responding
-            respond(context: context, head: head, body: body, tooLarge: tooLarge)
+            let path = String(head.uri.prefix { $0 != "?" })
+            if let route = BedrockServer.route(path: path) {
+                respondBedrock(route, head: head, body: Array(body.readableBytesView), tooLarge: tooLarge, context: context)
+            } else {
+                respondAPI(path, head: head, body: Array(body.readableBytesView), tooLarge: tooLarge, context: context)
+            }
         }
     }
 
@@ -63,141 +72,115 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
-    // MARK: - Routing
-
-    private func respond(context: ChannelHandlerContext, head: HTTPRequestHead, body: ByteBuffer, tooLarge: Bool) {
-        switch Route(method: head.method, uri: head.uri) {
-        case .api(let route): respondAPI(route, context: context, head: head, body: body, tooLarge: tooLarge)
-        case .bedrock(let route): respondBedrock(route, context: context, head: head, body: body, tooLarge: tooLarge)
-        }
-    }
-
-    /// Answers `/v1/complete` and unknown paths, in the API's error shape, with a `request-id`.
-    private func respondAPI(_ route: APIRoute, context: ChannelHandlerContext, head: HTTPRequestHead,
-                            body: ByteBuffer, tooLarge: Bool) {
+    /// Answers `/v1/complete`, `/v1/messages`, `/v1/models` and unknown paths, refusing in the API's error shape
+    /// (PROTOCOL.md A.6); every answer carries a `request-id`.
+    private func respondAPI(_ path: String, head: HTTPRequestHead, body: [UInt8], tooLarge: Bool,
+                            context: ChannelHandlerContext) {
         let requestID = Identifiers.requestID()
         let keepAlive = head.isKeepAlive && !tooLarge
-        if tooLarge {
-            return sendError(.requestTooLarge(limit: CompletionService.maxBodyBytes), requestID: requestID,
-                             keepAlive: false, context: context)
+        let jsonHeaders = [("content-type", "application/json"), ("request-id", requestID)]
+        func refuse(_ error: ServeError) {
+            send(error.status, headers: jsonHeaders + error.headers, body: error.body(requestID: requestID),
+                 keepAlive: keepAlive, context: context)
         }
-        switch route {
-        case .notFound:
-            sendError(.notFound(method: head.method.rawValue, path: String(Route.path(of: head.uri))),
-                      requestID: requestID, keepAlive: keepAlive, context: context)
-        case .methodNotAllowed(let allowed):
-            sendError(.methodNotAllowed(method: head.method.rawValue, path: String(Route.path(of: head.uri)),
-                                        allowed: allowed),
-                      requestID: requestID, keepAlive: keepAlive, context: context)
-        case .complete, .messages, .models:
-            guard Authentication.allows(head.headers, expected: service.apiKey) else {
-                return sendError(.invalidAPIKey, requestID: requestID, keepAlive: keepAlive, context: context)
-            }
-            answer(route, context: context, head: head, body: body, requestID: requestID, keepAlive: keepAlive)
+        guard !tooLarge else { return refuse(.requestTooLarge(limit: CompletionService.maxBodyBytes)) }
+        guard let method = Self.apiMethods[path] else { return refuse(.notFound(method: head.method.rawValue, path: path)) }
+        guard head.method == method else {
+            return refuse(.methodNotAllowed(method: head.method.rawValue, path: path, allowed: [method.rawValue]))
         }
-    }
-
-    /// Answers an authenticated API request: a model list, or a responder for a body that reads as its request.
-    private func answer(_ route: APIRoute, context: ChannelHandlerContext, head: HTTPRequestHead, body: ByteBuffer,
-                        requestID: String, keepAlive: Bool) {
-        let parsed: Result<ActiveAnswer, ServeError>
-        switch route {
-        case .complete:
-            parsed = body.withUnsafeReadableBytes { CompleteRequest.parse(body: $0) }.map {
-                service.responder(for: $0, requestID: requestID, keepAlive: keepAlive, onFinished: finished)
-            }
-        case .messages where head.headers.first(name: "anthropic-version") == nil:
+        guard Self.allows(head.headers, expected: service.options.apiKey) else { return refuse(.invalidAPIKey) }
+        let parsed: Result<ServeRequest, ServeError>
+        switch path {
+        case "/v1/models":
+            let list = ModelList(ids: [BackendKind.local.defaultModel])
+            return send(200, headers: jsonHeaders, body: ServeJSON.encode(list), keepAlive: keepAlive, context: context)
+        case "/v1/messages" where head.headers.first(name: "anthropic-version") == nil:
             parsed = .failure(.invalidRequest("anthropic-version: header is required"))
-        case .messages:
-            parsed = body.withUnsafeReadableBytes { MessagesRequest.parse(body: $0) }.map {
-                service.responder(for: $0, requestID: requestID, keepAlive: keepAlive, onFinished: finished)
-            }
         default:
-            let headers = HTTPHeaders([("content-type", "application/json"), ("request-id", requestID)])
-            var buffer = context.channel.allocator.buffer(capacity: 256)
-            buffer.writeBytes(WireJSON.encode(ModelList(ids: [BackendKind.local.defaultModel])))
-            return sendWhole(status: 200, headers: headers, body: buffer, keepAlive: keepAlive, context: context)
+            parsed = ServeRequest.parse(path == "/v1/complete" ? .complete : .messages, body: body)
         }
         switch parsed {
-        case .failure(let error): sendError(error, requestID: requestID, keepAlive: keepAlive, context: context)
-        case .success(let responder): start(responder, context: context)
+        case .failure(let error): refuse(error)
+        case .success(let request): answer(request, bedrock: false, requestID: requestID, keepAlive: keepAlive, context: context)
         }
     }
 
-    /// Called when a responder has written its whole answer: the connection takes the next request.
-    private func finished(_ context: ChannelHandlerContext) {
-        responder = nil
-        state = .idle
-    }
-
-    /// Answers a Bedrock path (`route` nil: asked with another method than POST): the size, the method, the
-    /// signature (or key), then the body, each refused in the AWS error shape; every answer carries
-    /// `x-amzn-RequestId`.
-    private func respondBedrock(_ route: BedrockServer.Route?, context: ChannelHandlerContext, head: HTTPRequestHead,
-                                body: ByteBuffer, tooLarge: Bool) {
+    /// Answers a Bedrock path: the size, the method, the signature (or key), then the body, each refused in the AWS
+    /// error shape (PROTOCOL.md C.1); every answer carries `x-amzn-RequestId`.
+    private func respondBedrock(_ route: BedrockServer.Route, head: HTTPRequestHead, body: [UInt8], tooLarge: Bool,
+                                context: ChannelHandlerContext) {
         let requestID = Identifiers.awsRequestID()
         let keepAlive = head.isKeepAlive && !tooLarge
-        if tooLarge {
-            let limit = CompletionService.maxBodyBytes / (1024 * 1024)
-            return sendAWSError(.init(status: 413, type: "ValidationException",
-                                      message: "The request body exceeds the maximum of \(limit) MB."),
-                                requestID: requestID, keepAlive: false, context: context)
+        func refuse(_ error: BedrockServer.ErrorResponse, extraHeaders: [(String, String)] = []) {
+            let headers = error.headers.map { ($0.name, $0.value) } + [("x-amzn-RequestId", requestID)] + extraHeaders
+            send(error.status, headers: headers, body: error.body, keepAlive: keepAlive, context: context)
         }
-        guard let route else {
-            return sendAWSError(.init(status: 405, type: "UnknownOperationException",
-                                      message: "\(head.method.rawValue) is not supported on \(Route.path(of: head.uri)); use POST"),
-                                requestID: requestID, keepAlive: keepAlive, context: context, extraHeaders: [("allow", "POST")])
+        guard !tooLarge else {
+            return refuse(.init(status: 413, type: "ValidationException",
+                                message: "The request body exceeds the maximum of \(CompletionService.maxBodyBytes >> 20) MB."))
         }
-        let bytes = Array(body.readableBytesView)
-        if let refusal = service.bedrockAuthentication.refusal(head, body: bytes, now: Date().timeIntervalSince1970) {
-            return sendAWSError(refusal, requestID: requestID, keepAlive: keepAlive, context: context)
+        guard head.method == .POST else {
+            let path = head.uri.prefix { $0 != "?" }
+            return refuse(.init(status: 405, type: "UnknownOperationException",
+                                message: "\(head.method.rawValue) is not supported on \(path); use POST"),
+                          extraHeaders: [("allow", "POST")])
         }
-        switch BedrockRequest.parse(route: route, body: bytes) {
-        case .failure(let refusal):
-            sendAWSError(refusal.response, requestID: requestID, keepAlive: keepAlive, context: context)
-        case .success(let request):
-            start(service.responder(for: request, requestID: requestID, keepAlive: keepAlive, onFinished: finished),
-                  context: context)
+        if let refusal = bedrockRefusal(head, body: body) { return refuse(refusal) }
+        switch ServeRequest.bedrock(route, body: body) {
+        case .failure(let error): refuse(error)
+        case .success(let request): answer(request, bedrock: true, requestID: requestID, keepAlive: keepAlive, context: context)
         }
     }
 
-    private func start(_ responder: ActiveAnswer, context: ChannelHandlerContext) {
+    /// The 403 for a Bedrock request that may not pass, or nil. With an AWS key pair, the request must be SigV4-signed
+    /// by it (`SigV4Verifier`, refusing with the code botocore expects); with only an API key, it must carry it as
+    /// `Authorization: Bearer` (as `AWS_BEARER_TOKEN_BEDROCK` does) or `x-api-key`; with neither, all pass.
+    private func bedrockRefusal(_ head: HTTPRequestHead, body: [UInt8]) -> BedrockServer.ErrorResponse? {
+        if let verifier = service.verifier {
+            let headers = head.headers.map { HTTPHeader($0.name, $0.value) }
+            let request = SigV4Request(method: head.method.rawValue, target: head.uri, headers: headers, body: body)
+            do throws(SigV4VerificationError) {
+                try verifier.verify(request, now: Date().timeIntervalSince1970)
+                return nil
+            } catch {
+                return BedrockServer.ErrorResponse(error)
+            }
+        }
+        guard Self.allows(head.headers, expected: service.options.apiKey) else {
+            return .init(status: 403, type: "UnrecognizedClientException",
+                         message: "The security token included in the request is invalid.")
+        }
+        return nil
+    }
+
+    /// True when no key is required, or the request's `x-api-key` (or `Authorization: Bearer …`, which the SDK sends
+    /// for auth tokens) equals `expected`, compared in the same time wherever the keys differ.
+    private static func allows(_ headers: HTTPHeaders, expected: String?) -> Bool {
+        guard let expected else { return true }
+        if let key = headers.first(name: "x-api-key"), SigV4Verifier.constantTimeEqual(key, expected) { return true }
+        guard let authorization = headers.first(name: "authorization"), authorization.hasPrefix("Bearer ") else { return false }
+        return SigV4Verifier.constantTimeEqual(String(authorization.dropFirst("Bearer ".count)), expected)
+    }
+
+    private func answer(_ request: ServeRequest, bedrock: Bool, requestID: String, keepAlive: Bool,
+                        context: ChannelHandlerContext) {
+        let responder = service.responder(for: request, bedrock: bedrock, requestID: requestID, keepAlive: keepAlive) {
+            [self] _ in
+            self.responder = nil
+            self.state = .idle
+        }
         self.responder = responder
         responder.start(context: context)
     }
 
-    /// Writes a complete error response in the API's shape.
-    private func sendError(_ error: ServeError, requestID: String, keepAlive: Bool, context: ChannelHandlerContext) {
-        var buffer = context.channel.allocator.buffer(capacity: 256)
-        buffer.writeBytes(error.body(requestID: requestID))
-        var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: "application/json")
-        headers.add(name: "request-id", value: requestID)
-        for (name, value) in error.headers { headers.add(name: name, value: value) }
-        sendWhole(status: error.status, headers: headers, body: buffer, keepAlive: keepAlive, context: context)
-    }
-
-    /// Writes a complete error response in the AWS rest-json shape: `x-amzn-ErrorType`, `{"message":…}`.
-    private func sendAWSError(_ error: BedrockServer.ErrorResponse, requestID: String, keepAlive: Bool,
-                              context: ChannelHandlerContext, extraHeaders: [(String, String)] = []) {
-        var buffer = context.channel.allocator.buffer(capacity: 256)
-        buffer.writeBytes(error.body)
-        var headers = HTTPHeaders(error.headers.map { ($0.name, $0.value) })
-        headers.add(name: "x-amzn-RequestId", value: requestID)
-        for (name, value) in extraHeaders { headers.add(name: name, value: value) }
-        sendWhole(status: error.status, headers: headers, body: buffer, keepAlive: keepAlive, context: context)
-    }
-
     /// Writes a response with a `content-length` body and closes the connection after it unless kept alive.
-    private func sendWhole(status code: Int, headers: HTTPHeaders, body buffer: ByteBuffer, keepAlive: Bool,
-                           context: ChannelHandlerContext) {
-        var headers = headers
-        headers.add(name: "content-length", value: String(buffer.readableBytes))
-        headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
-        let status = HTTPResponseStatus(statusCode: code)
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))),
-                      promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+    private func send(_ status: Int, headers: [(String, String)], body: [UInt8], keepAlive: Bool,
+                      context: ChannelHandlerContext) {
+        let headers = HTTPHeaders(headers + [("content-length", String(body.count)),
+                                             ("connection", keepAlive ? "keep-alive" : "close")])
+        let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
         let written = context.eventLoop.makePromise(of: Void.self)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
         if !keepAlive {

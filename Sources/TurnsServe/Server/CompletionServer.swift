@@ -5,9 +5,10 @@ import NIOPosix
 import TurnsAPI
 import TurnsLocal
 
-/// A loopback HTTP server that speaks the Text Completions API (`POST /v1/complete`, PROTOCOL.md A) and Claude
-/// on Bedrock Runtime (`POST /model/{modelId}/invoke[-with-response-stream]`, PROTOCOL.md C) with the offline
-/// model: what `turns serve` runs, and what `turns` starts in-process when it has no API key.
+/// A loopback HTTP server that speaks the Text Completions and Messages APIs (`POST /v1/complete`, `POST /v1/messages`,
+/// `GET /v1/models`, PROTOCOL.md A and E) and Claude on Bedrock Runtime (`POST /model/{modelId}/invoke[-with-response-stream]`,
+/// PROTOCOL.md C) with the offline model: what `turns serve` runs, and what `turns` starts in-process when it has no
+/// API key.
 ///
 /// ```swift
 /// let server = CompletionServer(options: .init(tokensPerSecond: 30))
@@ -103,11 +104,7 @@ public final class CompletionServer: @unchecked Sendable {
         // One thread is plenty for a loopback server, and leaves the machine's other core to the client.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         // Each connection's handler gets this value, captured as a constant: the initializer runs on the loop's thread.
-        let service = CompletionService(model: options.model, apiKey: options.apiKey,
-                                           tokensPerSecond: options.tokensPerSecond, seed: options.seed,
-                                           endsAnswers: options.endsAnswers,
-                                           bedrockAuthentication: BedrockAuthentication(verifier: verifier,
-                                                                                        apiKey: options.apiKey))
+        let service = CompletionService(options: options, verifier: verifier)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

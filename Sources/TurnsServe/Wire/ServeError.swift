@@ -1,7 +1,7 @@
 
 /// An error answer of the server: HTTP status, the API's `error.type`, and a message a client can act on.
 /// The body is the API's shape: `{"type":"error","error":{"type":…,"message":…},"request_id":…}` (PROTOCOL.md A.6).
-struct ServeError: Error, Equatable {
+struct ServeError: Error {
     /// The HTTP status.
     var status: Int
     /// The API's error type, e.g. `invalid_request_error`.
@@ -10,10 +10,6 @@ struct ServeError: Error, Equatable {
     var message: String
     /// Extra response headers (e.g. `allow` on a 405).
     var headers: [(String, String)] = []
-
-    static func == (lhs: ServeError, rhs: ServeError) -> Bool {
-        lhs.status == rhs.status && lhs.type == rhs.type && lhs.message == rhs.message
-    }
 
     /// 400 `invalid_request_error`.
     static func invalidRequest(_ message: String) -> ServeError {
@@ -44,22 +40,14 @@ struct ServeError: Error, Equatable {
 
     /// The JSON body for this error.
     func body(requestID: String) -> [UInt8] {
-        WireJSON.encode(Body(error: .init(type: type, message: message), requestID: requestID))
+        ServeJSON.encode(Body(error: ["type": type, "message": message], requestID: requestID))
     }
 
     /// The API's error body.
     private struct Body: Encodable {
-        struct Detail: Encodable {
-            var type: String
-            var message: String
-        }
-
         var type = "error"
-        var error: Detail
+        var error: [String: String]
         var requestID: String
-
-        private enum CodingKeys: String, CodingKey {
-            case type, error, requestID = "request_id"
-        }
+        private enum CodingKeys: String, CodingKey { case type, error, requestID = "request_id" }
     }
 }

@@ -73,24 +73,14 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let model: LocalModel
-        if let corpus {
-            do { model = try LocalModel(corpusFile: corpus) } catch {
-                Terminal.error(error.description)
-                throw ProcessExit(status: ExitStatus.usage)
-            }
-        } else {
-            model = .shared
-        }
-        let secret: String?, key: String?
+        let model: LocalModel, secret: String?, key: String?
         do {
-            secret = try awsSecretAccessKeyFile.map { path throws(SecretFileError) in
-                try Self.readSecret(path, flag: "--aws-secret-access-key-file")
-            } ?? awsSecretAccessKey
-            key = try apiKeyFile.map { path throws(SecretFileError) in try Self.readSecret(path, flag: "--api-key-file") }
-                ?? apiKey
+            model = try corpus.map { try LocalModel(corpusFile: $0) } ?? .shared
+            secret = try awsSecretAccessKeyFile.map { try Self.readSecret($0, flag: "--aws-secret-access-key-file") }
+                ?? awsSecretAccessKey
+            key = try apiKeyFile.map { try Self.readSecret($0, flag: "--api-key-file") } ?? apiKey
         } catch {
-            Terminal.error(error.description)
+            Terminal.error(String(describing: error))
             throw ProcessExit(status: ExitStatus.usage)
         }
         let server = CompletionServer(options: .init(host: host, port: port, apiKey: key, tokensPerSecond: tokensPerSecond,

@@ -7,7 +7,7 @@ struct BedrockBody: Decodable {
     var request = CompletionRequest(model: "", prompt: "", maxTokensToSample: 0)
 
     init(from decoder: any Decoder) throws {
-        guard let fields = try? decoder.container(keyedBy: WireJSON.AnyKey.self) else {
+        guard let fields = try? decoder.container(keyedBy: ServeJSON.AnyKey.self) else {
             throw BedrockServer.RequestError("Malformed input request: expected type: JSONObject, please reformat your "
                 + "input and try again.")
         }
@@ -17,7 +17,7 @@ struct BedrockBody: Decodable {
                 + "permitted, please reformat your input and try again.")
         }
         func value<T: Decodable>(_ type: T.Type, _ key: String, _ typeName: String) throws -> T? {
-            let codingKey = WireJSON.AnyKey(key)
+            let codingKey = ServeJSON.AnyKey(key)
             guard fields.contains(codingKey) else { return nil }
             do { return try fields.decode(T.self, forKey: codingKey) } catch { throw BedrockServer.RequestError.wrongType(key, typeName) }
         }
@@ -30,7 +30,7 @@ struct BedrockBody: Decodable {
         request.temperature = try value(Double.self, "temperature", "Number")
         request.topP = try value(Double.self, "top_p", "Number")
         request.topK = try value(Int.self, "top_k", "Integer")
-        let stops = WireJSON.AnyKey("stop_sequences")
+        let stops = ServeJSON.AnyKey("stop_sequences")
         if fields.contains(stops) {
             guard (try? fields.nestedUnkeyedContainer(forKey: stops)) != nil else {
                 throw BedrockServer.RequestError.wrongType("stop_sequences", "JSONArray")
@@ -38,25 +38,5 @@ struct BedrockBody: Decodable {
             request.stopSequences = try value([String].self, "stop_sequences", "JSONArray of String") ?? []
         }
         _ = try value(String.self, "anthropic_version", "String")
-    }
-}
-
-/// The model's JSON for one completion piece, with `stop_reason` and `stop` written as null when absent.
-struct ModelJSON: Encodable {
-    var completion: String
-    var stopReason: String?
-    var stop: String?
-    var metrics: BedrockServer.InvocationMetrics?
-
-    private enum CodingKeys: String, CodingKey {
-        case completion, stopReason = "stop_reason", stop, metrics = "amazon-bedrock-invocationMetrics"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var fields = encoder.container(keyedBy: CodingKeys.self)
-        try fields.encode(completion, forKey: .completion)
-        try fields.encode(stopReason, forKey: .stopReason)
-        try fields.encode(stop, forKey: .stop)
-        try fields.encodeIfPresent(metrics, forKey: .metrics)
     }
 }
