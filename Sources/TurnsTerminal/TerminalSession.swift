@@ -148,14 +148,10 @@ public final class TerminalSession {
         return events
     }
 
-    /// Whether an Escape is waiting to learn if it starts an Alt combination.
-    public var isWaitingAfterEscape: Bool { decoder.isWaitingAfterEscape }
-
     /// Resolves a waiting Escape as a plain Esc key.
     public func flushEscape() -> [InputEvent] { decoder.flushEscape() }
 
     private func rawKey(_ code: Int32) -> KeyDecoder.RawInput {
-        if code == turns_key_resize() { return .resize(width: Int(turns_cols()), height: Int(turns_lines())) }
         if code == PasteKeyCodes.start { return .pasteStart }
         if code == PasteKeyCodes.end { return .pasteEnd }
         if code == turns_key_mouse() {

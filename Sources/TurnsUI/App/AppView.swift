@@ -1,3 +1,5 @@
+import TurnsCore
+
 /// Draws the whole chat: transcript pane, status bar, editor, and the settings panel or help over them.
 public enum AppView {
     /// Renders `state` into `screen` (recreated when its size differs from the state's).
@@ -73,19 +75,19 @@ public enum AppView {
 }
 
 /// Draws the settings panel as a box over the transcript pane.
-public enum SettingsPanelView {
+enum SettingsPanelView {
     /// Keys shown at the bottom of the panel.
-    public static let hint = "Up/Down field  Left/Right step (Shift x10)  Del unset  Esc close"
+    static let hint = "Up/Down field  Left/Right step (Shift x10)  Del unset  Esc close"
 
     /// Draws the panel; returns the cursor position while a value is typed.
-    @discardableResult
-    public static func draw(_ panel: SettingsPanel, _ values: PanelValues, theme: Theme, into screen: inout ScreenBuffer,
-                            area: Rect) -> (x: Int, y: Int)? {
+    static func draw(_ panel: SettingsPanel, _ values: PanelValues, theme: Theme, into screen: inout ScreenBuffer,
+                     area: Rect) -> (x: Int, y: Int)? {
         let fields = SettingsPanel.fields(for: values)
-        let selected = fields.firstIndex(of: panel.selectedField(values)) ?? 0
+        let selected = min(panel.selected, fields.count - 1)
         var notes: [(String, UIRole)] = []
         if let error = panel.error { notes.append((error, .error)) }
-        if let advice = panel.advice(values) { notes.append((advice, .notice)) }
+        // The API's advice, shown while both temperature and top_p are set.
+        if values.settings.setsBothTemperatureAndTopP { notes.append((SamplingSettings.temperatureTopPAdvice, .notice)) }
         notes.append((hint, .panel))
         let width = min(area.width, 72)
         let height = min(area.height, fields.count + notes.count + 2)

@@ -96,3 +96,27 @@ public enum KeyMap {
         return table
     }()
 }
+
+extension InputEditor {
+    /// Carries out an editing command (a motion, a deletion, a yank); false for the app's other commands.
+    mutating func perform(_ command: AppCommand) -> Bool {
+        switch command {
+        case .left: moveLeft()
+        case .right: moveRight()
+        case .up: moveUp()
+        case .down: moveDown()
+        case .backspace: deleteBackward()
+        case .delete: deleteForward()
+        case .lineStart: moveToLineStart()
+        case .lineEnd: moveToLineEnd()
+        case .wordLeft: moveWordLeft()
+        case .wordRight: moveWordRight()
+        case .killToLineEnd: killToLineEnd()
+        case .killToLineStart: killToLineStart()
+        case .killWord: deleteWordBackward()
+        case .yank: yank()
+        default: return false
+        }
+        return true
+    }
+}

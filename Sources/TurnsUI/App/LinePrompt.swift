@@ -28,12 +28,7 @@ public struct LinePrompt: Sendable {
     public static func proposedPath(folder: String, transcript: Transcript, date: Date) -> String {
         let day = String(TimestampFormat.string(from: date).prefix(10))
         let first = transcript.turns.first(where: { $0.role == .human })?.text ?? ""
-        var words: [String] = []
-        for word in first.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
-            words.append(String(word))
-            if words.count == 5 { break }
-        }
-        let slug = words.joined(separator: "-")
+        let slug = first.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).prefix(5).joined(separator: "-")
         return folder + "/" + day + (slug.isEmpty ? "" : "-" + String(slug.prefix(48))) + ".json"
     }
 }
@@ -70,24 +65,18 @@ extension AppState {
             return []
         case .savePath:
             if press == KeyPress(.enter) {
-                let path = prompt.editor.text.trimmingCharacters()
+                let path = prompt.editor.text.trimmingCharacters(in: .whitespacesAndNewlines)
                 linePrompt = nil
                 guard !path.isEmpty else { return [] }
                 return [.save(transcript, path: path, overwrite: false)]
             }
             switch KeyMap.command(for: press) {
-            case .left?: prompt.editor.moveLeft()
-            case .right?: prompt.editor.moveRight()
-            case .backspace?: prompt.editor.deleteBackward()
-            case .delete?, .endOfInput?: prompt.editor.deleteForward()
-            case .home?, .lineStart?: prompt.editor.moveToLineStart()
-            case .end?, .lineEnd?: prompt.editor.moveToLineEnd()
-            case .wordLeft?: prompt.editor.moveWordLeft()
-            case .wordRight?: prompt.editor.moveWordRight()
-            case .killToLineEnd?: prompt.editor.killToLineEnd()
-            case .killToLineStart?: prompt.editor.killToLineStart()
-            case .killWord?: prompt.editor.deleteWordBackward()
-            default:
+            case .home?: prompt.editor.moveToLineStart()
+            case .end?: prompt.editor.moveToLineEnd()
+            case .endOfInput?: prompt.editor.deleteForward()
+            case .up?, .down?, .yank?: break  // the path is edited on its one row: no rows, history or yank
+            case let command?: _ = prompt.editor.perform(command)
+            case nil:
                 if case .character(let c) = press.key, press.modifiers.subtracting(.shift).isEmpty {
                     prompt.editor.insert(String(c))
                 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The message being written: UTF-8 text edited by grapheme cluster, with a cursor, word motions, a kill buffer,
 /// and the history of sent messages. Pure state; the key map turns keys into these operations.
 ///
@@ -51,7 +53,7 @@ public struct InputEditor: Sendable, Equatable {
 
     /// Where the cursor is drawn: row (of all rows) and column in cells.
     public var cursorLocation: (row: Int, column: Int) {
-        var index = rowIndex(of: cursor)
+        var index = rows.index(holding: cursor)
         let row = rows[index]
         var column = DisplayWidth.of(text.utf8Slice(row.start, cursor), tabWidth: DisplayWidth.defaultTabWidth)
         if column >= width {
@@ -72,7 +74,7 @@ public struct InputEditor: Sendable, Equatable {
     /// Inserts typed text at the cursor.
     public mutating func insert(_ typed: String) {
         guard !typed.isEmpty else { return }
-        leaveHistory()
+        historyIndex = nil
         let at = index(cursor)
         text.insert(contentsOf: typed, at: at)
         cursor = roundedUp(cursor + typed.utf8.count)
@@ -142,11 +144,7 @@ public struct InputEditor: Sendable, Equatable {
 
     /// Replaces everything (for `/edit`), with the cursor at the end.
     public mutating func setText(_ newText: String) {
-        text = newText.replacingLineEnds()
-        cursor = text.utf8.count
-        historyIndex = nil
-        goalColumn = nil
-        refresh()
+        show(newText.replacingLineEnds(), historyIndex: nil)
     }
 
     /// Enter: returns the text to send and clears the editor; the text joins the history. Nil when empty.
@@ -154,13 +152,8 @@ public struct InputEditor: Sendable, Equatable {
         guard !text.isEmpty else { return nil }
         let sent = text
         if history.last != sent { history.append(sent) }
-        text = ""
-        cursor = 0
         draft = ""
-        historyIndex = nil
-        goalColumn = nil
-        scrollTop = 0
-        refresh()
+        show("", historyIndex: nil)
         return sent
     }
 
@@ -252,11 +245,6 @@ public struct InputEditor: Sendable, Equatable {
         refresh()
     }
 
-    /// Editing a recalled message makes it the draft: walking the history again starts from the newest entry.
-    mutating func leaveHistory() {
-        historyIndex = nil
-    }
-
     // MARK: - Helpers
 
     func index(_ offset: Int) -> String.Index {
@@ -281,7 +269,7 @@ public struct InputEditor: Sendable, Equatable {
     }
 
     mutating func remove(_ range: Range<String.Index>) {
-        leaveHistory()
+        historyIndex = nil  // an edited recalled message is the draft: the history walk starts over from the newest
         let start = offset(range.lowerBound)
         text.removeSubrange(range)
         cursor = roundedUp(min(start, text.utf8.count))
@@ -299,16 +287,6 @@ public struct InputEditor: Sendable, Equatable {
         var end = at
         while end < text.endIndex, !text[end].isNewline { end = text.index(after: end) }
         return end
-    }
-
-    /// The row showing `offset`: at a soft break, the row that starts there.
-    func rowIndex(of offset: Int) -> Int {
-        var low = 0, high = rows.count - 1
-        while low < high {
-            let mid = (low + high + 1) / 2
-            if rows[mid].start <= offset { low = mid } else { high = mid - 1 }
-        }
-        return low
     }
 
     mutating func moveVertically(to rowNumber: Int, column goal: Int) {
@@ -351,12 +329,6 @@ extension Character {
 extension String {
     /// The text with `\r\n` and lone `\r` turned into `\n` (pasted text from other systems).
     func replacingLineEnds() -> String {
-        guard utf8.contains(0x0D) else { return self }
-        var result = ""
-        result.reserveCapacity(utf8.count)
-        for cluster in self {
-            if cluster == "\r\n" || cluster == "\r" { result.append("\n") } else { result.append(cluster) }
-        }
-        return result
+        utf8.contains(0x0D) ? replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") : self
     }
 }

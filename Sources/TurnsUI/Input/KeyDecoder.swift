@@ -14,8 +14,6 @@ public struct KeyDecoder: Sendable {
         case pasteEnd
         /// The mouse wheel turned, in rows to scroll (negative up).
         case wheel(Int)
-        /// The terminal resized.
-        case resize(width: Int, height: Int)
     }
 
     private var pendingEscape = false
@@ -26,9 +24,6 @@ public struct KeyDecoder: Sendable {
 
     /// Creates a decoder.
     public init() {}
-
-    /// True while an Escape waits to see whether a key follows (an Alt combination) or not (a plain Esc).
-    public var isWaitingAfterEscape: Bool { pendingEscape }
 
     /// Feeds one unit of input; returns the events it completes.
     public mutating func feed(_ input: RawInput) -> [InputEvent] {
@@ -60,9 +55,6 @@ public struct KeyDecoder: Sendable {
         case .wheel(let notches):
             events.append(contentsOf: flushEscape())
             events.append(.wheel(notches))
-        case .resize(let width, let height):
-            events.append(contentsOf: flushEscape())
-            events.append(.resize(width: width, height: height))
         case .key(var press):
             if pendingEscape { pendingEscape = false; press.modifiers.insert(.alt) }
             events.append(.key(press))

@@ -47,6 +47,18 @@ public struct WrappedRow: Sendable, Hashable {
     public var endsLine: Bool { flags & 2 != 0 }
 }
 
+extension [WrappedRow] {
+    /// The row holding UTF-8 offset `offset`: the last that starts at or before it (at a soft break, the next row).
+    func index(holding offset: Int) -> Int {
+        var low = 0, high = count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if self[mid].start <= offset { low = mid } else { high = mid - 1 }
+        }
+        return low
+    }
+}
+
 /// How to wrap: the width in cells, the tab width, and whether ```` ``` ```` fences mark code blocks.
 public struct WrapOptions: Sendable, Hashable {
     /// Columns available (at least 1).

@@ -6,12 +6,6 @@ public struct TranscriptPosition: Sendable, Hashable {
     public var block: Int
     /// The row within the block.
     public var row: Int
-
-    /// Creates a position.
-    public init(block: Int, row: Int) {
-        self.block = block
-        self.row = row
-    }
 }
 
 /// How the user moves through the transcript.
@@ -47,14 +41,14 @@ public enum TranscriptRowContent: Sendable, Hashable {
 /// interrupted or failed answer.
 ///
 /// **Streaming.** Appending text to the last turn re-wraps only its last row (`TextWrapper.rewrapTail`) and updates
-/// one entry of a Fenwick tree of block heights, so a token costs the same with 50,000 turns as with one.
+/// one entry of the block heights (`RowCounts`), so a token costs the same with 50,000 turns as with one.
 ///
 /// **Width changes.** Nothing is re-wrapped eagerly. Every block keeps a cheap summary (lines and approximate cells,
 /// measured once when the turn is final) from which its height at any width is *estimated* in O(1); a resize rebuilds
 /// the height tree from estimates in O(turns), then wraps exactly only the blocks that are drawn or scrolled through.
 /// The drawn rows never depend on estimates: the viewport is found from an anchor (block + row, kept across a resize
-/// as block + text offset), not from an absolute row number. Only `totalRows` and `topRow` are approximate until
-/// every block has been wrapped at the current width.
+/// as block + text offset), not from an absolute row number. Only `totalRows` is approximate until every block
+/// has been wrapped at the current width.
 ///
 /// **Scrolling.** At the bottom the view follows new text. Scrolled up, it stays where it is while text arrives below
 /// and `hasNewTextBelow` is set; reaching the bottom again resumes following.
@@ -89,11 +83,6 @@ public struct TranscriptLayout: Sendable {
     public var isFollowing: Bool { anchor == nil }
     /// The number of rows of the whole transcript (exact for wrapped blocks, estimated for the others).
     public var totalRows: Int { counts.total }
-    /// The absolute number of the top row shown (same caveat as `totalRows`).
-    public var topRow: Int {
-        guard let first = visibleRows.first else { return 0 }
-        return counts.prefix(first.block) + first.row
-    }
 
     // MARK: - Telling the layout what changed
 
@@ -329,14 +318,7 @@ public struct TranscriptLayout: Sendable {
             return TranscriptPosition(block: block, row: row)
         case .text(let block, let offset):
             _ = measuredHeight(block, transcript)
-            let rows = blocks[block].rows
-            // The last row starting at or before the offset holds it.
-            var low = 0, high = rows.count - 1
-            while low < high {
-                let mid = (low + high + 1) / 2
-                if rows[mid].start <= offset { low = mid } else { high = mid - 1 }
-            }
-            return TranscriptPosition(block: block, row: blocks[block].header + low)
+            return TranscriptPosition(block: block, row: blocks[block].header + blocks[block].rows.index(holding: offset))
         case .marker(let block, let row):
             _ = measuredHeight(block, transcript)
             let b = blocks[block]
