@@ -16,15 +16,13 @@ public struct TerminalError: Error, Sendable, CustomStringConvertible {
 /// thread through a `WakePipe` and hand it work.
 public final class TerminalSession {
     private var screen: OpaquePointer?
-    private var colors: ColorPalette
+    private var colors = ColorPalette()
     private var decoder = KeyDecoder()
     /// Whether the terminal is currently in curses mode.
     public private(set) var isActive = false
 
     /// Creates a session; nothing happens to the terminal until `start()`.
-    public init() {
-        colors = ColorPalette()
-    }
+    public init() {}
 
     /// Takes over the terminal: raw keys, no echo, keypad decoding, bracketed paste, mouse wheel, colours.
     /// The terminal is restored on `stop()`, at exit, and on a crash signal; resizes wake `wake`.

@@ -118,7 +118,7 @@ final class ChatRuntime {
     private func perform(_ effect: Effect) {
         switch effect {
         case let .send(id, prompt, settings, stream):
-            startRequest(id: id, request: connection.request(prompt: prompt, settings: settings, api: state.api), stream: stream)
+            startRequest(id: id, request: CompletionRequest(prompt: prompt, settings: settings, api: state.api), stream: stream)
         case .cancel(let id):
             requests.removeValue(forKey: id)?.cancel()
         case let .save(transcript, path, overwrite):
@@ -205,7 +205,7 @@ final class ChatRuntime {
         }
     }
 
-    /// Monotonic seconds.
+    /// Monotonic seconds (the chat's clock, and `--print`'s timings).
     static func now() -> Double { ProcessInfo.processInfo.systemUptime }
 }
 
@@ -216,17 +216,14 @@ final class ActionInbox: @unchecked Sendable {
 
     /// Adds an action (from any thread).
     func post(_ action: Action) {
-        lock.lock()
-        actions.append(action)
-        lock.unlock()
+        lock.withLock { actions.append(action) }
     }
 
     /// Takes every waiting action, oldest first.
     func drain() -> [Action] {
-        lock.lock()
-        defer { lock.unlock() }
-        let taken = actions
-        actions.removeAll(keepingCapacity: true)
-        return taken
+        lock.withLock {
+            defer { actions.removeAll(keepingCapacity: true) }
+            return actions
+        }
     }
 }

@@ -26,7 +26,7 @@ struct PrintMode {
         defer { connection.close() }
         if connection.backend == .local { Terminal.note(BackendConnection.localNotice) }
 
-        let request = connection.request(prompt: prompt, settings: config.settings)
+        let request = CompletionRequest(prompt: prompt, settings: config.settings, api: config.api)
         let client = connection.client
         let api = request.api.api(forModel: request.model)
         let task = Task { await stream(request, api: api, client: client) }
@@ -80,14 +80,13 @@ struct PrintMode {
     /// Streams the answer to stdout.
     private func stream(_ request: CompletionRequest, api: AnthropicAPI, client: CompletionsClient) async -> PrintOutcome {
         var outcome = PrintOutcome(started: Date())
-        let clock = ContinuousClock()
-        let start = clock.now
-        var firstText: ContinuousClock.Instant?
+        let start = ChatRuntime.now()
+        var firstText: Double?
         var deltas = 0
         var failure: APIError?
         func show(_ text: String) {
             guard !text.isEmpty else { return }
-            if firstText == nil { firstText = clock.now }
+            if firstText == nil { firstText = ChatRuntime.now() }
             Terminal.out(text)
             outcome.text += text
         }
@@ -121,8 +120,8 @@ struct PrintMode {
         }
         // The timings first, so that every outcome below (and a transcript saved with --save) carries them.
         if let firstText {
-            outcome.timeToFirstToken = (firstText - start).seconds
-            let streaming = (clock.now - firstText).seconds
+            outcome.timeToFirstToken = firstText - start
+            let streaming = ChatRuntime.now() - firstText
             outcome.tokensPerSecond = streaming > 0 ? Double(deltas) / streaming : nil
         }
         if let error = failure {
@@ -215,12 +214,4 @@ final class InterruptFlag: @unchecked Sendable {
     func set() { lock.lock(); value = true; lock.unlock() }
     /// Whether the flag was set.
     var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
-}
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
-    }
 }
