@@ -4,17 +4,15 @@ import Foundation
 /// what was handed over. Idle, the UI thread sleeps in `poll` and uses no CPU.
 public final class WakePipe: @unchecked Sendable {
     private let readEnd: Int32
-    private let writeEnd: Int32
-
     /// The end a signal handler may write a byte to (async-signal-safe).
-    public var writeDescriptor: Int32 { writeEnd }
+    public let writeDescriptor: Int32
 
     /// Creates the pipe (both ends non-blocking, closed on exec).
     public init() {
         var fds: [Int32] = [0, 0]
         pipe(&fds)
         readEnd = fds[0]
-        writeEnd = fds[1]
+        writeDescriptor = fds[1]
         for fd in fds {
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
@@ -23,13 +21,13 @@ public final class WakePipe: @unchecked Sendable {
 
     deinit {
         close(readEnd)
-        close(writeEnd)
+        close(writeDescriptor)
     }
 
     /// Wakes the waiting thread (from any thread; never blocks).
     public func wake() {
         var byte: UInt8 = 1
-        _ = write(writeEnd, &byte, 1)
+        _ = write(writeDescriptor, &byte, 1)
     }
 
     /// Waits until input is ready on `fd`, the pipe is woken, or `timeout` seconds pass (nil: no limit).

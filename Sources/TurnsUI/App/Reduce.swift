@@ -186,6 +186,17 @@ extension AppState {
         return startRequest()
     }
 
+    /// Drops the last message and its answer, returning the message; `command` names the refusal's command.
+    mutating func dropLastExchange(for command: String) throws(CommandError) -> String {
+        try requireIdle()
+        guard let index = transcript.turns.lastIndex(where: { $0.role == .human }) else {
+            throw CommandError("nothing to \(command)")
+        }
+        let text = transcript.turns[index].text
+        edit(.removeTurns(from: index))
+        return text
+    }
+
     /// Refuses while an answer is arriving.
     func requireIdle() throws(CommandError) {
         if request.isBusy { throw CommandError("an answer is arriving (Esc cancels it)") }

@@ -106,21 +106,11 @@ public enum SlashCommands {
             try state.retry()
         },
         SlashCommand(name: "edit", arguments: "", summary: "put the last message back in the editor and drop that exchange") { state, _ throws(CommandError) in
-            try state.requireIdle()
-            guard let index = state.transcript.turns.lastIndex(where: { $0.role == .human }) else {
-                throw CommandError("nothing to edit")
-            }
-            let text = state.transcript.turns[index].text
-            state.edit(.removeTurns(from: index))
-            state.editor.setText(text)
+            state.editor.setText(try state.dropLastExchange(for: "edit"))
             return []
         },
         SlashCommand(name: "undo", arguments: "", summary: "drop the last exchange") { state, _ throws(CommandError) in
-            try state.requireIdle()
-            guard let index = state.transcript.turns.lastIndex(where: { $0.role == .human }) else {
-                throw CommandError("nothing to undo")
-            }
-            state.edit(.removeTurns(from: index))
+            _ = try state.dropLastExchange(for: "undo")
             return []
         },
         SlashCommand(name: "settings", arguments: "", summary: "open the settings panel (F2)") { state, _ throws(CommandError) in

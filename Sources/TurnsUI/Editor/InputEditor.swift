@@ -196,45 +196,30 @@ public struct InputEditor: Sendable, Equatable {
     /// Up: the row above at the same column; on the first row, the previous message of the history.
     public mutating func moveUp() {
         let location = cursorLocation
-        guard location.row > 0 else {
-            recallOlder()
-            return
-        }
+        guard location.row > 0 else { return recallOlder() }
         moveVertically(to: location.row - 1, column: goalColumn ?? location.column)
     }
 
     /// Down: the row below at the same column; on the last row, the next message of the history (then the draft).
     public mutating func moveDown() {
         let location = cursorLocation
-        guard location.row < rows.count - 1 else {
-            recallNewer()
-            return
-        }
+        guard location.row < rows.count - 1 else { return recallNewer() }
         moveVertically(to: location.row + 1, column: goalColumn ?? location.column)
     }
 
     // MARK: - History
 
     mutating func recallOlder() {
-        guard !history.isEmpty else { return }
-        let index: Int
-        if let current = historyIndex {
-            guard current > 0 else { return }
-            index = current - 1
-        } else {
-            draft = text
-            index = history.count - 1
-        }
+        guard !history.isEmpty, historyIndex != 0 else { return }
+        if historyIndex == nil { draft = text }
+        let index = (historyIndex ?? history.count) - 1
         show(history[index], historyIndex: index)
     }
 
     mutating func recallNewer() {
         guard let current = historyIndex else { return }
-        if current + 1 < history.count {
-            show(history[current + 1], historyIndex: current + 1)
-        } else {
-            show(draft, historyIndex: nil)
-        }
+        let next = current + 1
+        show(next < history.count ? history[next] : draft, historyIndex: next < history.count ? next : nil)
     }
 
     mutating func show(_ shown: String, historyIndex newIndex: Int?) {

@@ -46,9 +46,7 @@ public struct ScreenBuffer: Sendable, Equatable {
     public var area: Rect { Rect(x: 0, y: 0, width: width, height: height) }
 
     /// The cell at column `x`, row `y`.
-    public subscript(x: Int, y: Int) -> Cell {
-        get { cells[y * width + x] }
-    }
+    public subscript(x: Int, y: Int) -> Cell { cells[y * width + x] }
 
     /// Blanks every cell with `style`.
     public mutating func clear(_ style: Style = .plain) {

@@ -263,14 +263,12 @@ public struct TranscriptLayout: Sendable {
     func estimatedHeight(_ index: Int) -> Int {
         let block = blocks[index]
         if block.wrapWidth == width { return exactHeight(index) }
-        if index == 0 && block.header == 0 { return 0 }
         let textRows = block.lines == 1 && block.cells == 0 ? 0 : max(1, block.lines + block.cells / width)
         return block.header + textRows + (block.marker == nil ? 0 : 1)
     }
 
     func exactHeight(_ index: Int) -> Int {
         let block = blocks[index]
-        if index == 0 && block.header == 0 { return 0 }
         return block.header + block.rows.count + block.markerRows.count
     }
 

@@ -18,26 +18,20 @@ final class ChatRuntime {
     private var state: AppState
     private var renderer = FrameRenderer()
     private var journal: SessionJournal?
-    /// The conversation the chat opened with, journaled once the first frame is up.
-    private let journalStart: JournalRecord?
     private var requests: [Int: Task<Void, Never>] = [:]
     private var needsFrame = true
     private var repaint = true
     private var lastFrame = -Double.infinity
     private var nextTick: Double?
     private let stopFlag = InterruptFlag()
-    private let answerOnStart: Bool
     /// The environment the chat started with (`/theme` finds the user's themes through XDG_CONFIG_HOME and HOME).
     private let environment: [String: String]
 
     /// Prepares a chat over `connection`; nothing touches the terminal until `run()`.
-    init(connection: BackendConnection, state: AppState, journal: SessionJournal?, journalStart: JournalRecord?,
-         answerOnStart: Bool, environment: [String: String]) {
+    init(connection: BackendConnection, state: AppState, journal: SessionJournal?, environment: [String: String]) {
         self.connection = connection
         self.state = state
         self.journal = journal
-        self.journalStart = journalStart
-        self.answerOnStart = answerOnStart
         self.environment = environment
     }
 
@@ -54,12 +48,13 @@ final class ChatRuntime {
         defer { watcher.cancel() }
         try terminal.start(wake: wake)
         defer { terminal.stop() }
+        let opening = state.transcript
         let size = terminal.size
         apply(.input(.resize(width: size.width, height: size.height)))
         // A loaded conversation is shown before it is journaled: writing a long one takes a while.
         drawFrame(at: Self.now())
-        if let journalStart { journal?.append(journalStart) }
-        if answerOnStart {
+        if !opening.turns.isEmpty { journal?.append(.replace(opening)) }
+        if TranscriptFiles.asksForAnswer(opening) {
             // A loaded conversation that ends with a Human turn asks for its answer: Ctrl-R answers it.
             apply(.input(.key(.ctrl("r"))))
         }
@@ -77,7 +72,8 @@ final class ChatRuntime {
             let actions = inbox.drain()
             for action in actions { apply(action) }
             if let tick = nextTick, now >= tick { apply(.tick(time: now)) }
-            nextTick = needsTicks ? (nextTick.map { $0 > now ? $0 : now + 1 } ?? now + 1) : nil
+            // The status bar counts down retries and shows tokens/s, so it ticks once a second while a request runs.
+            nextTick = state.request.isBusy ? (nextTick.map { $0 > now ? $0 : now + 1 } ?? now + 1) : nil
             if needsFrame && now - lastFrame >= Self.frameInterval { drawFrame(at: now) }
         }
         for task in requests.values { task.cancel() }
@@ -93,9 +89,6 @@ final class ChatRuntime {
         if journal?.hasPendingText == true { timeout = min(timeout ?? .infinity, 1) }
         return timeout
     }
-
-    /// The status bar counts down retries and shows tokens/s, so it ticks once a second while a request runs.
-    private var needsTicks: Bool { state.request.isBusy }
 
     private func drawFrame(at now: Double) {
         let frame = renderer.render(state)
@@ -171,9 +164,7 @@ final class ChatRuntime {
 
     /// Streams a request on the concurrency pool; every event is handed to this thread through the inbox.
     private func startRequest(id: Int, request: CompletionRequest, stream: Bool) {
-        let client = connection.client
-        let inbox = inbox
-        let wake = wake
+        let (client, inbox, wake) = (connection.client, inbox, wake)
         requests[id] = Task {
             func post(_ event: StreamEvent) {
                 inbox.post(.stream(request: id, event: event, time: ChatRuntime.now()))

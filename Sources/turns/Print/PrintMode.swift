@@ -13,14 +13,7 @@ struct PrintMode {
 
     /// Runs one request and returns the exit status.
     func run(promptArguments: [String], raw: Bool) async -> Int32 {
-        let transcript: Transcript
-        let prompt: String
-        switch readPrompt(arguments: promptArguments, raw: raw) {
-        case .success(let input): (transcript, prompt) = input
-        case .failure(let failure):
-            Terminal.error(failure.message)
-            return ExitStatus.usage
-        }
+        guard case let (transcript, prompt)? = readPrompt(arguments: promptArguments, raw: raw) else { return ExitStatus.usage }
 
         guard let connection = BackendConnection.openReportingFailure(config) else { return ExitStatus.usage }
         defer { connection.close() }
@@ -53,28 +46,30 @@ struct PrintMode {
     }
 
     /// The conversation and the exact prompt to send: the arguments (or stdin) as one Human turn, or with
-    /// `--raw` stdin sent byte for byte as the whole prompt, validated as the API would.
-    private func readPrompt(arguments: [String], raw: Bool) -> Result<(Transcript, String), PromptInputError> {
+    /// `--raw` stdin sent byte for byte as the whole prompt, validated as the API would; nil after saying why not.
+    private func readPrompt(arguments: [String], raw: Bool) -> (Transcript, String)? {
         var text = arguments.joined(separator: " ")
         if arguments.isEmpty {
             let data = FileHandle.standardInput.readDataToEndOfFile()
-            guard let input = String(data: data, encoding: .utf8) else {
-                return .failure(PromptInputError(message: "stdin is not UTF-8 text"))
-            }
+            guard let input = String(data: data, encoding: .utf8) else { return failure("stdin is not UTF-8 text") }
             text = input
         }
         if raw {
             if let problem = PromptFormat.validate(text) {
-                return .failure(PromptInputError(message: "invalid prompt: " + EscapedText.escape(problem.description)))
+                return failure("invalid prompt: " + EscapedText.escape(problem.description))
             }
-            return .success((TranscriptFiles.fromPromptText(text), text))
+            return (TranscriptFiles.fromPromptText(text), text)
         }
         while let last = text.last, last.isWhitespace { text.removeLast() }
-        guard !text.isEmpty else {
-            return .failure(PromptInputError(message: "nothing to send: give a prompt, or pipe one on stdin"))
-        }
+        guard !text.isEmpty else { return failure("nothing to send: give a prompt, or pipe one on stdin") }
         let transcript = Transcript(system: config.system, turns: [Turn(role: .human, text: text)])
-        return .success((transcript, transcript.prompt()))
+        return (transcript, transcript.prompt())
+    }
+
+    /// Writes why the prompt cannot be sent.
+    private func failure(_ message: String) -> (Transcript, String)? {
+        Terminal.error(message)
+        return nil
     }
 
     /// Streams the answer to stdout.
@@ -198,12 +193,6 @@ struct PrintOutcome {
         (reply.inputTokens, reply.outputTokens) = (usage?.inputTokens, usage?.outputTokens)
         return Turn(role: .assistant, text: body, createdAt: started, reply: reply)
     }
-}
-
-/// A prompt that could not be read from the arguments or stdin.
-struct PromptInputError: Error {
-    /// What is wrong.
-    var message: String
 }
 
 /// A flag set from a signal handler and read afterwards.
