@@ -76,13 +76,9 @@ public final class TerminalSession {
     /// Restores the terminal to how it was (safe to call more than once).
     public func stop() {
         guard isActive else { return }
-        isActive = false
         ResizeWatcher.uninstall()
-        endwin()
-        // ncurses writes through stdio: flush it now, or the switch back from the alternate screen could reach
-        // the terminal after text printed once the chat is over (and hide it).
-        turns_flush_stdout()
-        TerminalSession.writeControl("\u{1B}[?2004l")
+        TerminalRestorer.restoreNow()
+        isActive = false
         if let screen { delscreen(screen) }
         screen = nil
         TerminalRestorer.uninstall()
@@ -98,11 +94,8 @@ public final class TerminalSession {
     public func draw(_ buffer: ScreenBuffer, changes: [ScreenChange], cursor: (x: Int, y: Int)?, repaint: Bool) {
         if repaint { clearok(turns_stdscr(), true) }
         for change in changes {
-            var x = change.columns.lowerBound
-            while x < change.columns.upperBound {
-                let cell = buffer[x, change.row]
-                if !cell.isContinuation { put(cell, x: x, y: change.row) }
-                x += 1
+            for x in change.columns where !buffer[x, change.row].isContinuation {
+                put(buffer[x, change.row], x: x, y: change.row)
             }
         }
         if let cursor {

@@ -149,10 +149,10 @@ public struct ScreenBuffer: Sendable, Equatable {
         (0..<height).map { line($0) }
     }
 
-    /// Row `y` as plain text.
-    public func line(_ y: Int) -> String {
+    /// Row `y` (or its `columns`) as plain text.
+    public func line(_ y: Int, columns: Range<Int>? = nil) -> String {
         var text = ""
-        for x in 0..<width {
+        for x in columns ?? 0..<width {
             let cell = cells[y * width + x]
             if !cell.isContinuation { text += cell.symbol }
         }

@@ -266,7 +266,8 @@ struct SettingsPanel: Sendable, Equatable {
     /// The element `sign` steps from `current`, wrapping around; from an element not in `list`, the first or last.
     static func cycle<T: Equatable>(_ list: [T], from current: T, by sign: Int) -> T {
         let count = list.count
-        return list[list.firstIndex(of: current).map { (($0 + sign) % count + count) % count } ?? (sign > 0 ? 0 : count - 1)]
+        let index = list.firstIndex(of: current).map { (($0 + sign) % count + count) % count }
+        return list[index ?? (sign > 0 ? 0 : count - 1)]
     }
 
     /// A 0...1 value moved by 0.05, kept on the 0.05 grid and in range.

@@ -316,7 +316,8 @@ public struct TranscriptLayout: Sendable {
             return TranscriptPosition(block: block, row: row)
         case .text(let block, let offset):
             _ = measuredHeight(block, transcript)
-            return TranscriptPosition(block: block, row: blocks[block].header + blocks[block].rows.index(holding: offset))
+            let b = blocks[block]
+            return TranscriptPosition(block: block, row: b.header + b.rows.index(holding: offset))
         case .marker(let block, let row):
             _ = measuredHeight(block, transcript)
             let b = blocks[block]

@@ -13,7 +13,9 @@ struct PrintMode {
 
     /// Runs one request and returns the exit status.
     func run(promptArguments: [String], raw: Bool) async -> Int32 {
-        guard case let (transcript, prompt)? = readPrompt(arguments: promptArguments, raw: raw) else { return ExitStatus.usage }
+        guard case let (transcript, prompt)? = readPrompt(arguments: promptArguments, raw: raw) else {
+            return ExitStatus.usage
+        }
 
         guard let connection = BackendConnection.openReportingFailure(config) else { return ExitStatus.usage }
         defer { connection.close() }

@@ -53,7 +53,8 @@ final class BackendConnection {
                 throw BackendSetupError(message: "the local model could not start: \(error)")
             }
             localServer = server
-            configuration = ClientConfiguration(backend: .anthropic(apiKey: localKey, baseURL: "http://127.0.0.1:\(port)"))
+            let base = "http://127.0.0.1:\(port)"
+            configuration = ClientConfiguration(backend: .anthropic(apiKey: localKey, baseURL: base))
         case .anthropic:
             guard let key = config.apiKey, !key.isEmpty else {
                 throw BackendSetupError(message: "the anthropic backend needs an API key: set ANTHROPIC_API_KEY "
@@ -71,8 +72,8 @@ final class BackendConnection {
         }
         configuration.maxRetries = config.maxRetries
         configuration.idleTimeout = config.idleTimeout
-        return BackendConnection(client: CompletionsClient(configuration, transport: CurlTransport()), backend: config.backend,
-                                 localServer: localServer)
+        let client = CompletionsClient(configuration, transport: CurlTransport())
+        return BackendConnection(client: client, backend: config.backend, localServer: localServer)
     }
 
     /// Opens a connection, or writes why it cannot be opened and returns nil (the caller exits with status 2).
