@@ -115,15 +115,13 @@ enum SettingsPanelView {
         }
         var y = box.y + 1 + fieldRows + 1
         for (text, role) in notes where y < box.maxY {
-            screen.draw(" " + text, x: box.x, y: y, style: role == .panel ? theme[.panel] : mix(theme[role], theme[.panel]),
-                        limit: box.maxX)
+            // A note keeps its role's colours and attributes on the panel's background.
+            var style = theme[role]
+            style.background = theme[.panel].background
+            screen.draw(" " + text, x: box.x, y: y, style: style, limit: box.maxX)
             y += 1
         }
         return cursor
     }
 
-    /// A role's colours and attributes on the panel's background.
-    static func mix(_ style: Style, _ panel: Style) -> Style {
-        Style(foreground: style.foreground, background: panel.background, attributes: style.attributes)
-    }
 }

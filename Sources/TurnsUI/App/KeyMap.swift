@@ -88,13 +88,9 @@ public enum KeyMap {
         table[press]
     }
 
-    private static let table: [KeyPress: AppCommand] = {
-        var table: [KeyPress: AppCommand] = [:]
-        for binding in bindings {
-            for key in binding.keys where table[key] == nil { table[key] = binding.command }
-        }
-        return table
-    }()
+    /// The first binding of a key wins.
+    private static let table = Dictionary(bindings.flatMap { binding in binding.keys.map { ($0, binding.command) } },
+                                          uniquingKeysWith: { first, _ in first })
 }
 
 extension InputEditor {

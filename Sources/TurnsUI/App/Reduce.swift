@@ -85,7 +85,10 @@ extension AppState {
                 var values = panelValues
                 let outcome = open.handle(press, values: &values)
                 panel = outcome == .close ? nil : open
-                applyPanelValues(values)
+                settings = values.settings
+                streaming = values.streaming
+                api = values.api
+                if values.system != transcript.system { edit(.setSystem(values.system)) }
                 return []
             }
             return handle(press)
@@ -207,14 +210,6 @@ extension AppState {
         hasQuit = true
         effects.append(.quit)
         return effects
-    }
-
-    /// Applies what the settings panel changed.
-    mutating func applyPanelValues(_ values: PanelValues) {
-        settings = values.settings
-        streaming = values.streaming
-        api = values.api
-        if values.system != transcript.system { edit(.setSystem(values.system)) }
     }
 
     // MARK: - The stream

@@ -44,31 +44,26 @@ public struct KeyDecoder: Sendable {
             }
             return []
         }
-        var events: [InputEvent] = []
         switch input {
         case .pasteStart:
-            if pendingEscape { pendingEscape = false; events.append(.key(KeyPress(.escape))) }
             inPaste = true
             pasted = ""
+            return flushEscape()
         case .pasteEnd:
-            break
+            return []
         case .wheel(let notches):
-            events.append(contentsOf: flushEscape())
-            events.append(.wheel(notches))
+            return flushEscape() + [.wheel(notches)]
+        case .character("\u{1B}"):
+            defer { pendingEscape = true }
+            return flushEscape()
         case .key(var press):
             if pendingEscape { pendingEscape = false; press.modifiers.insert(.alt) }
-            events.append(.key(press))
+            return [.key(press)]
         case .character(let c):
-            if c == "\u{1B}" {
-                if pendingEscape { events.append(.key(KeyPress(.escape))) }
-                pendingEscape = true
-                return events
-            }
             var press = KeyDecoder.keyPress(for: c)
             if pendingEscape { pendingEscape = false; press.modifiers.insert(.alt) }
-            events.append(.key(press))
+            return [.key(press)]
         }
-        return events
     }
 
     /// Ends a wait after Escape: when nothing followed in time, it was a plain Esc.

@@ -276,11 +276,8 @@ public struct TranscriptLayout: Sendable {
         let text = text(of: index, transcript)
         // An empty answer (not started, or failed at once) shows no empty text row.
         blocks[index].rows = text.isEmpty ? [] : TextWrapper.wrap(text, options: wrapOptions)
-        if let marker = blocks[index].marker {
-            blocks[index].markerRows = TextWrapper.wrap(marker, options: WrapOptions(width: width, codeFences: false))
-        } else {
-            blocks[index].markerRows = []
-        }
+        let markerOptions = WrapOptions(width: width, codeFences: false)
+        blocks[index].markerRows = blocks[index].marker.map { TextWrapper.wrap($0, options: markerOptions) } ?? []
         blocks[index].wrapWidth = width
         counts.set(index, to: exactHeight(index))
     }

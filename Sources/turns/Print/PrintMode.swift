@@ -121,8 +121,14 @@ struct PrintMode {
             let streaming = ChatRuntime.now() - firstText
             outcome.tokensPerSecond = streaming > 0 ? Double(deltas) / streaming : nil
         }
+        if failure?.kind == .cancelled || (failure == nil && Task.isCancelled) {
+            if !outcome.text.isEmpty { Terminal.out("\n") }
+            Terminal.error("interrupted")
+            outcome.interrupted = true
+            outcome.status = ExitStatus.interrupted
+            return outcome
+        }
         if let error = failure {
-            if error.kind == .cancelled { return finishInterrupted(outcome) }
             if !outcome.text.isEmpty { Terminal.out("\n") }
             let text = SettingAdvice.describe(error, in: .commandLine)
             Terminal.error(text)
@@ -130,20 +136,10 @@ struct PrintMode {
             outcome.error = text
             outcome.status = error.exitCode
         } else {
-            if Task.isCancelled { return finishInterrupted(outcome) }
             Terminal.out("\n")
             outcome.status = ExitStatus.success
         }
         if verbose { report(outcome, api: api) }
-        return outcome
-    }
-
-    private func finishInterrupted(_ partial: PrintOutcome) -> PrintOutcome {
-        var outcome = partial
-        if !outcome.text.isEmpty { Terminal.out("\n") }
-        Terminal.error("interrupted")
-        outcome.interrupted = true
-        outcome.status = ExitStatus.interrupted
         return outcome
     }
 
