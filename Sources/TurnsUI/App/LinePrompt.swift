@@ -45,24 +45,18 @@ extension AppState {
     /// Keys while a line prompt is open: Enter answers, Esc or Ctrl-C closes it, y/n answer a confirmation.
     mutating func handlePrompt(_ press: KeyPress) -> [Effect] {
         guard var prompt = linePrompt else { return [] }
-        if press == KeyPress(.escape) || press == .ctrl("c") || press == .ctrl("g") {
+        let cancels = [KeyPress(.escape), .ctrl("c"), .ctrl("g")]
+        let declines = [KeyPress(.character("n")), KeyPress(.character("N")), KeyPress(.enter)]
+        if cancels.contains(press) || (prompt.kind != .savePath && declines.contains(press)) {
             linePrompt = nil
-            message = StatusMessage("not saved", isError: false)
+            showNotice("not saved")
             return []
         }
         switch prompt.kind {
         case .confirmOverwrite(let path):
-            switch press {
-            case KeyPress(.character("y")), KeyPress(.character("Y")):
-                linePrompt = nil
-                return [.save(transcript, path: path, overwrite: true)]
-            case KeyPress(.character("n")), KeyPress(.character("N")), KeyPress(.enter):
-                linePrompt = nil
-                message = StatusMessage("not saved", isError: false)
-            default:
-                break
-            }
-            return []
+            guard press == KeyPress(.character("y")) || press == KeyPress(.character("Y")) else { return [] }
+            linePrompt = nil
+            return [.save(transcript, path: path, overwrite: true)]
         case .savePath:
             if press == KeyPress(.enter) {
                 let path = prompt.editor.text.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -109,21 +109,15 @@ public struct InputEditor: Sendable, Equatable {
     public mutating func killToLineEnd() {
         let start = index(cursor)
         let end = lineEnd(from: start)
-        if end == start {
-            if end < text.endIndex { remove(start..<text.index(after: start)) }
-            return
-        }
-        killBuffer = String(text[start..<end])
-        remove(start..<end)
+        // At the end of a line the newline goes, and is not kept for Ctrl-Y.
+        if end == start, end < text.endIndex { return remove(start..<text.index(after: start)) }
+        kill(start..<end)
     }
 
     /// Ctrl-U: deletes from the start of the line to the cursor.
     public mutating func killToLineStart() {
         let end = index(cursor)
-        let start = lineStart(from: end)
-        guard start < end else { return }
-        killBuffer = String(text[start..<end])
-        remove(start..<end)
+        kill(lineStart(from: end)..<end)
     }
 
     /// Ctrl-W: deletes the whitespace-separated word before the cursor (and the blanks after it).
@@ -134,9 +128,7 @@ public struct InputEditor: Sendable, Equatable {
         while start > text.startIndex, !text[text.index(before: start)].isWhitespace {
             start = text.index(before: start)
         }
-        guard start < end else { return }
-        killBuffer = String(text[start..<end])
-        remove(start..<end)
+        kill(start..<end)
     }
 
     /// Ctrl-Y: inserts the last killed text.
@@ -260,6 +252,13 @@ public struct InputEditor: Sendable, Equatable {
         cursor = roundedUp(min(start, text.utf8.count))
         goalColumn = nil
         refresh()
+    }
+
+    /// Removes `range`, keeping it for Ctrl-Y.
+    mutating func kill(_ range: Range<String.Index>) {
+        guard !range.isEmpty else { return }
+        killBuffer = String(text[range])
+        remove(range)
     }
 
     func lineStart(from at: String.Index) -> String.Index {

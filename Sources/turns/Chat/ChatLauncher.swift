@@ -48,7 +48,7 @@ struct ChatLauncher {
                              history: history)
         state.saveFolder = XDGPaths(environment: environment).dataDirectory + "/transcripts"
         if let message = notice ?? theme.warning { state.showNotice(message) }
-        let runtime = ChatRuntime(connection: connection, state: state, journal: journal, environment: environment)
+        let runtime = ChatRuntime(connection: connection, state: state, journal: journal)
         do {
             try runtime.run()
         } catch {

@@ -25,14 +25,13 @@ final class ChatRuntime {
     private var nextTick: Double?
     private let stopFlag = InterruptFlag()
     /// The environment the chat started with (`/theme` finds the user's themes through XDG_CONFIG_HOME and HOME).
-    private let environment: [String: String]
+    private let environment = ProcessInfo.processInfo.environment
 
     /// Prepares a chat over `connection`; nothing touches the terminal until `run()`.
-    init(connection: BackendConnection, state: AppState, journal: SessionJournal?, environment: [String: String]) {
+    init(connection: BackendConnection, state: AppState, journal: SessionJournal?) {
         self.connection = connection
         self.state = state
         self.journal = journal
-        self.environment = environment
     }
 
     /// The conversation as it stood when the chat ended.
