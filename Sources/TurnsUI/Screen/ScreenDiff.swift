@@ -46,8 +46,4 @@ public enum ScreenDiff {
         return result
     }
 
-    /// The text of a change as drawn in `buffer` (continuation cells skipped), for tests and logs.
-    public static func text(of change: ScreenChange, in buffer: ScreenBuffer) -> String {
-        buffer.line(change.row, columns: change.columns)
-    }
 }

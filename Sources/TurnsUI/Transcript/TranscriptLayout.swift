@@ -60,8 +60,6 @@ public struct TranscriptLayout: Sendable {
     public private(set) var width: Int
     /// Rows of the pane.
     public private(set) var height: Int
-    /// Distance between tab stops.
-    public let tabWidth: Int
     /// The top row shown while scrolled up; nil while following the end.
     public private(set) var anchor: TranscriptPosition?
     /// True when text arrived below while scrolled up (cleared at the bottom).
@@ -73,10 +71,9 @@ public struct TranscriptLayout: Sendable {
     var counts = RowCounts([0])
 
     /// Creates an empty layout; call `reload` with the transcript it shows.
-    public init(width: Int, height: Int, tabWidth: Int = DisplayWidth.defaultTabWidth) {
+    public init(width: Int, height: Int) {
         self.width = max(1, width)
         self.height = max(0, height)
-        self.tabWidth = tabWidth
     }
 
     /// True while the view follows the end of the transcript.
@@ -219,7 +216,7 @@ public struct TranscriptLayout: Sendable {
         var markerRows: [WrappedRow] = []
     }
 
-    var wrapOptions: WrapOptions { WrapOptions(width: width, tabWidth: tabWidth, codeFences: true) }
+    var wrapOptions: WrapOptions { WrapOptions(width: width, codeFences: true) }
 
     func makeBlock(_ index: Int, _ transcript: Transcript) -> Block {
         var block = Block()

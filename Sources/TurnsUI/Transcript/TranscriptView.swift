@@ -27,8 +27,7 @@ public enum TranscriptView {
                 }
                 if row.kind.isCode { screen.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: style) }
                 let text = layout.text(of: position.block, transcript)
-                screen.draw(text.utf8Slice(row.start, row.end), x: area.x, y: y, style: style, limit: area.maxX,
-                            tabWidth: layout.tabWidth)
+                screen.draw(text.utf8Slice(row.start, row.end), x: area.x, y: y, style: style, limit: area.maxX)
             case .marker(let row):
                 let marker = layout.marker(ofBlock: position.block) ?? ""
                 let style = marker.hasPrefix("[error]") ? theme[.error] : theme[.interrupted]

@@ -20,7 +20,6 @@ final class ChatRuntime {
     private var journal: SessionJournal?
     private var requests: [Int: Task<Void, Never>] = [:]
     private var needsFrame = true
-    private var repaint = true
     private var lastFrame = -Double.infinity
     private var nextTick: Double?
     private let stopFlag = InterruptFlag()
@@ -64,12 +63,11 @@ final class ChatRuntime {
             if !events.isEmpty {
                 apply(.tick(time: now))
                 for event in events {
-                    if case .resize = event { renderer.invalidate(); repaint = true }
+                    if case .resize = event { renderer.invalidate() }
                     apply(.input(event))
                 }
             }
-            let actions = inbox.drain()
-            for action in actions { apply(action) }
+            for action in inbox.drain() { apply(action) }
             if let tick = nextTick, now >= tick { apply(.tick(time: now)) }
             // The status bar counts down retries and shows tokens/s, so it ticks once a second while a request runs.
             nextTick = state.request.isBusy ? (nextTick.map { $0 > now ? $0 : now + 1 } ?? now + 1) : nil
@@ -89,12 +87,13 @@ final class ChatRuntime {
         return timeout
     }
 
+    /// Draws a frame; the first, and the first after `renderer.invalidate()`, repaints the whole terminal.
     private func drawFrame(at now: Double) {
+        let repaint = renderer.shown == nil
         let frame = renderer.render(state)
         if let shown = renderer.shown {
             terminal.draw(shown, changes: frame.changes, cursor: frame.cursor, repaint: repaint)
         }
-        repaint = false
         needsFrame = false
         lastFrame = now
         journal?.flush()
@@ -143,7 +142,6 @@ final class ChatRuntime {
             journal?.append(record)
         case .redraw:
             renderer.invalidate()
-            repaint = true
         case .quit:
             break
         }
