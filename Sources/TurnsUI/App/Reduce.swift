@@ -83,8 +83,7 @@ extension AppState {
             if linePrompt != nil { return handlePrompt(press) }
             if var open = panel {
                 var values = panelValues
-                let outcome = open.handle(press, values: &values)
-                panel = outcome == .close ? nil : open
+                panel = open.handle(press, values: &values) ? open : nil
                 settings = values.settings
                 streaming = values.streaming
                 api = values.api

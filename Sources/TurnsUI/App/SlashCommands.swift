@@ -35,7 +35,7 @@ public enum SlashCommands {
             guard let field = PanelField.named(name) else {
                 throw CommandError("unknown setting \"\(name)\": use temperature, top_k, top_p or max_tokens")
             }
-            try field.setNumber(value, in: &state.settings)
+            try field.setNumber(value, in: &state.settings, as: name)
             return []
         },
         SlashCommand(name: "unset", arguments: "FIELD", summary: "return temperature, top_k or top_p to the default") { state, rest throws(CommandError) in

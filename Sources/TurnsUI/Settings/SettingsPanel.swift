@@ -59,15 +59,17 @@ enum PanelField: Sendable, Hashable {
         name == "max_tokens_to_sample" ? .maxTokens : [.temperature, .topK, .topP, .maxTokens].first { $0.label == name }
     }
 
-    /// Sets this number field from `text`, validated as a request would be; the error says what to type instead.
-    func setNumber(_ text: String, in settings: inout SamplingSettings) throws(CommandError) {
+    /// Sets this number field from `text`, validated as a request would be; the error (naming the field as `name`,
+    /// as the user typed it) says what to type instead.
+    func setNumber(_ text: String, in settings: inout SamplingSettings, as name: String? = nil) throws(CommandError) {
+        let name = name ?? label
         var candidate = settings
         switch self {
         case .temperature, .topP:
-            guard let number = Double(text) else { throw CommandError("\(label) must be a number from 0 to 1, not \"\(text)\"") }
+            guard let number = Double(text) else { throw CommandError("\(name) must be a number from 0 to 1, not \"\(text)\"") }
             if self == .temperature { candidate.temperature = number } else { candidate.topP = number }
         default:
-            guard let number = Int(text) else { throw CommandError("\(label) must be a whole number, not \"\(text)\"") }
+            guard let number = Int(text) else { throw CommandError("\(name) must be a whole number, not \"\(text)\"") }
             if self == .topK { candidate.topK = number } else { candidate.maxTokensToSample = number }
         }
         settings = try SlashCommands.checked(candidate)
@@ -97,14 +99,6 @@ struct SettingsPanel: Sendable, Equatable {
     /// The last rejected value's error.
     private(set) var error: String?
 
-    /// What a key did.
-    enum Outcome: Sendable, Equatable {
-        /// The panel stays open.
-        case stay
-        /// The panel closes.
-        case close
-    }
-
     /// The rows for `values`: the fixed fields with one row per stop sequence.
     static func fields(for values: PanelValues) -> [PanelField] {
         [.model, .temperature, .topK, .topP, .maxTokens]
@@ -131,16 +125,19 @@ struct SettingsPanel: Sendable, Equatable {
         }
     }
 
-    /// Handles a key; changes `values` only with valid values.
-    mutating func handle(_ press: KeyPress, values: inout PanelValues) -> Outcome {
+    /// Handles a key; changes `values` only with valid values. Returns false when the key closes the panel.
+    mutating func handle(_ press: KeyPress, values: inout PanelValues) -> Bool {
         let fields = SettingsPanel.fields(for: values)
         selected = min(selected, fields.count - 1)
         let field = fields[selected]
-        if typing != nil { return handleTyping(press, field: field, values: &values) }
+        if typing != nil {
+            handleTyping(press, field: field, values: &values)
+            return true
+        }
         let toggles = field == .streaming || field == .api
         switch (press.key, press.modifiers) {
         case (.escape, _), (.function(2), _):
-            return .close
+            return false
         case (.up, _):
             selected = max(0, selected - 1)
             error = nil
@@ -162,7 +159,7 @@ struct SettingsPanel: Sendable, Equatable {
         default:
             break
         }
-        return .stay
+        return true
     }
 
     /// The text a field starts from when Enter begins editing it.
@@ -176,7 +173,7 @@ struct SettingsPanel: Sendable, Equatable {
         }
     }
 
-    mutating func handleTyping(_ press: KeyPress, field: PanelField, values: inout PanelValues) -> Outcome {
+    mutating func handleTyping(_ press: KeyPress, field: PanelField, values: inout PanelValues) {
         switch (press.key, press.modifiers) {
         case (.escape, _):
             typing = nil
@@ -196,7 +193,6 @@ struct SettingsPanel: Sendable, Equatable {
         default:
             break
         }
-        return .stay
     }
 
     /// Parses and applies the typed value; on error keeps the typing open and shows why.
