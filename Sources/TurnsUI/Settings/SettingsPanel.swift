@@ -54,7 +54,7 @@ enum PanelField: Sendable, Hashable {
         }
     }
 
-    /// The number field `/set` and `/unset` call `name` (`max_tokens_to_sample` is the API's name for max_tokens).
+    /// The number field named `name` in `/set` and `/unset` (`max_tokens_to_sample`, the API's name, is max_tokens).
     static func named(_ name: String) -> PanelField? {
         name == "max_tokens_to_sample" ? .maxTokens : [.temperature, .topK, .topP, .maxTokens].first { $0.label == name }
     }

@@ -16,12 +16,12 @@ public enum TranscriptView {
             case .blank:
                 break
             case .label(let role):
-                let (label, style) = labelAndStyle(role, theme)
-                screen.draw(label, x: area.x, y: y, style: style, limit: area.maxX)
+                let style = theme[role == nil ? .systemLabel : role == .human ? .humanLabel : .assistantLabel]
+                screen.draw(role?.label ?? "System", x: area.x, y: y, style: style, limit: area.maxX)
             case .text(let row):
                 let style: Style
                 switch row.kind {
-                case .prose: style = role == nil ? theme[.systemText] : theme[role == .human ? .humanText : .assistantText]
+                case .prose: style = theme[role == nil ? .systemText : role == .human ? .humanText : .assistantText]
                 case .code: style = theme[.code]
                 case .fenceOpen, .fenceClose: style = theme[.codeFence]
                 }
@@ -41,12 +41,4 @@ public enum TranscriptView {
         }
     }
 
-    /// The label of a block and its style.
-    static func labelAndStyle(_ role: Role?, _ theme: Theme) -> (String, Style) {
-        switch role {
-        case nil: return ("System", theme[.systemLabel])
-        case .human: return (Role.human.label, theme[.humanLabel])
-        case .assistant: return (Role.assistant.label, theme[.assistantLabel])
-        }
-    }
 }
