@@ -30,20 +30,15 @@ public final class WakePipe: @unchecked Sendable {
         _ = write(writeDescriptor, &byte, 1)
     }
 
-    /// Waits until input is ready on `fd`, the pipe is woken, or `timeout` seconds pass (nil: no limit).
-    /// Returns whether `fd` has input.
-    @discardableResult
-    public func wait(forInputOn fd: Int32, timeout: Double?) -> Bool {
+    /// Waits until input is ready on `fd`, the pipe is woken (its bytes are then drained), or `timeout` seconds pass
+    /// (nil: no limit).
+    public func wait(forInputOn fd: Int32, timeout: Double?) {
         var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)]
         let milliseconds: Int32 = timeout.map { Int32(max(0, min($0 * 1000, 3_600_000)).rounded(.up)) } ?? -1
-        let ready = poll(&fds, 2, milliseconds)
-        if ready > 0 && fds[1].revents != 0 { drain() }
-        return ready > 0 && fds[0].revents != 0
-    }
-
-    private func drain() {
-        var buffer = [UInt8](repeating: 0, count: 64)
-        while read(readEnd, &buffer, buffer.count) > 0 {}
+        if poll(&fds, 2, milliseconds) > 0 && fds[1].revents != 0 {
+            var buffer = [UInt8](repeating: 0, count: 64)
+            while read(readEnd, &buffer, buffer.count) > 0 {}
+        }
     }
 }
