@@ -67,9 +67,10 @@ public final class TerminalSession {
         }
         _ = mousemask(turns_button4_pressed() | turns_button5_pressed(), nil)
         // Bracketed paste: the terminal wraps pasted text in ESC[200~ … ESC[201~, which ncurses reports as keys.
-        _ = define_key("\u{1B}[200~", PasteKeyCodes.start)
-        _ = define_key("\u{1B}[201~", PasteKeyCodes.end)
-        TerminalSession.writeControl("\u{1B}[?2004h")
+        _ = define_key("\u{1B}[200~", Self.pasteStart)
+        _ = define_key("\u{1B}[201~", Self.pasteEnd)
+        let bracketedPasteOn: StaticString = "\u{1B}[?2004h"  // written straight to the terminal, outside ncurses
+        _ = write(1, bracketedPasteOn.utf8Start, bracketedPasteOn.utf8CodeUnitCount)
         ResizeWatcher.install(wake: wake)
     }
 
@@ -143,8 +144,8 @@ public final class TerminalSession {
     public func flushEscape() -> [InputEvent] { decoder.flushEscape() }
 
     private func rawKey(_ code: Int32) -> KeyDecoder.RawInput {
-        if code == PasteKeyCodes.start { return .pasteStart }
-        if code == PasteKeyCodes.end { return .pasteEnd }
+        if code == Self.pasteStart { return .pasteStart }
+        if code == Self.pasteEnd { return .pasteEnd }
         if code == turns_key_mouse() {
             var event = MEVENT()
             if getmouse(&event) == OK {
@@ -157,17 +158,7 @@ public final class TerminalSession {
         return .key(NcursesKeys.keyPress(for: code))
     }
 
-    /// Writes a control sequence straight to the terminal (outside ncurses' screen model).
-    static func writeControl(_ sequence: String) {
-        var copy = sequence
-        copy.withUTF8 { buffer in _ = write(1, buffer.baseAddress, buffer.count) }
-    }
-}
-
-/// Key codes given to the bracketed-paste sequences with `define_key`.
-enum PasteKeyCodes {
-    /// ESC [200~
-    static let start: Int32 = 0x7F00
-    /// ESC [201~
-    static let end: Int32 = 0x7F01
+    /// The key codes `define_key` gives the bracketed-paste sequences ESC [200~ and ESC [201~.
+    private static let pasteStart: Int32 = 0x7F00
+    private static let pasteEnd: Int32 = 0x7F01
 }
