@@ -28,7 +28,8 @@ public struct LinePrompt: Sendable {
     public static func proposedPath(folder: String, transcript: Transcript, date: Date) -> String {
         let day = String(TimestampFormat.string(from: date).prefix(10))
         let first = transcript.turns.first(where: { $0.role == .human })?.text ?? ""
-        let slug = first.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).prefix(5).joined(separator: "-")
+        let words = first.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).prefix(5)
+        let slug = words.joined(separator: "-")
         return folder + "/" + day + (slug.isEmpty ? "" : "-" + String(slug.prefix(48))) + ".json"
     }
 }

@@ -109,14 +109,20 @@ final class ChatRuntime {
     private func perform(_ effect: Effect) {
         switch effect {
         case let .send(id, prompt, settings, stream):
-            startRequest(id: id, request: CompletionRequest(prompt: prompt, settings: settings, api: state.api), stream: stream)
+            let request = CompletionRequest(prompt: prompt, settings: settings, api: state.api)
+            startRequest(id: id, request: request, stream: stream)
         case .cancel(let id):
             requests.removeValue(forKey: id)?.cancel()
         case let .save(transcript, path, overwrite):
-            if !overwrite && FileManager.default.fileExists(atPath: expand(path)) {
-                apply(.fileExists(path: path))
-            } else {
-                save(transcript, to: path)
+            guard overwrite || !FileManager.default.fileExists(atPath: expand(path)) else {
+                return apply(.fileExists(path: path))
+            }
+            let context = TranscriptFiles.Context(backend: connection.backend.rawValue, settings: state.settings)
+            do {
+                try TranscriptFiles.save(transcript, to: expand(path), context: context)
+                apply(.saved(path: path))
+            } catch {
+                apply(.fileFailed(error.description))
             }
         case .load(let path):
             do {
@@ -144,16 +150,6 @@ final class ChatRuntime {
             renderer.invalidate()
         case .quit:
             break
-        }
-    }
-
-    private func save(_ transcript: Transcript, to path: String) {
-        let context = TranscriptFiles.Context(backend: connection.backend.rawValue, settings: state.settings)
-        do {
-            try TranscriptFiles.save(transcript, to: expand(path), context: context)
-            apply(.saved(path: path))
-        } catch {
-            apply(.fileFailed(error.description))
         }
     }
 
