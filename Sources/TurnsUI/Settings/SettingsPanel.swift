@@ -138,11 +138,8 @@ struct SettingsPanel: Sendable, Equatable {
         switch (press.key, press.modifiers) {
         case (.escape, _), (.function(2), _):
             return false
-        case (.up, _):
-            selected = max(0, selected - 1)
-            error = nil
-        case (.down, _), (.tab, _):
-            selected = min(fields.count - 1, selected + 1)
+        case (.up, _), (.down, _), (.tab, _):
+            selected = press.key == .up ? max(0, selected - 1) : min(fields.count - 1, selected + 1)
             error = nil
         case (.left, let mods), (.right, let mods):
             let sign = press.key == .left ? -1 : 1
