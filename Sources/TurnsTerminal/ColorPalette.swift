@@ -6,22 +6,12 @@ import TurnsUI
 struct ColorPalette {
     private let colorCount: Int
     private let pairCount: Int
-    private var pairs: [PairKey: Int16] = [:]
+    /// Colour pairs by foreground and background.
+    private var pairs: [SIMD2<Int16>: Int16] = [:]
     private var nextPair: Int16 = 1
 
-    private struct PairKey: Hashable {
-        var foreground: Int16
-        var background: Int16
-    }
-
-    /// A palette for a terminal without colours.
-    init() {
-        colorCount = 0
-        pairCount = 0
-    }
-
-    /// A palette for a terminal with `colorCount` colours and `pairCount` pairs.
-    init(colorCount: Int, pairCount: Int) {
+    /// A palette for a terminal with `colorCount` colours and `pairCount` pairs (none: no colours).
+    init(colorCount: Int = 0, pairCount: Int = 0) {
         self.colorCount = colorCount
         self.pairCount = min(pairCount, Int(Int16.max))
     }
@@ -35,13 +25,13 @@ struct ColorPalette {
         if style.attributes.contains(.dim) { attributes |= turns_a_dim() }
         if style.attributes.contains(.italic) { attributes |= turns_a_italic() }
         guard colorCount > 0 else { return (attributes, 0) }
-        let key = PairKey(foreground: index(style.foreground), background: index(style.background))
-        if key.foreground == -1 && key.background == -1 { return (attributes, 0) }
+        let key = SIMD2(index(style.foreground), index(style.background))
+        if key == SIMD2(-1, -1) { return (attributes, 0) }
         if let pair = pairs[key] { return (attributes, pair) }
         guard Int(nextPair) < pairCount else { return (attributes, 0) }
         let pair = nextPair
         nextPair += 1
-        init_pair(pair, key.foreground, key.background)
+        init_pair(pair, key.x, key.y)
         pairs[key] = pair
         return (attributes, pair)
     }

@@ -29,6 +29,8 @@ enum TerminalRestorer {
     static func restoreNow() {
         guard let session, session.isActive else { return }
         endwin()
+        // ncurses writes through stdio: flush it now, or the switch back from the alternate screen could reach
+        // the terminal after text printed once the chat is over (and hide it).
         turns_flush_stdout()
         let sequence: StaticString = "\u{1B}[?2004l"
         _ = write(1, sequence.utf8Start, sequence.utf8CodeUnitCount)

@@ -16,15 +16,13 @@ public struct TerminalError: Error, Sendable, CustomStringConvertible {
 /// thread through a `WakePipe` and hand it work.
 public final class TerminalSession {
     private var screen: OpaquePointer?
-    private var colors: ColorPalette
+    private var colors = ColorPalette()
     private var decoder = KeyDecoder()
     /// Whether the terminal is currently in curses mode.
     public private(set) var isActive = false
 
     /// Creates a session; nothing happens to the terminal until `start()`.
-    public init() {
-        colors = ColorPalette()
-    }
+    public init() {}
 
     /// Takes over the terminal: raw keys, no echo, keypad decoding, bracketed paste, mouse wheel, colours.
     /// The terminal is restored on `stop()`, at exit, and on a crash signal; resizes wake `wake`.
@@ -69,22 +67,19 @@ public final class TerminalSession {
         }
         _ = mousemask(turns_button4_pressed() | turns_button5_pressed(), nil)
         // Bracketed paste: the terminal wraps pasted text in ESC[200~ … ESC[201~, which ncurses reports as keys.
-        _ = define_key("\u{1B}[200~", PasteKeyCodes.start)
-        _ = define_key("\u{1B}[201~", PasteKeyCodes.end)
-        TerminalSession.writeControl("\u{1B}[?2004h")
+        _ = define_key("\u{1B}[200~", Self.pasteStart)
+        _ = define_key("\u{1B}[201~", Self.pasteEnd)
+        let bracketedPasteOn: StaticString = "\u{1B}[?2004h"  // written straight to the terminal, outside ncurses
+        _ = write(1, bracketedPasteOn.utf8Start, bracketedPasteOn.utf8CodeUnitCount)
         ResizeWatcher.install(wake: wake)
     }
 
     /// Restores the terminal to how it was (safe to call more than once).
     public func stop() {
         guard isActive else { return }
-        isActive = false
         ResizeWatcher.uninstall()
-        endwin()
-        // ncurses writes through stdio: flush it now, or the switch back from the alternate screen could reach
-        // the terminal after text printed once the chat is over (and hide it).
-        turns_flush_stdout()
-        TerminalSession.writeControl("\u{1B}[?2004l")
+        TerminalRestorer.restoreNow()
+        isActive = false
         if let screen { delscreen(screen) }
         screen = nil
         TerminalRestorer.uninstall()
@@ -100,11 +95,8 @@ public final class TerminalSession {
     public func draw(_ buffer: ScreenBuffer, changes: [ScreenChange], cursor: (x: Int, y: Int)?, repaint: Bool) {
         if repaint { clearok(turns_stdscr(), true) }
         for change in changes {
-            var x = change.columns.lowerBound
-            while x < change.columns.upperBound {
-                let cell = buffer[x, change.row]
-                if !cell.isContinuation { put(cell, x: x, y: change.row) }
-                x += 1
+            for x in change.columns where !buffer[x, change.row].isContinuation {
+                put(buffer[x, change.row], x: x, y: change.row)
             }
         }
         if let cursor {
@@ -148,16 +140,12 @@ public final class TerminalSession {
         return events
     }
 
-    /// Whether an Escape is waiting to learn if it starts an Alt combination.
-    public var isWaitingAfterEscape: Bool { decoder.isWaitingAfterEscape }
-
     /// Resolves a waiting Escape as a plain Esc key.
     public func flushEscape() -> [InputEvent] { decoder.flushEscape() }
 
     private func rawKey(_ code: Int32) -> KeyDecoder.RawInput {
-        if code == turns_key_resize() { return .resize(width: Int(turns_cols()), height: Int(turns_lines())) }
-        if code == PasteKeyCodes.start { return .pasteStart }
-        if code == PasteKeyCodes.end { return .pasteEnd }
+        if code == Self.pasteStart { return .pasteStart }
+        if code == Self.pasteEnd { return .pasteEnd }
         if code == turns_key_mouse() {
             var event = MEVENT()
             if getmouse(&event) == OK {
@@ -170,17 +158,7 @@ public final class TerminalSession {
         return .key(NcursesKeys.keyPress(for: code))
     }
 
-    /// Writes a control sequence straight to the terminal (outside ncurses' screen model).
-    static func writeControl(_ sequence: String) {
-        var copy = sequence
-        copy.withUTF8 { buffer in _ = write(1, buffer.baseAddress, buffer.count) }
-    }
-}
-
-/// Key codes given to the bracketed-paste sequences with `define_key`.
-enum PasteKeyCodes {
-    /// ESC [200~
-    static let start: Int32 = 0x7F00
-    /// ESC [201~
-    static let end: Int32 = 0x7F01
+    /// The key codes `define_key` gives the bracketed-paste sequences ESC [200~ and ESC [201~.
+    private static let pasteStart: Int32 = 0x7F00
+    private static let pasteEnd: Int32 = 0x7F01
 }

@@ -31,7 +31,7 @@ public struct AppState: Sendable {
     /// The request whose events are applied (nil when none is under way).
     public internal(set) var activeRequest: Int?
     /// The settings panel, when open.
-    public internal(set) var panel: SettingsPanel?
+    var panel: SettingsPanel?
     /// Lines shown over the transcript until the next key (the help, the model list), or nil.
     public internal(set) var overlay: [String]?
     /// The models `GET /v1/models` listed, fetched once by `/models` or Tab after `/model `; nil until then.
@@ -91,7 +91,7 @@ public struct AppState: Sendable {
     }
 
     /// What the settings panel edits.
-    public var panelValues: PanelValues {
+    var panelValues: PanelValues {
         PanelValues(settings: settings, system: transcript.system, streaming: streaming,
                     models: BackendKind(rawValue: backend)?.knownModels ?? [], api: api)
     }

@@ -1,3 +1,5 @@
+import TurnsCore
+
 /// Draws the whole chat: transcript pane, status bar, editor, and the settings panel or help over them.
 public enum AppView {
     /// Renders `state` into `screen` (recreated when its size differs from the state's).
@@ -73,19 +75,19 @@ public enum AppView {
 }
 
 /// Draws the settings panel as a box over the transcript pane.
-public enum SettingsPanelView {
+enum SettingsPanelView {
     /// Keys shown at the bottom of the panel.
-    public static let hint = "Up/Down field  Left/Right step (Shift x10)  Del unset  Esc close"
+    static let hint = "Up/Down field  Left/Right step (Shift x10)  Del unset  Esc close"
 
     /// Draws the panel; returns the cursor position while a value is typed.
-    @discardableResult
-    public static func draw(_ panel: SettingsPanel, _ values: PanelValues, theme: Theme, into screen: inout ScreenBuffer,
-                            area: Rect) -> (x: Int, y: Int)? {
+    static func draw(_ panel: SettingsPanel, _ values: PanelValues, theme: Theme, into screen: inout ScreenBuffer,
+                     area: Rect) -> (x: Int, y: Int)? {
         let fields = SettingsPanel.fields(for: values)
-        let selected = fields.firstIndex(of: panel.selectedField(values)) ?? 0
+        let selected = min(panel.selected, fields.count - 1)
         var notes: [(String, UIRole)] = []
         if let error = panel.error { notes.append((error, .error)) }
-        if let advice = panel.advice(values) { notes.append((advice, .notice)) }
+        // The API's advice, shown while both temperature and top_p are set.
+        if values.settings.setsBothTemperatureAndTopP { notes.append((SamplingSettings.temperatureTopPAdvice, .notice)) }
         notes.append((hint, .panel))
         let width = min(area.width, 72)
         let height = min(area.height, fields.count + notes.count + 2)
@@ -113,15 +115,13 @@ public enum SettingsPanelView {
         }
         var y = box.y + 1 + fieldRows + 1
         for (text, role) in notes where y < box.maxY {
-            screen.draw(" " + text, x: box.x, y: y, style: role == .panel ? theme[.panel] : mix(theme[role], theme[.panel]),
-                        limit: box.maxX)
+            // A note keeps its role's colours and attributes on the panel's background.
+            var style = theme[role]
+            style.background = theme[.panel].background
+            screen.draw(" " + text, x: box.x, y: y, style: style, limit: box.maxX)
             y += 1
         }
         return cursor
     }
 
-    /// A role's colours and attributes on the panel's background.
-    static func mix(_ style: Style, _ panel: Style) -> Style {
-        Style(foreground: style.foreground, background: panel.background, attributes: style.attributes)
-    }
 }

@@ -54,21 +54,14 @@ public struct KeyPress: Sendable, Hashable, CustomStringConvertible {
         if modifiers.contains(.shift) { name += "Shift-" }
         switch key {
         case .character(let c): name += modifiers.isEmpty ? String(c) : String(c).uppercased()
-        case .enter: name += "Enter"
-        case .tab: name += "Tab"
-        case .backspace: name += "Backspace"
-        case .delete: name += "Delete"
         case .escape: name += "Esc"
-        case .up: name += "Up"
-        case .down: name += "Down"
-        case .left: name += "Left"
-        case .right: name += "Right"
-        case .home: name += "Home"
-        case .end: name += "End"
         case .pageUp: name += "PgUp"
         case .pageDown: name += "PgDn"
-        case .insert: name += "Insert"
         case .function(let n): name += "F\(n)"
+        default:
+            // The other keys are named after their cases: `.enter` is "Enter".
+            let word = String(describing: key)
+            name += word.prefix(1).uppercased() + word.dropFirst()
         }
         return name
     }

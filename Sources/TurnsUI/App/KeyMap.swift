@@ -88,11 +88,31 @@ public enum KeyMap {
         table[press]
     }
 
-    private static let table: [KeyPress: AppCommand] = {
-        var table: [KeyPress: AppCommand] = [:]
-        for binding in bindings {
-            for key in binding.keys where table[key] == nil { table[key] = binding.command }
+    /// The first binding of a key wins.
+    private static let table = Dictionary(bindings.flatMap { binding in binding.keys.map { ($0, binding.command) } },
+                                          uniquingKeysWith: { first, _ in first })
+}
+
+extension InputEditor {
+    /// Carries out an editing command (a motion, a deletion, a yank); false for the app's other commands.
+    mutating func perform(_ command: AppCommand) -> Bool {
+        switch command {
+        case .left: moveLeft()
+        case .right: moveRight()
+        case .up: moveUp()
+        case .down: moveDown()
+        case .backspace: deleteBackward()
+        case .delete: deleteForward()
+        case .lineStart: moveToLineStart()
+        case .lineEnd: moveToLineEnd()
+        case .wordLeft: moveWordLeft()
+        case .wordRight: moveWordRight()
+        case .killToLineEnd: killToLineEnd()
+        case .killToLineStart: killToLineStart()
+        case .killWord: deleteWordBackward()
+        case .yank: yank()
+        default: return false
         }
-        return table
-    }()
+        return true
+    }
 }

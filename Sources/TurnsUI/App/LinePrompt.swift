@@ -28,11 +28,7 @@ public struct LinePrompt: Sendable {
     public static func proposedPath(folder: String, transcript: Transcript, date: Date) -> String {
         let day = String(TimestampFormat.string(from: date).prefix(10))
         let first = transcript.turns.first(where: { $0.role == .human })?.text ?? ""
-        var words: [String] = []
-        for word in first.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
-            words.append(String(word))
-            if words.count == 5 { break }
-        }
+        let words = first.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).prefix(5)
         let slug = words.joined(separator: "-")
         return folder + "/" + day + (slug.isEmpty ? "" : "-" + String(slug.prefix(48))) + ".json"
     }
@@ -50,44 +46,32 @@ extension AppState {
     /// Keys while a line prompt is open: Enter answers, Esc or Ctrl-C closes it, y/n answer a confirmation.
     mutating func handlePrompt(_ press: KeyPress) -> [Effect] {
         guard var prompt = linePrompt else { return [] }
-        if press == KeyPress(.escape) || press == .ctrl("c") || press == .ctrl("g") {
+        let cancels = [KeyPress(.escape), .ctrl("c"), .ctrl("g")]
+        let declines = [KeyPress(.character("n")), KeyPress(.character("N")), KeyPress(.enter)]
+        if cancels.contains(press) || (prompt.kind != .savePath && declines.contains(press)) {
             linePrompt = nil
-            message = StatusMessage("not saved", isError: false)
+            showNotice("not saved")
             return []
         }
         switch prompt.kind {
         case .confirmOverwrite(let path):
-            switch press {
-            case KeyPress(.character("y")), KeyPress(.character("Y")):
-                linePrompt = nil
-                return [.save(transcript, path: path, overwrite: true)]
-            case KeyPress(.character("n")), KeyPress(.character("N")), KeyPress(.enter):
-                linePrompt = nil
-                message = StatusMessage("not saved", isError: false)
-            default:
-                break
-            }
-            return []
+            guard press == KeyPress(.character("y")) || press == KeyPress(.character("Y")) else { return [] }
+            linePrompt = nil
+            return [.save(transcript, path: path, overwrite: true)]
         case .savePath:
             if press == KeyPress(.enter) {
-                let path = prompt.editor.text.trimmingCharacters()
+                let path = prompt.editor.text.trimmingCharacters(in: .whitespacesAndNewlines)
                 linePrompt = nil
                 guard !path.isEmpty else { return [] }
                 return [.save(transcript, path: path, overwrite: false)]
             }
             switch KeyMap.command(for: press) {
-            case .left?: prompt.editor.moveLeft()
-            case .right?: prompt.editor.moveRight()
-            case .backspace?: prompt.editor.deleteBackward()
-            case .delete?, .endOfInput?: prompt.editor.deleteForward()
-            case .home?, .lineStart?: prompt.editor.moveToLineStart()
-            case .end?, .lineEnd?: prompt.editor.moveToLineEnd()
-            case .wordLeft?: prompt.editor.moveWordLeft()
-            case .wordRight?: prompt.editor.moveWordRight()
-            case .killToLineEnd?: prompt.editor.killToLineEnd()
-            case .killToLineStart?: prompt.editor.killToLineStart()
-            case .killWord?: prompt.editor.deleteWordBackward()
-            default:
+            case .home?: prompt.editor.moveToLineStart()
+            case .end?: prompt.editor.moveToLineEnd()
+            case .endOfInput?: prompt.editor.deleteForward()
+            case .up?, .down?, .yank?: break  // the path is edited on its one row: no rows, history or yank
+            case let command?: _ = prompt.editor.perform(command)
+            case nil:
                 if case .character(let c) = press.key, press.modifiers.subtracting(.shift).isEmpty {
                     prompt.editor.insert(String(c))
                 }

@@ -1,54 +1,11 @@
+import Foundation
 import TurnsCore
 import TurnsAPI
 
 /// Applies an action to the state and returns the work for the run loop (Bubble Tea style: the only place the
 /// state changes).
 public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
-    let effects: [Effect]
-    switch action {
-    case .input(let event):
-        effects = state.handle(event)
-    case .stream(let request, let event, let time):
-        state.now = max(state.now, time)
-        guard request == state.activeRequest else { return [] }
-        effects = state.apply(event, at: time)
-    case .tick(let time):
-        state.now = max(state.now, time)
-        if case .retrying(_, let attempt, let maxAttempts) = state.request, let deadline = state.retryDeadline {
-            state.request = .retrying(seconds: max(0, Int((deadline - time).rounded(.up))), attempt: attempt,
-                                      maxAttempts: maxAttempts)
-        }
-        effects = []
-    case .loaded(let transcript, let path):
-        effects = state.cancelRequest()
-        state.edit(.replace(transcript))
-        state.request = .idle
-        state.message = StatusMessage("loaded \(path)", isError: false)
-    case .saved(let path):
-        state.message = StatusMessage("saved \(path)", isError: false)
-        effects = []
-    case .fileFailed(let message):
-        state.message = StatusMessage(message, isError: true)
-        effects = []
-    case .fileExists(let path):
-        state.linePrompt = LinePrompt(kind: .confirmOverwrite(path: path), editor: InputEditor(width: 1, maxHeight: 1))
-        effects = []
-    case .themeLookedUp(.success(let theme)):
-        // Only styles change: the frame's diff repaints every cell whose style did.
-        state.theme = theme
-        state.message = StatusMessage("theme \(theme.name) (for every chat: theme = \"\(theme.name)\" in the config)",
-                                      isError: false)
-        effects = []
-    case .themeLookedUp(.failure(let error)):
-        state.message = StatusMessage(error.message, isError: true)
-        effects = []
-    case .modelsListed(let result):
-        effects = state.receiveModels(result)
-    case .themesListed(let names):
-        let list = names.map { $0 == state.theme.name ? "[\($0)]" : $0 }.joined(separator: ", ")
-        state.message = StatusMessage("themes: \(list) (/theme NAME switches)", isError: false)
-        effects = []
-    }
+    let effects = state.perform(action)
     state.syncSizes()
     guard !state.pendingJournal.isEmpty else { return effects }
     // Journal records go first: the conversation is on disk before anything else happens (a quit, a save).
@@ -58,6 +15,47 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
 }
 
 extension AppState {
+    /// Applies one action (before the sizes are synced and the journal records handed over).
+    mutating func perform(_ action: Action) -> [Effect] {
+        switch action {
+        case .input(let event):
+            return handle(event)
+        case .stream(let request, let event, let time):
+            now = max(now, time)
+            return request == activeRequest ? apply(event, at: time) : []
+        case .tick(let time):
+            now = max(now, time)
+            if case .retrying(_, let attempt, let maxAttempts) = request, let deadline = retryDeadline {
+                request = .retrying(seconds: max(0, Int((deadline - time).rounded(.up))), attempt: attempt,
+                                    maxAttempts: maxAttempts)
+            }
+        case .loaded(let transcript, let path):
+            let effects = cancelRequest()
+            edit(.replace(transcript))
+            request = .idle
+            showNotice("loaded \(path)")
+            return effects
+        case .saved(let path):
+            showNotice("saved \(path)")
+        case .fileFailed(let text):
+            showNotice(text, isError: true)
+        case .fileExists(let path):
+            linePrompt = LinePrompt(kind: .confirmOverwrite(path: path), editor: InputEditor(width: 1, maxHeight: 1))
+        case .themeLookedUp(.success(let theme)):
+            // Only styles change: the frame's diff repaints every cell whose style did.
+            self.theme = theme
+            showNotice("theme \(theme.name) (for every chat: theme = \"\(theme.name)\" in the config)")
+        case .themeLookedUp(.failure(let error)):
+            showNotice(error.message, isError: true)
+        case .modelsListed(let result):
+            return receiveModels(result)
+        case .themesListed(let names):
+            let list = names.map { $0 == theme.name ? "[\($0)]" : $0 }.joined(separator: ", ")
+            showNotice("themes: \(list) (/theme NAME switches)")
+        }
+        return []
+    }
+
     // MARK: - Input
 
     mutating func handle(_ event: InputEvent) -> [Effect] {
@@ -85,9 +83,11 @@ extension AppState {
             if linePrompt != nil { return handlePrompt(press) }
             if var open = panel {
                 var values = panelValues
-                let outcome = open.handle(press, values: &values)
-                panel = outcome == .close ? nil : open
-                applyPanelValues(values)
+                panel = open.handle(press, values: &values) ? open : nil
+                settings = values.settings
+                streaming = values.streaming
+                api = values.api
+                if values.system != transcript.system { edit(.setSystem(values.system)) }
                 return []
             }
             return handle(press)
@@ -125,32 +125,19 @@ extension AppState {
         case .scroll(let action): layout.scroll(action, transcript)
         case .home: if editor.isEmpty { layout.scroll(.top, transcript) } else { editor.moveToLineStart() }
         case .end: if editor.isEmpty { layout.scroll(.bottom, transcript) } else { editor.moveToLineEnd() }
-        case .left: editor.moveLeft()
-        case .right: editor.moveRight()
-        case .up: editor.moveUp()
-        case .down: editor.moveDown()
-        case .backspace: editor.deleteBackward()
-        case .delete: editor.deleteForward()
-        case .lineStart: editor.moveToLineStart()
-        case .lineEnd: editor.moveToLineEnd()
-        case .wordLeft: editor.moveWordLeft()
-        case .wordRight: editor.moveWordRight()
-        case .killToLineEnd: editor.killToLineEnd()
-        case .killToLineStart: editor.killToLineStart()
-        case .killWord: editor.deleteWordBackward()
-        case .yank: editor.yank()
+        default: _ = editor.perform(command)
         }
         return []
     }
 
     /// Enter: runs a slash command, or sends the message (not while an answer is under way).
     mutating func submit() -> [Effect] {
-        let text = editor.text
-        guard !text.trimmingCharacters().isEmpty else { return [] }
-        if text.hasPrefix("/") && !text.hasPrefix("//") {
+        let trimmed = editor.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { return [] }
+        if editor.text.hasPrefix("/") && !editor.text.hasPrefix("//") {
             _ = editor.submit()
             do {
-                return try SlashCommands.run(text.trimmingCharacters(), on: &self)
+                return try SlashCommands.run(trimmed, on: &self)
             } catch {
                 message = StatusMessage(error.message, isError: true)
                 return []
@@ -201,6 +188,17 @@ extension AppState {
         return startRequest()
     }
 
+    /// Drops the last message and its answer, returning the message; `command` names the refusal's command.
+    mutating func dropLastExchange(for command: String) throws(CommandError) -> String {
+        try requireIdle()
+        guard let index = transcript.turns.lastIndex(where: { $0.role == .human }) else {
+            throw CommandError("nothing to \(command)")
+        }
+        let text = transcript.turns[index].text
+        edit(.removeTurns(from: index))
+        return text
+    }
+
     /// Refuses while an answer is arriving.
     func requireIdle() throws(CommandError) {
         if request.isBusy { throw CommandError("an answer is arriving (Esc cancels it)") }
@@ -211,14 +209,6 @@ extension AppState {
         hasQuit = true
         effects.append(.quit)
         return effects
-    }
-
-    /// Applies what the settings panel changed.
-    mutating func applyPanelValues(_ values: PanelValues) {
-        settings = values.settings
-        streaming = values.streaming
-        api = values.api
-        if values.system != transcript.system { edit(.setSystem(values.system)) }
     }
 
     // MARK: - The stream

@@ -1,3 +1,4 @@
+import Foundation
 import TurnsCore
 
 /// A command's refusal: one line for the status bar.
@@ -29,28 +30,17 @@ public enum SlashCommands {
     public static let all: [SlashCommand] = [
         SlashCommand(name: "set", arguments: "FIELD VALUE",
                      summary: "set temperature, top_k, top_p or max_tokens (e.g. /set temperature 0.3)") { state, rest throws(CommandError) in
-            let (field, value) = splitFirstWord(rest)
-            guard !field.isEmpty, !value.isEmpty else { throw CommandError("usage: /set FIELD VALUE (temperature, top_k, top_p, max_tokens)") }
-            var settings = state.settings
-            switch field {
-            case "temperature", "top_p":
-                guard let number = Double(value) else { throw CommandError("\(field) must be a number from 0 to 1, not \"\(value)\"") }
-                if field == "temperature" { settings.temperature = number } else { settings.topP = number }
-            case "top_k", "max_tokens", "max_tokens_to_sample":
-                guard let number = Int(value) else { throw CommandError("\(field) must be a whole number, not \"\(value)\"") }
-                if field == "top_k" { settings.topK = number } else { settings.maxTokensToSample = number }
-            default:
-                throw CommandError("unknown setting \"\(field)\": use temperature, top_k, top_p or max_tokens")
+            let (name, value) = splitFirstWord(rest)
+            guard !name.isEmpty, !value.isEmpty else { throw CommandError("usage: /set FIELD VALUE (temperature, top_k, top_p, max_tokens)") }
+            guard let field = PanelField.named(name) else {
+                throw CommandError("unknown setting \"\(name)\": use temperature, top_k, top_p or max_tokens")
             }
-            try apply(settings, to: &state)
+            try field.setNumber(value, in: &state.settings, as: name)
             return []
         },
         SlashCommand(name: "unset", arguments: "FIELD", summary: "return temperature, top_k or top_p to the default") { state, rest throws(CommandError) in
-            switch rest {
-            case "temperature": state.settings.temperature = nil
-            case "top_k": state.settings.topK = nil
-            case "top_p": state.settings.topP = nil
-            default: throw CommandError("usage: /unset temperature|top_k|top_p")
+            guard let field = PanelField.named(rest), field.unset(in: &state.settings) else {
+                throw CommandError("usage: /unset temperature|top_k|top_p")
             }
             return []
         },
@@ -60,7 +50,7 @@ public enum SlashCommands {
             case "add" where !text.isEmpty:
                 var settings = state.settings
                 settings.stopSequences.append(EscapedText.unescape(text))
-                try apply(settings, to: &state)
+                state.settings = try checked(settings)
             case "clear" where text.isEmpty:
                 state.settings.stopSequences = []
             default:
@@ -72,7 +62,7 @@ public enum SlashCommands {
             guard !rest.isEmpty else { throw CommandError("usage: /model NAME") }
             var settings = state.settings
             settings.model = rest
-            try apply(settings, to: &state)
+            state.settings = try checked(settings)
             return []
         },
         SlashCommand(name: "models", arguments: "", summary: "list the models the API offers (Tab after /model completes them)") { state, _ throws(CommandError) in
@@ -116,21 +106,11 @@ public enum SlashCommands {
             try state.retry()
         },
         SlashCommand(name: "edit", arguments: "", summary: "put the last message back in the editor and drop that exchange") { state, _ throws(CommandError) in
-            try state.requireIdle()
-            guard let index = state.transcript.turns.lastIndex(where: { $0.role == .human }) else {
-                throw CommandError("nothing to edit")
-            }
-            let text = state.transcript.turns[index].text
-            state.edit(.removeTurns(from: index))
-            state.editor.setText(text)
+            state.editor.setText(try state.dropLastExchange(for: "edit"))
             return []
         },
         SlashCommand(name: "undo", arguments: "", summary: "drop the last exchange") { state, _ throws(CommandError) in
-            try state.requireIdle()
-            guard let index = state.transcript.turns.lastIndex(where: { $0.role == .human }) else {
-                throw CommandError("nothing to undo")
-            }
-            state.edit(.removeTurns(from: index))
+            _ = try state.dropLastExchange(for: "undo")
             return []
         },
         SlashCommand(name: "settings", arguments: "", summary: "open the settings panel (F2)") { state, _ throws(CommandError) in
@@ -173,21 +153,17 @@ public enum SlashCommands {
         return lines
     }
 
-    /// Validates settings and applies them, or throws the validation error.
-    static func apply(_ settings: SamplingSettings, to state: inout AppState) throws(CommandError) {
-        do {
-            try settings.validate()
-        } catch {
-            throw CommandError(error.description)
-        }
-        state.settings = settings
+    /// The settings when a request would accept them; else why not, as a one-line error.
+    static func checked(_ settings: SamplingSettings) throws(CommandError) -> SamplingSettings {
+        do { try settings.validate() } catch { throw CommandError(error.description) }
+        return settings
     }
 
     /// The first word and the rest (trimmed).
     static func splitFirstWord(_ text: String) -> (String, String) {
-        let trimmed = text.trimmingCharacters()
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let space = trimmed.firstIndex(where: { $0 == " " || $0 == "\t" }) else { return (trimmed, "") }
-        return (String(trimmed[..<space]), String(trimmed[space...]).trimmingCharacters())
+        return (String(trimmed[..<space]), trimmed[space...].trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }
 

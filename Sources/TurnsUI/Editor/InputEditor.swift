@@ -1,3 +1,5 @@
+import Foundation
+
 /// The message being written: UTF-8 text edited by grapheme cluster, with a cursor, word motions, a kill buffer,
 /// and the history of sent messages. Pure state; the key map turns keys into these operations.
 ///
@@ -51,7 +53,7 @@ public struct InputEditor: Sendable, Equatable {
 
     /// Where the cursor is drawn: row (of all rows) and column in cells.
     public var cursorLocation: (row: Int, column: Int) {
-        var index = rowIndex(of: cursor)
+        var index = rows.index(holding: cursor)
         let row = rows[index]
         var column = DisplayWidth.of(text.utf8Slice(row.start, cursor), tabWidth: DisplayWidth.defaultTabWidth)
         if column >= width {
@@ -72,7 +74,7 @@ public struct InputEditor: Sendable, Equatable {
     /// Inserts typed text at the cursor.
     public mutating func insert(_ typed: String) {
         guard !typed.isEmpty else { return }
-        leaveHistory()
+        historyIndex = nil
         let at = index(cursor)
         text.insert(contentsOf: typed, at: at)
         cursor = roundedUp(cursor + typed.utf8.count)
@@ -107,21 +109,15 @@ public struct InputEditor: Sendable, Equatable {
     public mutating func killToLineEnd() {
         let start = index(cursor)
         let end = lineEnd(from: start)
-        if end == start {
-            if end < text.endIndex { remove(start..<text.index(after: start)) }
-            return
-        }
-        killBuffer = String(text[start..<end])
-        remove(start..<end)
+        // At the end of a line the newline goes, and is not kept for Ctrl-Y.
+        if end == start, end < text.endIndex { return remove(start..<text.index(after: start)) }
+        kill(start..<end)
     }
 
     /// Ctrl-U: deletes from the start of the line to the cursor.
     public mutating func killToLineStart() {
         let end = index(cursor)
-        let start = lineStart(from: end)
-        guard start < end else { return }
-        killBuffer = String(text[start..<end])
-        remove(start..<end)
+        kill(lineStart(from: end)..<end)
     }
 
     /// Ctrl-W: deletes the whitespace-separated word before the cursor (and the blanks after it).
@@ -132,9 +128,7 @@ public struct InputEditor: Sendable, Equatable {
         while start > text.startIndex, !text[text.index(before: start)].isWhitespace {
             start = text.index(before: start)
         }
-        guard start < end else { return }
-        killBuffer = String(text[start..<end])
-        remove(start..<end)
+        kill(start..<end)
     }
 
     /// Ctrl-Y: inserts the last killed text.
@@ -142,11 +136,7 @@ public struct InputEditor: Sendable, Equatable {
 
     /// Replaces everything (for `/edit`), with the cursor at the end.
     public mutating func setText(_ newText: String) {
-        text = newText.replacingLineEnds()
-        cursor = text.utf8.count
-        historyIndex = nil
-        goalColumn = nil
-        refresh()
+        show(newText.replacingLineEnds(), historyIndex: nil)
     }
 
     /// Enter: returns the text to send and clears the editor; the text joins the history. Nil when empty.
@@ -154,13 +144,8 @@ public struct InputEditor: Sendable, Equatable {
         guard !text.isEmpty else { return nil }
         let sent = text
         if history.last != sent { history.append(sent) }
-        text = ""
-        cursor = 0
         draft = ""
-        historyIndex = nil
-        goalColumn = nil
-        scrollTop = 0
-        refresh()
+        show("", historyIndex: nil)
         return sent
     }
 
@@ -203,45 +188,30 @@ public struct InputEditor: Sendable, Equatable {
     /// Up: the row above at the same column; on the first row, the previous message of the history.
     public mutating func moveUp() {
         let location = cursorLocation
-        guard location.row > 0 else {
-            recallOlder()
-            return
-        }
+        guard location.row > 0 else { return recallOlder() }
         moveVertically(to: location.row - 1, column: goalColumn ?? location.column)
     }
 
     /// Down: the row below at the same column; on the last row, the next message of the history (then the draft).
     public mutating func moveDown() {
         let location = cursorLocation
-        guard location.row < rows.count - 1 else {
-            recallNewer()
-            return
-        }
+        guard location.row < rows.count - 1 else { return recallNewer() }
         moveVertically(to: location.row + 1, column: goalColumn ?? location.column)
     }
 
     // MARK: - History
 
     mutating func recallOlder() {
-        guard !history.isEmpty else { return }
-        let index: Int
-        if let current = historyIndex {
-            guard current > 0 else { return }
-            index = current - 1
-        } else {
-            draft = text
-            index = history.count - 1
-        }
+        guard !history.isEmpty, historyIndex != 0 else { return }
+        if historyIndex == nil { draft = text }
+        let index = (historyIndex ?? history.count) - 1
         show(history[index], historyIndex: index)
     }
 
     mutating func recallNewer() {
         guard let current = historyIndex else { return }
-        if current + 1 < history.count {
-            show(history[current + 1], historyIndex: current + 1)
-        } else {
-            show(draft, historyIndex: nil)
-        }
+        let next = current + 1
+        show(next < history.count ? history[next] : draft, historyIndex: next < history.count ? next : nil)
     }
 
     mutating func show(_ shown: String, historyIndex newIndex: Int?) {
@@ -250,11 +220,6 @@ public struct InputEditor: Sendable, Equatable {
         historyIndex = newIndex
         goalColumn = nil
         refresh()
-    }
-
-    /// Editing a recalled message makes it the draft: walking the history again starts from the newest entry.
-    mutating func leaveHistory() {
-        historyIndex = nil
     }
 
     // MARK: - Helpers
@@ -281,12 +246,19 @@ public struct InputEditor: Sendable, Equatable {
     }
 
     mutating func remove(_ range: Range<String.Index>) {
-        leaveHistory()
+        historyIndex = nil  // an edited recalled message is the draft: the history walk starts over from the newest
         let start = offset(range.lowerBound)
         text.removeSubrange(range)
         cursor = roundedUp(min(start, text.utf8.count))
         goalColumn = nil
         refresh()
+    }
+
+    /// Removes `range`, keeping it for Ctrl-Y.
+    mutating func kill(_ range: Range<String.Index>) {
+        guard !range.isEmpty else { return }
+        killBuffer = String(text[range])
+        remove(range)
     }
 
     func lineStart(from at: String.Index) -> String.Index {
@@ -299,16 +271,6 @@ public struct InputEditor: Sendable, Equatable {
         var end = at
         while end < text.endIndex, !text[end].isNewline { end = text.index(after: end) }
         return end
-    }
-
-    /// The row showing `offset`: at a soft break, the row that starts there.
-    func rowIndex(of offset: Int) -> Int {
-        var low = 0, high = rows.count - 1
-        while low < high {
-            let mid = (low + high + 1) / 2
-            if rows[mid].start <= offset { low = mid } else { high = mid - 1 }
-        }
-        return low
     }
 
     mutating func moveVertically(to rowNumber: Int, column goal: Int) {
@@ -351,12 +313,6 @@ extension Character {
 extension String {
     /// The text with `\r\n` and lone `\r` turned into `\n` (pasted text from other systems).
     func replacingLineEnds() -> String {
-        guard utf8.contains(0x0D) else { return self }
-        var result = ""
-        result.reserveCapacity(utf8.count)
-        for cluster in self {
-            if cluster == "\r\n" || cluster == "\r" { result.append("\n") } else { result.append(cluster) }
-        }
-        return result
+        utf8.contains(0x0D) ? replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") : self
     }
 }

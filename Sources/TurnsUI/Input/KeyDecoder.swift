@@ -14,8 +14,6 @@ public struct KeyDecoder: Sendable {
         case pasteEnd
         /// The mouse wheel turned, in rows to scroll (negative up).
         case wheel(Int)
-        /// The terminal resized.
-        case resize(width: Int, height: Int)
     }
 
     private var pendingEscape = false
@@ -26,9 +24,6 @@ public struct KeyDecoder: Sendable {
 
     /// Creates a decoder.
     public init() {}
-
-    /// True while an Escape waits to see whether a key follows (an Alt combination) or not (a plain Esc).
-    public var isWaitingAfterEscape: Bool { pendingEscape }
 
     /// Feeds one unit of input; returns the events it completes.
     public mutating func feed(_ input: RawInput) -> [InputEvent] {
@@ -49,34 +44,26 @@ public struct KeyDecoder: Sendable {
             }
             return []
         }
-        var events: [InputEvent] = []
         switch input {
         case .pasteStart:
-            if pendingEscape { pendingEscape = false; events.append(.key(KeyPress(.escape))) }
             inPaste = true
             pasted = ""
+            return flushEscape()
         case .pasteEnd:
-            break
+            return []
         case .wheel(let notches):
-            events.append(contentsOf: flushEscape())
-            events.append(.wheel(notches))
-        case .resize(let width, let height):
-            events.append(contentsOf: flushEscape())
-            events.append(.resize(width: width, height: height))
+            return flushEscape() + [.wheel(notches)]
+        case .character("\u{1B}"):
+            defer { pendingEscape = true }
+            return flushEscape()
         case .key(var press):
             if pendingEscape { pendingEscape = false; press.modifiers.insert(.alt) }
-            events.append(.key(press))
+            return [.key(press)]
         case .character(let c):
-            if c == "\u{1B}" {
-                if pendingEscape { events.append(.key(KeyPress(.escape))) }
-                pendingEscape = true
-                return events
-            }
             var press = KeyDecoder.keyPress(for: c)
             if pendingEscape { pendingEscape = false; press.modifiers.insert(.alt) }
-            events.append(.key(press))
+            return [.key(press)]
         }
-        return events
     }
 
     /// Ends a wait after Escape: when nothing followed in time, it was a plain Esc.

@@ -46,9 +46,7 @@ public struct ScreenBuffer: Sendable, Equatable {
     public var area: Rect { Rect(x: 0, y: 0, width: width, height: height) }
 
     /// The cell at column `x`, row `y`.
-    public subscript(x: Int, y: Int) -> Cell {
-        get { cells[y * width + x] }
-    }
+    public subscript(x: Int, y: Int) -> Cell { cells[y * width + x] }
 
     /// Blanks every cell with `style`.
     public mutating func clear(_ style: Style = .plain) {
@@ -151,10 +149,10 @@ public struct ScreenBuffer: Sendable, Equatable {
         (0..<height).map { line($0) }
     }
 
-    /// Row `y` as plain text.
-    public func line(_ y: Int) -> String {
+    /// Row `y` (or its `columns`) as plain text.
+    public func line(_ y: Int, columns: Range<Int>? = nil) -> String {
         var text = ""
-        for x in 0..<width {
+        for x in columns ?? 0..<width {
             let cell = cells[y * width + x]
             if !cell.isContinuation { text += cell.symbol }
         }

@@ -46,13 +46,4 @@ public enum ScreenDiff {
         return result
     }
 
-    /// The text of a change as drawn in `buffer` (continuation cells skipped), for tests and logs.
-    public static func text(of change: ScreenChange, in buffer: ScreenBuffer) -> String {
-        var text = ""
-        for x in change.columns {
-            let cell = buffer[x, change.row]
-            if !cell.isContinuation { text += cell.symbol }
-        }
-        return text
-    }
 }

@@ -1,30 +1,22 @@
+import Foundation
 import TurnsCore
 
 /// What the settings panel edits: the sampling settings, the system text and whether answers stream.
-public struct PanelValues: Sendable, Equatable {
+struct PanelValues: Sendable, Equatable {
     /// The settings of the next request.
-    public var settings: SamplingSettings
+    var settings: SamplingSettings
     /// The system text (nil: none).
-    public var system: String?
+    var system: String?
     /// True to stream answers.
-    public var streaming: Bool
+    var streaming: Bool
     /// The models Left/Right cycle through on the model field (the backend's known models).
-    public var models: [String]
+    var models: [String]
     /// Which API carries the next requests.
-    public var api: APIChoice
-
-    /// Creates values.
-    public init(settings: SamplingSettings, system: String?, streaming: Bool, models: [String] = [], api: APIChoice = .auto) {
-        self.settings = settings
-        self.system = system
-        self.streaming = streaming
-        self.models = models
-        self.api = api
-    }
+    var api: APIChoice
 }
 
 /// A row of the settings panel.
-public enum PanelField: Sendable, Hashable {
+enum PanelField: Sendable, Hashable {
     /// `model`.
     case model
     /// `temperature`.
@@ -46,8 +38,8 @@ public enum PanelField: Sendable, Hashable {
     /// The API: auto, complete or messages.
     case api
 
-    /// The label shown for the field.
-    public var label: String {
+    /// The label shown for the field (and the name `/set` and `/unset` take).
+    var label: String {
         switch self {
         case .model: return "model"
         case .temperature: return "temperature"
@@ -61,51 +53,61 @@ public enum PanelField: Sendable, Hashable {
         case .api: return "api"
         }
     }
+
+    /// The number field named `name` in `/set` and `/unset` (`max_tokens_to_sample`, the API's name, is max_tokens).
+    static func named(_ name: String) -> PanelField? {
+        name == "max_tokens_to_sample" ? .maxTokens : [.temperature, .topK, .topP, .maxTokens].first { $0.label == name }
+    }
+
+    /// Sets this number field from `text`, validated as a request would be; the error (naming the field as `name`,
+    /// as the user typed it) says what to type instead.
+    func setNumber(_ text: String, in settings: inout SamplingSettings, as name: String? = nil) throws(CommandError) {
+        let name = name ?? label
+        var candidate = settings
+        switch self {
+        case .temperature, .topP:
+            guard let number = Double(text) else { throw CommandError("\(name) must be a number from 0 to 1, not \"\(text)\"") }
+            if self == .temperature { candidate.temperature = number } else { candidate.topP = number }
+        default:
+            guard let number = Int(text) else { throw CommandError("\(name) must be a whole number, not \"\(text)\"") }
+            if self == .topK { candidate.topK = number } else { candidate.maxTokensToSample = number }
+        }
+        settings = try SlashCommands.checked(candidate)
+    }
+
+    /// Returns an optional number field to the API's default; false for a field that has none.
+    func unset(in settings: inout SamplingSettings) -> Bool {
+        switch self {
+        case .temperature: settings.temperature = nil
+        case .topK: settings.topK = nil
+        case .topP: settings.topP = nil
+        default: return false
+        }
+        return true
+    }
 }
 
 /// The settings panel (F2): move between fields, step numbers, type values, unset optional fields.
 ///
 /// Every accepted change is applied to the values at once (the status bar shows it); an invalid value shows its
 /// error in the panel and changes nothing.
-public struct SettingsPanel: Sendable, Equatable {
+struct SettingsPanel: Sendable, Equatable {
     /// The selected row.
-    public private(set) var selected = 0
+    private(set) var selected = 0
     /// The value being typed into the selected field, if any.
-    public private(set) var typing: String?
+    private(set) var typing: String?
     /// The last rejected value's error.
-    public private(set) var error: String?
-
-    /// Creates a panel with the first field selected.
-    public init() {}
-
-    /// What a key did.
-    public enum Outcome: Sendable, Equatable {
-        /// The panel stays open.
-        case stay
-        /// The panel closes.
-        case close
-    }
+    private(set) var error: String?
 
     /// The rows for `values`: the fixed fields with one row per stop sequence.
-    public static func fields(for values: PanelValues) -> [PanelField] {
+    static func fields(for values: PanelValues) -> [PanelField] {
         [.model, .temperature, .topK, .topP, .maxTokens]
             + values.settings.stopSequences.indices.map { PanelField.stop($0) }
             + [.addStop, .system, .streaming, .api]
     }
 
-    /// The selected field.
-    public func selectedField(_ values: PanelValues) -> PanelField {
-        let fields = SettingsPanel.fields(for: values)
-        return fields[min(selected, fields.count - 1)]
-    }
-
-    /// The API's advice, shown while both temperature and top_p are set.
-    public func advice(_ values: PanelValues) -> String? {
-        values.settings.setsBothTemperatureAndTopP ? SamplingSettings.temperatureTopPAdvice : nil
-    }
-
     /// A field's value as shown: "default" for an unset optional field, `\n` escapes in texts.
-    public static func display(_ field: PanelField, _ values: PanelValues) -> String {
+    static func display(_ field: PanelField, _ values: PanelValues) -> String {
         let s = values.settings
         switch field {
         case .model: return s.model
@@ -123,39 +125,38 @@ public struct SettingsPanel: Sendable, Equatable {
         }
     }
 
-    /// Handles a key; changes `values` only with valid values.
-    public mutating func handle(_ press: KeyPress, values: inout PanelValues) -> Outcome {
+    /// Handles a key; changes `values` only with valid values. Returns false when the key closes the panel.
+    mutating func handle(_ press: KeyPress, values: inout PanelValues) -> Bool {
         let fields = SettingsPanel.fields(for: values)
         selected = min(selected, fields.count - 1)
         let field = fields[selected]
-        if typing != nil { return handleTyping(press, field: field, values: &values) }
+        if typing != nil {
+            handleTyping(press, field: field, values: &values)
+            return true
+        }
+        let toggles = field == .streaming || field == .api
         switch (press.key, press.modifiers) {
         case (.escape, _), (.function(2), _):
-            return .close
-        case (.up, _):
-            selected = max(0, selected - 1)
-            error = nil
-        case (.down, _), (.tab, _):
-            selected = min(fields.count - 1, selected + 1)
+            return false
+        case (.up, _), (.down, _), (.tab, _):
+            selected = press.key == .up ? max(0, selected - 1) : min(fields.count - 1, selected + 1)
             error = nil
         case (.left, let mods), (.right, let mods):
             let sign = press.key == .left ? -1 : 1
             step(field, by: sign, big: mods.contains(.shift), values: &values)
         case (.delete, _), (.backspace, _):
             unset(field, values: &values)
-        case (.enter, _) where field == .streaming || field == .api:
-            step(field, by: 1, big: false, values: &values)
-        case (.character(" "), []) where field == .streaming || field == .api:
+        case (.enter, _) where toggles, (.character(" "), []) where toggles:
             step(field, by: 1, big: false, values: &values)
         case (.enter, _):
             typing = SettingsPanel.editable(field, values)
-        case (.character(let c), let mods) where mods.subtracting(.shift).isEmpty && field != .streaming && field != .api:
+        case (.character(let c), let mods) where mods.subtracting(.shift).isEmpty && !toggles:
             typing = String(c)
             error = nil
         default:
             break
         }
-        return .stay
+        return true
     }
 
     /// The text a field starts from when Enter begins editing it.
@@ -169,7 +170,7 @@ public struct SettingsPanel: Sendable, Equatable {
         }
     }
 
-    mutating func handleTyping(_ press: KeyPress, field: PanelField, values: inout PanelValues) -> Outcome {
+    mutating func handleTyping(_ press: KeyPress, field: PanelField, values: inout PanelValues) {
         switch (press.key, press.modifiers) {
         case (.escape, _):
             typing = nil
@@ -189,61 +190,44 @@ public struct SettingsPanel: Sendable, Equatable {
         default:
             break
         }
-        return .stay
     }
 
     /// Parses and applies the typed value; on error keeps the typing open and shows why.
     mutating func commit(_ field: PanelField, values: inout PanelValues) {
         guard let text = typing else { return }
-        let trimmed = text.trimmingCharacters()
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         var candidate = values
-        switch field {
-        case .model:
-            candidate.settings.model = trimmed
-        case .temperature, .topP:
-            let label = field == .temperature ? "temperature" : "top_p"
-            var value: Double?
-            if !trimmed.isEmpty && trimmed != "default" {
-                guard let parsed = Double(trimmed) else { return reject("\(label) must be a number from 0 to 1, not \"\(trimmed)\"") }
-                value = parsed
+        do throws(CommandError) {
+            switch field {
+            case .model:
+                candidate.settings.model = trimmed
+            case .temperature, .topK, .topP, .maxTokens:
+                // An empty value or "default" unsets an optional field.
+                if !(trimmed.isEmpty || trimmed == "default") || !field.unset(in: &candidate.settings) {
+                    try field.setNumber(trimmed, in: &candidate.settings)
+                }
+            case .stop(let n):
+                if trimmed.isEmpty {
+                    candidate.settings.stopSequences.remove(at: n)
+                } else {
+                    candidate.settings.stopSequences[n] = EscapedText.unescape(text)
+                }
+            case .addStop:
+                guard !text.isEmpty else { typing = nil; return }
+                candidate.settings.stopSequences.append(EscapedText.unescape(text))
+            case .system:
+                candidate.system = text.isEmpty ? nil : EscapedText.unescape(text)
+            case .streaming, .api:
+                break
             }
-            if field == .temperature { candidate.settings.temperature = value } else {
-                candidate.settings.topP = value
-            }
-        case .topK, .maxTokens:
-            let label = field == .topK ? "top_k" : "max_tokens"
-            if field == .topK && (trimmed.isEmpty || trimmed == "default") {
-                candidate.settings.topK = nil
-            } else {
-                guard let parsed = Int(trimmed) else { return reject("\(label) must be a whole number, not \"\(trimmed)\"") }
-                if field == .topK { candidate.settings.topK = parsed } else { candidate.settings.maxTokensToSample = parsed }
-            }
-        case .stop(let n):
-            if trimmed.isEmpty {
-                candidate.settings.stopSequences.remove(at: n)
-            } else {
-                candidate.settings.stopSequences[n] = EscapedText.unescape(text)
-            }
-        case .addStop:
-            guard !text.isEmpty else { typing = nil; return }
-            candidate.settings.stopSequences.append(EscapedText.unescape(text))
-        case .system:
-            candidate.system = text.isEmpty ? nil : EscapedText.unescape(text)
-        case .streaming, .api:
-            break
-        }
-        do {
-            try candidate.settings.validate()
+            candidate.settings = try SlashCommands.checked(candidate.settings)
         } catch {
-            return reject(error.description)
+            self.error = error.message
+            return
         }
         values = candidate
         typing = nil
         error = nil
-    }
-
-    mutating func reject(_ message: String) {
-        error = message
     }
 
     mutating func step(_ field: PanelField, by sign: Int, big: Bool, values: inout PanelValues) {
@@ -260,21 +244,23 @@ public struct SettingsPanel: Sendable, Equatable {
         case .streaming:
             candidate.streaming.toggle()
         case .api:
-            let all = APIChoice.allCases
-            let index = all.firstIndex(of: values.api) ?? 0
-            candidate.api = all[((index + sign) % all.count + all.count) % all.count]
+            candidate.api = SettingsPanel.cycle(APIChoice.allCases, from: values.api, by: sign)
         case .model:
             // Cycle through the backend's known models, from the current one (a typed name starts the cycle over).
             guard !values.models.isEmpty else { return }
-            let current = values.models.firstIndex(of: values.settings.model)
-            let count = values.models.count
-            let next = current.map { (($0 + sign) % count + count) % count } ?? (sign > 0 ? 0 : count - 1)
-            candidate.settings.model = values.models[next]
+            candidate.settings.model = SettingsPanel.cycle(values.models, from: values.settings.model, by: sign)
         default:
             return
         }
         error = nil
         values = candidate
+    }
+
+    /// The element `sign` steps from `current`, wrapping around; from an element not in `list`, the first or last.
+    static func cycle<T: Equatable>(_ list: [T], from current: T, by sign: Int) -> T {
+        let count = list.count
+        let index = list.firstIndex(of: current).map { (($0 + sign) % count + count) % count }
+        return list[index ?? (sign > 0 ? 0 : count - 1)]
     }
 
     /// A 0...1 value moved by 0.05, kept on the 0.05 grid and in range.
@@ -285,27 +271,11 @@ public struct SettingsPanel: Sendable, Equatable {
 
     mutating func unset(_ field: PanelField, values: inout PanelValues) {
         switch field {
-        case .temperature: values.settings.temperature = nil
-        case .topK: values.settings.topK = nil
-        case .topP: values.settings.topP = nil
-        case .stop(let n):
-            values.settings.stopSequences.remove(at: n)
+        case .stop(let n): values.settings.stopSequences.remove(at: n)
         case .system: values.system = nil
         default:
-            error = "\(field.label) has no default to return to"
-            return
+            guard field.unset(in: &values.settings) else { return error = "\(field.label) has no default to return to" }
         }
         error = nil
-    }
-}
-
-
-extension String {
-    /// Without leading and trailing whitespace.
-    func trimmingCharacters() -> String {
-        var s = Substring(self)
-        while s.first?.isWhitespace == true { s.removeFirst() }
-        while s.last?.isWhitespace == true { s.removeLast() }
-        return String(s)
     }
 }

@@ -44,7 +44,7 @@ public struct StatusMessage: Sendable, Equatable {
 public enum StatusBar {
     /// The parts of the left side, most important first: "backend · model", "messages" when that API carries the
     /// conversation, then each setting that is set.
-    public static func settingsParts(_ model: StatusBarModel) -> [String] {
+    static func settingsParts(_ model: StatusBarModel) -> [String] {
         let s = model.settings
         var parts = ["\(model.backend) · \(s.model)"]
         // The transcript is Text Completions' own shape; the bar says so only when another API carries it.
@@ -57,11 +57,6 @@ public enum StatusBar {
             parts.append(s.stopSequences.count == 1 ? "1 stop" : "\(s.stopSequences.count) stops")
         }
         return parts
-    }
-
-    /// The right side: the message if there is one, else the request state.
-    public static func stateText(_ model: StatusBarModel) -> String {
-        model.message?.text ?? model.request.summary
     }
 
     /// The bar as plain text of exactly `width` cells (for tests; `draw` lays it out the same way).
@@ -78,17 +73,13 @@ public enum StatusBar {
         let (left, right) = layout(model, width: width)
         screen.draw(left, x: x, y: y, style: bar, limit: x + width)
         var stateStyle = bar
-        if let message = model.message {
-            if message.isError { stateStyle.foreground = theme[.error].foreground; stateStyle.attributes = theme[.error].attributes }
-        } else {
-            switch model.request {
-            case .waiting, .streaming, .retrying: stateStyle = theme[.statusBusy]
-            case .done: stateStyle = theme[.statusDone]
-            case .failed:
-                stateStyle.foreground = theme[.error].foreground
-                stateStyle.attributes = theme[.error].attributes
-            case .idle, .interrupted: break
-            }
+        switch (model.message?.isError, model.request) {
+        case (nil, .waiting), (nil, .streaming), (nil, .retrying): stateStyle = theme[.statusBusy]
+        case (nil, .done): stateStyle = theme[.statusDone]
+        case (true?, _), (nil, .failed):
+            stateStyle.foreground = theme[.error].foreground
+            stateStyle.attributes = theme[.error].attributes
+        default: break
         }
         screen.draw(right, x: x + width - DisplayWidth.of(right), y: y, style: stateStyle, limit: x + width)
     }
@@ -96,8 +87,10 @@ public enum StatusBar {
     /// The left and right texts fitted to `width`: each side padded by one space when there is room.
     static func layout(_ model: StatusBarModel, width: Int) -> (left: String, right: String) {
         guard width > 0 else { return ("", "") }
-        var right = stateText(model) + " "
-        if DisplayWidth.of(right) > width { right = truncate(stateText(model), to: width) }
+        // The right side: the message if there is one, else the request state.
+        let state = model.message?.text ?? model.request.summary
+        var right = state + " "
+        if DisplayWidth.of(right) > width { right = truncate(state, to: width) }
         let room = width - DisplayWidth.of(right) - 1  // at least one blank between the sides
         var parts = settingsParts(model)
         while parts.count > 1 && DisplayWidth.of(" " + parts.joined(separator: " · ")) > room { parts.removeLast() }

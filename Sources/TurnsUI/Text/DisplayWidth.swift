@@ -18,21 +18,13 @@ public enum DisplayWidth {
     public static func of(_ cluster: Character) -> Int {
         if let ascii = cluster.asciiValue { return asciiWidth(ascii) }
         let scalars = cluster.unicodeScalars
-        var iterator = scalars.makeIterator()
-        guard let first = iterator.next() else { return 0 }
-        let firstWidth = of(first)
-        guard let second = iterator.next() else { return firstWidth }
+        guard let first = scalars.first else { return 0 }
+        let rest = scalars.dropFirst()
         // A flag is a pair of regional indicators; an emoji followed by VS16 asks for emoji presentation;
         // a ZWJ sequence of emoji renders as one picture. All of them take two cells.
-        if firstWidth == 2 { return 2 }
-        if isRegionalIndicator(first) { return 2 }
-        var widest = max(firstWidth, of(second))
-        if second.value == 0xFE0F && first.properties.isEmoji { return 2 }
-        while let next = iterator.next() {
-            if next.value == 0xFE0F && first.properties.isEmoji { return 2 }
-            widest = max(widest, of(next))
-        }
-        return min(widest, 2)
+        let isEmojiSequence = first.properties.isEmoji && rest.contains("\u{FE0F}")
+        if !rest.isEmpty && (isRegionalIndicator(first) || isEmojiSequence) { return 2 }
+        return scalars.reduce(0) { max($0, of($1)) }
     }
 
     /// The cells one Unicode scalar takes on its own (0, 1 or 2).

@@ -47,6 +47,18 @@ public struct WrappedRow: Sendable, Hashable {
     public var endsLine: Bool { flags & 2 != 0 }
 }
 
+extension [WrappedRow] {
+    /// The row holding UTF-8 offset `offset`: the last that starts at or before it (at a soft break, the next row).
+    func index(holding offset: Int) -> Int {
+        var low = 0, high = count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if self[mid].start <= offset { low = mid } else { high = mid - 1 }
+        }
+        return low
+    }
+}
+
 /// How to wrap: the width in cells, the tab width, and whether ```` ``` ```` fences mark code blocks.
 public struct WrapOptions: Sendable, Hashable {
     /// Columns available (at least 1).
@@ -217,7 +229,7 @@ struct LineWrapper {
         }
         if isTab {
             // In code, a tab is kept on its row, reaching at most the edge (as the screen draws it).
-            if column >= width { emit(end: offset, cells: column, rows: &rows); column = 0; rowStart = offset }
+            if column >= width { emit(end: offset, cells: column, rows: &rows) }
             column += min(DisplayWidth.tabAdvance(atColumn: column, tabWidth: tabWidth), width - column)
             return
         }
@@ -228,29 +240,23 @@ struct LineWrapper {
                 // Wide (CJK) characters may break before themselves.
                 breakOffset = offset; breakColumn = column
             }
-            if breakOffset > rowStart {
-                emit(end: breakOffset, cells: breakColumn, rows: &rows)
-                column -= breakColumn
-                rowStart = breakOffset
-                breakOffset = -1
-            }
-            if column + cellWidth > width && column > 0 {
-                emit(end: offset, cells: column, rows: &rows)
-                column = 0
-                rowStart = offset
-                breakOffset = -1
-            }
+            if breakOffset > rowStart { emit(end: breakOffset, cells: breakColumn, rows: &rows) }
+            if column + cellWidth > width && column > 0 { emit(end: offset, cells: column, rows: &rows) }
         }
         if column == 0 && cellWidth > width { overflow = cellWidth }
         column += cellWidth
         if wordBreaks && isWide { breakOffset = next; breakColumn = column }
     }
 
+    /// Ends the row at `end`, `cells` columns wide; the next row starts there, keeping the columns fed past it.
     mutating func emit(end: Int, cells: Int, rows: inout [WrappedRow]) {
         rows.append(WrappedRow(start: rowStart, end: end, cells: max(min(cells, width), overflow),
                                kind: kind, isContinuation: isContinuation, endsLine: false))
         isContinuation = true
         overflow = 0
+        column -= cells
+        rowStart = end
+        breakOffset = -1
     }
 
     mutating func finish(at end: Int, rows: inout [WrappedRow]) {

@@ -6,12 +6,6 @@ public struct TranscriptPosition: Sendable, Hashable {
     public var block: Int
     /// The row within the block.
     public var row: Int
-
-    /// Creates a position.
-    public init(block: Int, row: Int) {
-        self.block = block
-        self.row = row
-    }
 }
 
 /// How the user moves through the transcript.
@@ -47,14 +41,14 @@ public enum TranscriptRowContent: Sendable, Hashable {
 /// interrupted or failed answer.
 ///
 /// **Streaming.** Appending text to the last turn re-wraps only its last row (`TextWrapper.rewrapTail`) and updates
-/// one entry of a Fenwick tree of block heights, so a token costs the same with 50,000 turns as with one.
+/// one entry of the block heights (`RowCounts`), so a token costs the same with 50,000 turns as with one.
 ///
 /// **Width changes.** Nothing is re-wrapped eagerly. Every block keeps a cheap summary (lines and approximate cells,
 /// measured once when the turn is final) from which its height at any width is *estimated* in O(1); a resize rebuilds
 /// the height tree from estimates in O(turns), then wraps exactly only the blocks that are drawn or scrolled through.
 /// The drawn rows never depend on estimates: the viewport is found from an anchor (block + row, kept across a resize
-/// as block + text offset), not from an absolute row number. Only `totalRows` and `topRow` are approximate until
-/// every block has been wrapped at the current width.
+/// as block + text offset), not from an absolute row number. Only `totalRows` is approximate until every block
+/// has been wrapped at the current width.
 ///
 /// **Scrolling.** At the bottom the view follows new text. Scrolled up, it stays where it is while text arrives below
 /// and `hasNewTextBelow` is set; reaching the bottom again resumes following.
@@ -66,8 +60,6 @@ public struct TranscriptLayout: Sendable {
     public private(set) var width: Int
     /// Rows of the pane.
     public private(set) var height: Int
-    /// Distance between tab stops.
-    public let tabWidth: Int
     /// The top row shown while scrolled up; nil while following the end.
     public private(set) var anchor: TranscriptPosition?
     /// True when text arrived below while scrolled up (cleared at the bottom).
@@ -79,21 +71,15 @@ public struct TranscriptLayout: Sendable {
     var counts = RowCounts([0])
 
     /// Creates an empty layout; call `reload` with the transcript it shows.
-    public init(width: Int, height: Int, tabWidth: Int = DisplayWidth.defaultTabWidth) {
+    public init(width: Int, height: Int) {
         self.width = max(1, width)
         self.height = max(0, height)
-        self.tabWidth = tabWidth
     }
 
     /// True while the view follows the end of the transcript.
     public var isFollowing: Bool { anchor == nil }
     /// The number of rows of the whole transcript (exact for wrapped blocks, estimated for the others).
     public var totalRows: Int { counts.total }
-    /// The absolute number of the top row shown (same caveat as `totalRows`).
-    public var topRow: Int {
-        guard let first = visibleRows.first else { return 0 }
-        return counts.prefix(first.block) + first.row
-    }
 
     // MARK: - Telling the layout what changed
 
@@ -230,7 +216,7 @@ public struct TranscriptLayout: Sendable {
         var markerRows: [WrappedRow] = []
     }
 
-    var wrapOptions: WrapOptions { WrapOptions(width: width, tabWidth: tabWidth, codeFences: true) }
+    var wrapOptions: WrapOptions { WrapOptions(width: width, codeFences: true) }
 
     func makeBlock(_ index: Int, _ transcript: Transcript) -> Block {
         var block = Block()
@@ -274,14 +260,12 @@ public struct TranscriptLayout: Sendable {
     func estimatedHeight(_ index: Int) -> Int {
         let block = blocks[index]
         if block.wrapWidth == width { return exactHeight(index) }
-        if index == 0 && block.header == 0 { return 0 }
         let textRows = block.lines == 1 && block.cells == 0 ? 0 : max(1, block.lines + block.cells / width)
         return block.header + textRows + (block.marker == nil ? 0 : 1)
     }
 
     func exactHeight(_ index: Int) -> Int {
         let block = blocks[index]
-        if index == 0 && block.header == 0 { return 0 }
         return block.header + block.rows.count + block.markerRows.count
     }
 
@@ -289,11 +273,8 @@ public struct TranscriptLayout: Sendable {
         let text = text(of: index, transcript)
         // An empty answer (not started, or failed at once) shows no empty text row.
         blocks[index].rows = text.isEmpty ? [] : TextWrapper.wrap(text, options: wrapOptions)
-        if let marker = blocks[index].marker {
-            blocks[index].markerRows = TextWrapper.wrap(marker, options: WrapOptions(width: width, codeFences: false))
-        } else {
-            blocks[index].markerRows = []
-        }
+        let markerOptions = WrapOptions(width: width, codeFences: false)
+        blocks[index].markerRows = blocks[index].marker.map { TextWrapper.wrap($0, options: markerOptions) } ?? []
         blocks[index].wrapWidth = width
         counts.set(index, to: exactHeight(index))
     }
@@ -329,14 +310,8 @@ public struct TranscriptLayout: Sendable {
             return TranscriptPosition(block: block, row: row)
         case .text(let block, let offset):
             _ = measuredHeight(block, transcript)
-            let rows = blocks[block].rows
-            // The last row starting at or before the offset holds it.
-            var low = 0, high = rows.count - 1
-            while low < high {
-                let mid = (low + high + 1) / 2
-                if rows[mid].start <= offset { low = mid } else { high = mid - 1 }
-            }
-            return TranscriptPosition(block: block, row: blocks[block].header + low)
+            let b = blocks[block]
+            return TranscriptPosition(block: block, row: b.header + b.rows.index(holding: offset))
         case .marker(let block, let row):
             _ = measuredHeight(block, transcript)
             let b = blocks[block]

@@ -16,19 +16,18 @@ public enum TranscriptView {
             case .blank:
                 break
             case .label(let role):
-                let (label, style) = labelAndStyle(role, theme)
-                screen.draw(label, x: area.x, y: y, style: style, limit: area.maxX)
+                let style = theme[role == nil ? .systemLabel : role == .human ? .humanLabel : .assistantLabel]
+                screen.draw(role?.label ?? "System", x: area.x, y: y, style: style, limit: area.maxX)
             case .text(let row):
                 let style: Style
                 switch row.kind {
-                case .prose: style = role == nil ? theme[.systemText] : theme[role == .human ? .humanText : .assistantText]
+                case .prose: style = theme[role == nil ? .systemText : role == .human ? .humanText : .assistantText]
                 case .code: style = theme[.code]
                 case .fenceOpen, .fenceClose: style = theme[.codeFence]
                 }
                 if row.kind.isCode { screen.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: style) }
                 let text = layout.text(of: position.block, transcript)
-                screen.draw(text.utf8Slice(row.start, row.end), x: area.x, y: y, style: style, limit: area.maxX,
-                            tabWidth: layout.tabWidth)
+                screen.draw(text.utf8Slice(row.start, row.end), x: area.x, y: y, style: style, limit: area.maxX)
             case .marker(let row):
                 let marker = layout.marker(ofBlock: position.block) ?? ""
                 let style = marker.hasPrefix("[error]") ? theme[.error] : theme[.interrupted]
@@ -42,12 +41,4 @@ public enum TranscriptView {
         }
     }
 
-    /// The label of a block and its style.
-    static func labelAndStyle(_ role: Role?, _ theme: Theme) -> (String, Style) {
-        switch role {
-        case nil: return ("System", theme[.systemLabel])
-        case .human: return (Role.human.label, theme[.humanLabel])
-        case .assistant: return (Role.assistant.label, theme[.assistantLabel])
-        }
-    }
 }

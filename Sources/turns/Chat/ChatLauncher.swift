@@ -48,9 +48,7 @@ struct ChatLauncher {
                              history: history)
         state.saveFolder = XDGPaths(environment: environment).dataDirectory + "/transcripts"
         if let message = notice ?? theme.warning { state.showNotice(message) }
-        let runtime = ChatRuntime(connection: connection, state: state, journal: journal,
-                                  journalStart: transcript.turns.isEmpty ? nil : .replace(transcript),
-                                  answerOnStart: TranscriptFiles.asksForAnswer(transcript), environment: environment)
+        let runtime = ChatRuntime(connection: connection, state: state, journal: journal)
         do {
             try runtime.run()
         } catch {

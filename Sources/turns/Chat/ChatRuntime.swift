@@ -18,27 +18,19 @@ final class ChatRuntime {
     private var state: AppState
     private var renderer = FrameRenderer()
     private var journal: SessionJournal?
-    /// The conversation the chat opened with, journaled once the first frame is up.
-    private let journalStart: JournalRecord?
     private var requests: [Int: Task<Void, Never>] = [:]
     private var needsFrame = true
-    private var repaint = true
     private var lastFrame = -Double.infinity
     private var nextTick: Double?
     private let stopFlag = InterruptFlag()
-    private let answerOnStart: Bool
     /// The environment the chat started with (`/theme` finds the user's themes through XDG_CONFIG_HOME and HOME).
-    private let environment: [String: String]
+    private let environment = ProcessInfo.processInfo.environment
 
     /// Prepares a chat over `connection`; nothing touches the terminal until `run()`.
-    init(connection: BackendConnection, state: AppState, journal: SessionJournal?, journalStart: JournalRecord?,
-         answerOnStart: Bool, environment: [String: String]) {
+    init(connection: BackendConnection, state: AppState, journal: SessionJournal?) {
         self.connection = connection
         self.state = state
         self.journal = journal
-        self.journalStart = journalStart
-        self.answerOnStart = answerOnStart
-        self.environment = environment
     }
 
     /// The conversation as it stood when the chat ended.
@@ -54,12 +46,13 @@ final class ChatRuntime {
         defer { watcher.cancel() }
         try terminal.start(wake: wake)
         defer { terminal.stop() }
+        let opening = state.transcript
         let size = terminal.size
         apply(.input(.resize(width: size.width, height: size.height)))
         // A loaded conversation is shown before it is journaled: writing a long one takes a while.
         drawFrame(at: Self.now())
-        if let journalStart { journal?.append(journalStart) }
-        if answerOnStart {
+        if !opening.turns.isEmpty { journal?.append(.replace(opening)) }
+        if TranscriptFiles.asksForAnswer(opening) {
             // A loaded conversation that ends with a Human turn asks for its answer: Ctrl-R answers it.
             apply(.input(.key(.ctrl("r"))))
         }
@@ -70,14 +63,14 @@ final class ChatRuntime {
             if !events.isEmpty {
                 apply(.tick(time: now))
                 for event in events {
-                    if case .resize = event { renderer.invalidate(); repaint = true }
+                    if case .resize = event { renderer.invalidate() }
                     apply(.input(event))
                 }
             }
-            let actions = inbox.drain()
-            for action in actions { apply(action) }
+            for action in inbox.drain() { apply(action) }
             if let tick = nextTick, now >= tick { apply(.tick(time: now)) }
-            nextTick = needsTicks ? (nextTick.map { $0 > now ? $0 : now + 1 } ?? now + 1) : nil
+            // The status bar counts down retries and shows tokens/s, so it ticks once a second while a request runs.
+            nextTick = state.request.isBusy ? (nextTick.map { $0 > now ? $0 : now + 1 } ?? now + 1) : nil
             if needsFrame && now - lastFrame >= Self.frameInterval { drawFrame(at: now) }
         }
         for task in requests.values { task.cancel() }
@@ -94,15 +87,13 @@ final class ChatRuntime {
         return timeout
     }
 
-    /// The status bar counts down retries and shows tokens/s, so it ticks once a second while a request runs.
-    private var needsTicks: Bool { state.request.isBusy }
-
+    /// Draws a frame; the first, and the first after `renderer.invalidate()`, repaints the whole terminal.
     private func drawFrame(at now: Double) {
+        let repaint = renderer.shown == nil
         let frame = renderer.render(state)
         if let shown = renderer.shown {
             terminal.draw(shown, changes: frame.changes, cursor: frame.cursor, repaint: repaint)
         }
-        repaint = false
         needsFrame = false
         lastFrame = now
         journal?.flush()
@@ -118,14 +109,20 @@ final class ChatRuntime {
     private func perform(_ effect: Effect) {
         switch effect {
         case let .send(id, prompt, settings, stream):
-            startRequest(id: id, request: connection.request(prompt: prompt, settings: settings, api: state.api), stream: stream)
+            let request = CompletionRequest(prompt: prompt, settings: settings, api: state.api)
+            startRequest(id: id, request: request, stream: stream)
         case .cancel(let id):
             requests.removeValue(forKey: id)?.cancel()
         case let .save(transcript, path, overwrite):
-            if !overwrite && FileManager.default.fileExists(atPath: expand(path)) {
-                apply(.fileExists(path: path))
-            } else {
-                save(transcript, to: path)
+            guard overwrite || !FileManager.default.fileExists(atPath: expand(path)) else {
+                return apply(.fileExists(path: path))
+            }
+            let context = TranscriptFiles.Context(backend: connection.backend.rawValue, settings: state.settings)
+            do {
+                try TranscriptFiles.save(transcript, to: expand(path), context: context)
+                apply(.saved(path: path))
+            } catch {
+                apply(.fileFailed(error.description))
             }
         case .load(let path):
             do {
@@ -151,19 +148,8 @@ final class ChatRuntime {
             journal?.append(record)
         case .redraw:
             renderer.invalidate()
-            repaint = true
         case .quit:
             break
-        }
-    }
-
-    private func save(_ transcript: Transcript, to path: String) {
-        let context = TranscriptFiles.Context(backend: connection.backend.rawValue, settings: state.settings)
-        do {
-            try TranscriptFiles.save(transcript, to: expand(path), context: context)
-            apply(.saved(path: path))
-        } catch {
-            apply(.fileFailed(error.description))
         }
     }
 
@@ -171,9 +157,7 @@ final class ChatRuntime {
 
     /// Streams a request on the concurrency pool; every event is handed to this thread through the inbox.
     private func startRequest(id: Int, request: CompletionRequest, stream: Bool) {
-        let client = connection.client
-        let inbox = inbox
-        let wake = wake
+        let (client, inbox, wake) = (connection.client, inbox, wake)
         requests[id] = Task {
             func post(_ event: StreamEvent) {
                 inbox.post(.stream(request: id, event: event, time: ChatRuntime.now()))
@@ -205,7 +189,7 @@ final class ChatRuntime {
         }
     }
 
-    /// Monotonic seconds.
+    /// Monotonic seconds (the chat's clock, and `--print`'s timings).
     static func now() -> Double { ProcessInfo.processInfo.systemUptime }
 }
 
@@ -216,17 +200,14 @@ final class ActionInbox: @unchecked Sendable {
 
     /// Adds an action (from any thread).
     func post(_ action: Action) {
-        lock.lock()
-        actions.append(action)
-        lock.unlock()
+        lock.withLock { actions.append(action) }
     }
 
     /// Takes every waiting action, oldest first.
     func drain() -> [Action] {
-        lock.lock()
-        defer { lock.unlock() }
-        let taken = actions
-        actions.removeAll(keepingCapacity: true)
-        return taken
+        lock.withLock {
+            defer { actions.removeAll(keepingCapacity: true) }
+            return actions
+        }
     }
 }

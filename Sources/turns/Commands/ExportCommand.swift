@@ -15,7 +15,7 @@ struct ExportCommand: ParsableCommand {
     var output: String
 
     @Option(help: "The output format when the extension does not say: txt, md or json.")
-    var format: TranscriptFormatArgument?
+    var format: TranscriptFormat?
 
     func run() throws {
         do {
@@ -24,7 +24,7 @@ struct ExportCommand: ParsableCommand {
             let context = TranscriptFiles.Context(backend: lastReply?.backend ?? "unknown",
                                                   settings: lastReply?.settings ?? SamplingSettings(),
                                                   date: transcript.turns.first?.createdAt ?? Date())
-            try TranscriptFiles.save(transcript, to: output, format: format?.format, context: context)
+            try TranscriptFiles.save(transcript, to: output, format: format, context: context)
         } catch {
             Terminal.error(error.description)
             throw ProcessExit(status: ExitStatus.usage)
@@ -32,13 +32,7 @@ struct ExportCommand: ParsableCommand {
     }
 }
 
-/// A `--format` value.
-struct TranscriptFormatArgument: ExpressibleByArgument {
-    /// The chosen format.
-    var format: TranscriptFormat
-    init?(argument: String) {
-        guard let format = TranscriptFormat(rawValue: argument.lowercased()) else { return nil }
-        self.format = format
-    }
-    static var allValueStrings: [String] { TranscriptFormat.allCases.map(\.rawValue) }
+extension TranscriptFormat: ExpressibleByArgument {
+    /// A `--format` value, in any case.
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }

@@ -4,7 +4,7 @@ import TurnsCore
 /// The flags shared by the chat and `--print`: backend, model, sampling settings and connection.
 struct SamplingOptions: ParsableArguments {
     @Option(name: .long, help: "The backend: local, anthropic or bedrock.")
-    var backend: BackendKindArgument?
+    var backend: BackendKind?
 
     @Option(name: .long, help: "The model name or id.")
     var model: String?
@@ -57,7 +57,7 @@ struct SamplingOptions: ParsableArguments {
     /// The configuration layer these flags describe.
     var layer: ConfigLayer {
         var layer = ConfigLayer()
-        layer.backend = backend?.kind
+        layer.backend = backend
         layer.model = model
         layer.api = api
         layer.temperature = temperature
@@ -80,15 +80,7 @@ struct SamplingOptions: ParsableArguments {
 
 extension APIChoice: ExpressibleByArgument {}
 
-/// A `--backend` value.
-struct BackendKindArgument: ExpressibleByArgument {
-    /// The chosen backend.
-    var kind: BackendKind
-
-    init?(argument: String) {
-        guard let kind = BackendKind(rawValue: argument.lowercased()) else { return nil }
-        self.kind = kind
-    }
-
-    static var allValueStrings: [String] { BackendKind.allCases.map(\.rawValue) }
+extension BackendKind: ExpressibleByArgument {
+    /// A `--backend` value, in any case.
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }

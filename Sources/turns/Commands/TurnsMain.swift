@@ -56,13 +56,7 @@ enum ExitStatus {
     static let success: Int32 = 0
     /// Bad usage or an invalid setting.
     static let usage: Int32 = 2
-    /// Authentication or permission failed.
-    static let authentication: Int32 = 3
-    /// Rate-limited or overloaded after the retries.
-    static let rateLimited: Int32 = 4
-    /// Network failure or timeout.
-    static let network: Int32 = 5
-    /// Any other API or protocol error.
+    /// Any other API or protocol error (`APIError.exitCode` gives 3 to 5 for authentication, rate limits, the network).
     static let other: Int32 = 6
     /// Interrupted by the user (Ctrl-C).
     static let interrupted: Int32 = 130

@@ -13,12 +13,7 @@ struct PrintMode {
 
     /// Runs one request and returns the exit status.
     func run(promptArguments: [String], raw: Bool) async -> Int32 {
-        let transcript: Transcript
-        let prompt: String
-        switch readPrompt(arguments: promptArguments, raw: raw) {
-        case .success(let input): (transcript, prompt) = input
-        case .failure(let failure):
-            Terminal.error(failure.message)
+        guard case let (transcript, prompt)? = readPrompt(arguments: promptArguments, raw: raw) else {
             return ExitStatus.usage
         }
 
@@ -26,7 +21,7 @@ struct PrintMode {
         defer { connection.close() }
         if connection.backend == .local { Terminal.note(BackendConnection.localNotice) }
 
-        let request = connection.request(prompt: prompt, settings: config.settings)
+        let request = CompletionRequest(prompt: prompt, settings: config.settings, api: config.api)
         let client = connection.client
         let api = request.api.api(forModel: request.model)
         let task = Task { await stream(request, api: api, client: client) }
@@ -53,41 +48,42 @@ struct PrintMode {
     }
 
     /// The conversation and the exact prompt to send: the arguments (or stdin) as one Human turn, or with
-    /// `--raw` stdin sent byte for byte as the whole prompt, validated as the API would.
-    private func readPrompt(arguments: [String], raw: Bool) -> Result<(Transcript, String), PromptInputError> {
+    /// `--raw` stdin sent byte for byte as the whole prompt, validated as the API would; nil after saying why not.
+    private func readPrompt(arguments: [String], raw: Bool) -> (Transcript, String)? {
         var text = arguments.joined(separator: " ")
         if arguments.isEmpty {
             let data = FileHandle.standardInput.readDataToEndOfFile()
-            guard let input = String(data: data, encoding: .utf8) else {
-                return .failure(PromptInputError(message: "stdin is not UTF-8 text"))
-            }
+            guard let input = String(data: data, encoding: .utf8) else { return failure("stdin is not UTF-8 text") }
             text = input
         }
         if raw {
             if let problem = PromptFormat.validate(text) {
-                return .failure(PromptInputError(message: "invalid prompt: " + EscapedText.escape(problem.description)))
+                return failure("invalid prompt: " + EscapedText.escape(problem.description))
             }
-            return .success((TranscriptFiles.fromPromptText(text), text))
+            return (TranscriptFiles.fromPromptText(text), text)
         }
         while let last = text.last, last.isWhitespace { text.removeLast() }
-        guard !text.isEmpty else {
-            return .failure(PromptInputError(message: "nothing to send: give a prompt, or pipe one on stdin"))
-        }
+        guard !text.isEmpty else { return failure("nothing to send: give a prompt, or pipe one on stdin") }
         let transcript = Transcript(system: config.system, turns: [Turn(role: .human, text: text)])
-        return .success((transcript, transcript.prompt()))
+        return (transcript, transcript.prompt())
+    }
+
+    /// Writes why the prompt cannot be sent.
+    private func failure(_ message: String) -> (Transcript, String)? {
+        Terminal.error(message)
+        return nil
     }
 
     /// Streams the answer to stdout.
     private func stream(_ request: CompletionRequest, api: AnthropicAPI, client: CompletionsClient) async -> PrintOutcome {
         var outcome = PrintOutcome(started: Date())
-        let clock = ContinuousClock()
-        let start = clock.now
-        var firstText: ContinuousClock.Instant?
+        let start = ChatRuntime.now()
+        var firstText: Double?
         var deltas = 0
         var failure: APIError?
         func show(_ text: String) {
             guard !text.isEmpty else { return }
-            if firstText == nil { firstText = clock.now }
+            if firstText == nil { firstText = ChatRuntime.now() }
             Terminal.out(text)
             outcome.text += text
         }
@@ -121,12 +117,18 @@ struct PrintMode {
         }
         // The timings first, so that every outcome below (and a transcript saved with --save) carries them.
         if let firstText {
-            outcome.timeToFirstToken = (firstText - start).seconds
-            let streaming = (clock.now - firstText).seconds
+            outcome.timeToFirstToken = firstText - start
+            let streaming = ChatRuntime.now() - firstText
             outcome.tokensPerSecond = streaming > 0 ? Double(deltas) / streaming : nil
         }
+        if failure?.kind == .cancelled || (failure == nil && Task.isCancelled) {
+            if !outcome.text.isEmpty { Terminal.out("\n") }
+            Terminal.error("interrupted")
+            outcome.interrupted = true
+            outcome.status = ExitStatus.interrupted
+            return outcome
+        }
         if let error = failure {
-            if error.kind == .cancelled { return finishInterrupted(outcome) }
             if !outcome.text.isEmpty { Terminal.out("\n") }
             let text = SettingAdvice.describe(error, in: .commandLine)
             Terminal.error(text)
@@ -134,20 +136,10 @@ struct PrintMode {
             outcome.error = text
             outcome.status = error.exitCode
         } else {
-            if Task.isCancelled { return finishInterrupted(outcome) }
             Terminal.out("\n")
             outcome.status = ExitStatus.success
         }
         if verbose { report(outcome, api: api) }
-        return outcome
-    }
-
-    private func finishInterrupted(_ partial: PrintOutcome) -> PrintOutcome {
-        var outcome = partial
-        if !outcome.text.isEmpty { Terminal.out("\n") }
-        Terminal.error("interrupted")
-        outcome.interrupted = true
-        outcome.status = ExitStatus.interrupted
         return outcome
     }
 
@@ -201,12 +193,6 @@ struct PrintOutcome {
     }
 }
 
-/// A prompt that could not be read from the arguments or stdin.
-struct PromptInputError: Error {
-    /// What is wrong.
-    var message: String
-}
-
 /// A flag set from a signal handler and read afterwards.
 final class InterruptFlag: @unchecked Sendable {
     private let lock = NSLock()
@@ -215,12 +201,4 @@ final class InterruptFlag: @unchecked Sendable {
     func set() { lock.lock(); value = true; lock.unlock() }
     /// Whether the flag was set.
     var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
-}
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
-    }
 }

@@ -12,24 +12,12 @@ final class BackendConnection {
     let client: CompletionsClient
     /// The backend in use.
     let backend: BackendKind
-    /// Where requests go, for the status bar and `--verbose` (never holds a secret).
-    let endpoint: String
-    /// Which API requests use.
-    let api: APIChoice
     private let localServer: CompletionServer?
 
-    private init(client: CompletionsClient, backend: BackendKind, endpoint: String, api: APIChoice,
-                 localServer: CompletionServer?) {
+    private init(client: CompletionsClient, backend: BackendKind, localServer: CompletionServer?) {
         self.client = client
         self.backend = backend
-        self.endpoint = endpoint
-        self.api = api
         self.localServer = localServer
-    }
-
-    /// A request for `prompt` with `settings` over `api` (by default the configured one).
-    func request(prompt: String, settings: SamplingSettings, api: APIChoice? = nil) -> CompletionRequest {
-        CompletionRequest(prompt: prompt, settings: settings, api: api ?? self.api)
     }
 
     /// The notice shown once when the offline model answers.
@@ -42,6 +30,8 @@ final class BackendConnection {
     /// credentials and region come from `config` (`--region`, `--profile`) and the AWS chain in `environment`.
     static func open(_ config: ResolvedConfiguration, environment: AWSEnvironment = .current)
         throws(BackendSetupError) -> BackendConnection {
+        var configuration: ClientConfiguration
+        var localServer: CompletionServer?
         switch config.backend {
         case .local:
             let model: LocalModel
@@ -62,48 +52,28 @@ final class BackendConnection {
             } catch {
                 throw BackendSetupError(message: "the local model could not start: \(error)")
             }
+            localServer = server
             let base = "http://127.0.0.1:\(port)"
-            let client = CompletionsClient(clientConfiguration(config, apiKey: localKey, baseURL: base),
-                                           transport: CurlTransport())
-            return BackendConnection(client: client, backend: .local, endpoint: "offline model", api: config.api,
-                                     localServer: server)
+            configuration = ClientConfiguration(backend: .anthropic(apiKey: localKey, baseURL: base))
         case .anthropic:
             guard let key = config.apiKey, !key.isEmpty else {
                 throw BackendSetupError(message: "the anthropic backend needs an API key: set ANTHROPIC_API_KEY "
                     + "(or api_key in the config file), or use --backend local for the offline model")
             }
             let base = config.baseURL ?? ClientConfiguration.defaultAnthropicBaseURL
-            let client = CompletionsClient(clientConfiguration(config, apiKey: key, baseURL: base),
-                                           transport: CurlTransport())
-            return BackendConnection(client: client, backend: .anthropic, endpoint: base, api: config.api, localServer: nil)
+            configuration = ClientConfiguration(backend: .anthropic(apiKey: key, baseURL: base))
         case .bedrock:
-            var configuration: ClientConfiguration
             do throws(AWSConfigurationError) {
                 configuration = try ClientConfiguration.bedrock(region: config.region, baseURL: config.baseURL,
                                                                 profile: config.profile, environment: environment)
             } catch {
                 throw BackendSetupError(message: "the bedrock backend cannot start: \(error.description)")
             }
-            applyLimits(config, to: &configuration)
-            let endpoint: String
-            if case .bedrock(let options) = configuration.backend { endpoint = options.endpoint } else { endpoint = "bedrock" }
-            let client = CompletionsClient(configuration, transport: CurlTransport())
-            return BackendConnection(client: client, backend: .bedrock, endpoint: endpoint, api: config.api,
-                                     localServer: nil)
         }
-    }
-
-    private static func clientConfiguration(_ config: ResolvedConfiguration, apiKey: String, baseURL: String)
-        -> ClientConfiguration {
-        var configuration = ClientConfiguration(backend: .anthropic(apiKey: apiKey, baseURL: baseURL))
-        applyLimits(config, to: &configuration)
-        return configuration
-    }
-
-    /// The retry count and idle timeout the configuration asks for.
-    private static func applyLimits(_ config: ResolvedConfiguration, to configuration: inout ClientConfiguration) {
         configuration.maxRetries = config.maxRetries
         configuration.idleTimeout = config.idleTimeout
+        let client = CompletionsClient(configuration, transport: CurlTransport())
+        return BackendConnection(client: client, backend: config.backend, localServer: localServer)
     }
 
     /// Opens a connection, or writes why it cannot be opened and returns nil (the caller exits with status 2).

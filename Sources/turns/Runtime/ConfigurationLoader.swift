@@ -6,18 +6,11 @@ enum ConfigurationLoader {
     /// The configuration in force, or a usage failure (exit 2) after printing why.
     static func load(flags: ConfigLayer, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws -> ResolvedConfiguration {
-        let paths = XDGPaths(environment: environment)
-        let file: ConfigLayer
         do {
-            file = try readFile(at: paths.configFile)
-        } catch let error as ConfigError {
-            Terminal.error(error.description)
-            throw ProcessExit(status: ExitStatus.usage)
-        }
-        do {
+            let file = try readFile(at: XDGPaths(environment: environment).configFile)
             return try ResolvedConfiguration.resolve(file: file, environment: .fromEnvironment(environment), flags: flags)
         } catch {
-            Terminal.error(error.description)
+            Terminal.error("\(error)")  // a ConfigError or a SettingsError: both describe themselves in one line
             throw ProcessExit(status: ExitStatus.usage)
         }
     }

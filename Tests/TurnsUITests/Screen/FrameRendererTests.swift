@@ -11,7 +11,7 @@ final class FrameRendererTests: XCTestCase {
         app.type("h")
         let second = renderer.render(app.state)
         XCTAssertEqual(second.changes, [ScreenChange(row: 9, columns: 2..<3)])
-        XCTAssertEqual(ScreenDiff.text(of: second.changes[0], in: renderer.shown!), "h")
+        XCTAssertEqual(renderer.shown!.line(9, columns: second.changes[0].columns), "h")
         XCTAssertEqual(second.cursor?.x, 3)
         XCTAssertEqual(second.cursor?.y, 9)
         XCTAssertEqual(renderer.render(app.state).changes, [], "nothing changed, nothing sent")

@@ -93,7 +93,7 @@ final class ScreenDiffTests: XCTestCase {
         let changes = ScreenDiff.changes(from: a, to: b)
         XCTAssertEqual(changes, [ScreenChange(row: 0, columns: 0..<1), ScreenChange(row: 0, columns: 3..<5),
                                  ScreenChange(row: 1, columns: 9..<10)])
-        XCTAssertEqual(changes.map { ScreenDiff.text(of: $0, in: b) }, ["J", "p!", "x"])
+        XCTAssertEqual(changes.map { b.line($0.row, columns: $0.columns) }, ["J", "p!", "x"])
     }
 
     func testAStyleChangeIsAChange() {
@@ -114,6 +114,6 @@ final class ScreenDiffTests: XCTestCase {
         c.draw("a界", x: 0, y: 0, style: .plain)
         let changes = ScreenDiff.changes(from: a, to: c)
         XCTAssertEqual(changes, [ScreenChange(row: 0, columns: 1..<4)])
-        XCTAssertEqual(ScreenDiff.text(of: changes[0], in: c), "界 ", "the old wide character's right half is now a blank")
+        XCTAssertEqual(c.line(changes[0].row, columns: changes[0].columns), "界 ", "the old wide character's right half is now a blank")
     }
 }
