@@ -40,15 +40,12 @@ public enum TranscriptRowContent: Sendable, Hashable {
 /// row (except before the very first block shown), a label row, the wrapped text, and the marker rows of an
 /// interrupted or failed answer.
 ///
-/// **Streaming.** Appending text to the last turn re-wraps only its last row (`TextWrapper.rewrapTail`) and updates
-/// one entry of the block heights (`RowCounts`), so a token costs the same with 50,000 turns as with one.
+/// **Streaming.** Appending text to the last turn re-wraps only its last row (`TextWrapper.rewrapTail`), so a token
+/// costs the same with 50,000 turns as with one.
 ///
-/// **Width changes.** Nothing is re-wrapped eagerly. Every block keeps a cheap summary (lines and approximate cells,
-/// measured once when the turn is final) from which its height at any width is *estimated* in O(1); a resize rebuilds
-/// the height tree from estimates in O(turns), then wraps exactly only the blocks that are drawn or scrolled through.
-/// The drawn rows never depend on estimates: the viewport is found from an anchor (block + row, kept across a resize
-/// as block + text offset), not from an absolute row number. Only `totalRows` is approximate until every block
-/// has been wrapped at the current width.
+/// **Width changes.** Nothing is re-wrapped eagerly: only the blocks that are drawn or scrolled through are wrapped,
+/// and the viewport is found from an anchor (block + row, kept across a resize as block + text offset), never from
+/// an absolute row number, so opening or resizing a long conversation costs what the screen shows.
 ///
 /// **Scrolling.** At the bottom the view follows new text. Scrolled up, it stays where it is while text arrives below
 /// and `hasNewTextBelow` is set; reaching the bottom again resumes following.
@@ -68,7 +65,6 @@ public struct TranscriptLayout: Sendable {
     public private(set) var visibleRows: [TranscriptPosition] = []
 
     var blocks: [Block] = [Block()]
-    var counts = RowCounts([0])
 
     /// Creates an empty layout; call `reload` with the transcript it shows.
     public init(width: Int, height: Int) {
@@ -78,8 +74,6 @@ public struct TranscriptLayout: Sendable {
 
     /// True while the view follows the end of the transcript.
     public var isFollowing: Bool { anchor == nil }
-    /// The number of rows of the whole transcript (exact for wrapped blocks, estimated for the others).
-    public var totalRows: Int { counts.total }
 
     // MARK: - Telling the layout what changed
 
@@ -88,7 +82,6 @@ public struct TranscriptLayout: Sendable {
         blocks = [makeBlock(0, transcript)]
         blocks.reserveCapacity(transcript.turns.count + 1)
         for index in transcript.turns.indices { blocks.append(makeBlock(index + 1, transcript)) }
-        counts = RowCounts(blocks.indices.map(estimatedHeight))
         anchor = nil
         hasNewTextBelow = false
         settle(transcript)
@@ -97,11 +90,7 @@ public struct TranscriptLayout: Sendable {
     /// Turns were added at the end of the transcript.
     public mutating func turnsAppended(_ transcript: Transcript) {
         guard transcript.turns.count + 1 > blocks.count else { return }
-        if blocks.count > 1 { refreshSummary(blocks.count - 1, transcript) }
-        for index in (blocks.count - 1)..<transcript.turns.count {
-            blocks.append(makeBlock(index + 1, transcript))
-            counts.append(estimatedHeight(blocks.count - 1))
-        }
+        for index in (blocks.count - 1)..<transcript.turns.count { blocks.append(makeBlock(index + 1, transcript)) }
         if anchor != nil { hasNewTextBelow = true }
         settle(transcript)
     }
@@ -112,11 +101,9 @@ public struct TranscriptLayout: Sendable {
         guard last > 0 else { return }
         if blocks[last].wrapWidth == width {
             TextWrapper.rewrapTail(text(of: last, transcript), rows: &blocks[last].rows, options: wrapOptions)
-            counts.set(last, to: exactHeight(last))
         } else {
             wrapExactly(last, transcript)
         }
-        blocks[last].summaryIsStale = true
         if anchor != nil { hasNewTextBelow = true }
         settle(transcript)
     }
@@ -127,9 +114,7 @@ public struct TranscriptLayout: Sendable {
         guard block < blocks.count else { return }
         let wasExact = blocks[block].wrapWidth == width
         blocks[block] = makeBlock(block, transcript)
-        if wasExact || block == blocks.count - 1 { wrapExactly(block, transcript) } else {
-            counts.set(block, to: estimatedHeight(block))
-        }
+        if wasExact || block == blocks.count - 1 { wrapExactly(block, transcript) }
         settle(transcript)
     }
 
@@ -137,7 +122,6 @@ public struct TranscriptLayout: Sendable {
     public mutating func turnsRemoved(from index: Int, _ transcript: Transcript) {
         let keep = min(blocks.count, index + 1)
         blocks.removeSubrange(keep...)
-        counts.truncate(to: keep)
         if let anchor, anchor.block >= keep { self.anchor = nil }
         settle(transcript)
     }
@@ -153,8 +137,6 @@ public struct TranscriptLayout: Sendable {
         }
         let spot = anchor.map { spotOf($0) }
         width = newWidth
-        for block in blocks.indices where blocks[block].summaryIsStale { refreshSummary(block, transcript) }
-        counts = RowCounts(blocks.indices.map(estimatedHeight))
         if let spot { anchor = position(of: spot, transcript) }
         settle(transcript)
     }
@@ -199,14 +181,9 @@ public struct TranscriptLayout: Sendable {
 
     // MARK: - Blocks
 
-    /// One block's summary and, when wrapped at the current width, its rows.
+    /// One block: its role, header and marker, and its rows when wrapped at the current width.
     struct Block: Sendable {
         var role: Role = .human
-        /// Lines of text and approximate cells: enough to estimate the height at any width.
-        var lines = 1
-        var cells = 0
-        /// True for the streaming turn, whose summary is refreshed only when needed.
-        var summaryIsStale = false
         /// Rows before the text: the separator and the label (0 for an absent system text).
         var header = 0
         /// The width `rows` were wrapped for (0: not wrapped).
@@ -229,7 +206,6 @@ public struct TranscriptLayout: Sendable {
             block.header = (index > 1 || hasSystem) ? 2 : 1
             block.marker = TranscriptLayout.marker(for: turn)
         }
-        (block.lines, block.cells) = TranscriptLayout.summarize(text(of: index, transcript))
         return block
     }
 
@@ -238,30 +214,6 @@ public struct TranscriptLayout: Sendable {
         guard let reply = turn.reply else { return nil }
         if let error = reply.error { return "[error] " + error }
         return reply.interrupted ? "[interrupted]" : nil
-    }
-
-    /// Counts lines and approximate cells in one pass over the bytes (3- and 4-byte characters count as wide).
-    static func summarize(_ text: String) -> (lines: Int, cells: Int) {
-        var lines = 1, cells = 0
-        let counted: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
-            for byte in bytes {
-                if byte == 0x0A { lines += 1 } else if byte < 0x80 || (byte >= 0xC0 && byte < 0xE0) { cells += 1 } else if byte >= 0xE0 { cells += 2 }
-            }
-        }
-        if counted == nil { return summarize(String(decoding: Array(text.utf8), as: UTF8.self)) }
-        return (lines, cells)
-    }
-
-    mutating func refreshSummary(_ block: Int, _ transcript: Transcript) {
-        (blocks[block].lines, blocks[block].cells) = TranscriptLayout.summarize(text(of: block, transcript))
-        blocks[block].summaryIsStale = false
-    }
-
-    func estimatedHeight(_ index: Int) -> Int {
-        let block = blocks[index]
-        if block.wrapWidth == width { return exactHeight(index) }
-        let textRows = block.lines == 1 && block.cells == 0 ? 0 : max(1, block.lines + block.cells / width)
-        return block.header + textRows + (block.marker == nil ? 0 : 1)
     }
 
     func exactHeight(_ index: Int) -> Int {
@@ -276,7 +228,6 @@ public struct TranscriptLayout: Sendable {
         let markerOptions = WrapOptions(width: width, codeFences: false)
         blocks[index].markerRows = blocks[index].marker.map { TextWrapper.wrap($0, options: markerOptions) } ?? []
         blocks[index].wrapWidth = width
-        counts.set(index, to: exactHeight(index))
     }
 
     /// The height of a block, wrapping it first if needed (for blocks that are drawn or scrolled through).

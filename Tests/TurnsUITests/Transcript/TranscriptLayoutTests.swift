@@ -189,42 +189,10 @@ final class TranscriptLayoutTests: XCTestCase {
         XCTAssertLessThanOrEqual(pane.layout.blocks.filter { $0.wrapWidth == 100 }.count, 41)
         XCTAssertEqual(pane.screen.lines.last.map(trimmed), "streamed text arrives")
     }
-
-    func testTheTotalRowCountIsExactOnceEveryTurnIsWrapped() {
-        var pane = Pane(width: 30, height: 3, conversation(6))
-        pane.scroll(.top)
-        for _ in 0..<10 { pane.scroll(.pageDown) }
-        XCTAssertEqual(pane.layout.totalRows, 6 * 3 + 5, "label, two rows each, and blanks between")
-    }
 }
 
 private func trimmed(_ s: String) -> String {
     var t = Substring(s)
     while t.last == " " { t.removeLast() }
     return String(t)
-}
-
-final class RowCountsTests: XCTestCase {
-    func testTheTotalMatchesABruteForceCount() {
-        var rng = SeededGenerator(seed: 3)
-        var values: [Int] = []
-        var counts = RowCounts()
-        for step in 0..<500 {
-            switch Int.random(in: 0..<10, using: &rng) {
-            case 0..<5:
-                let v = Int.random(in: 0...5, using: &rng)
-                values.append(v); counts.append(v)
-            case 5..<8 where !values.isEmpty:
-                let i = Int.random(in: 0..<values.count, using: &rng)
-                let v = Int.random(in: 0...5, using: &rng)
-                values[i] = v; counts.set(i, to: v)
-            case 8 where !values.isEmpty:
-                let n = Int.random(in: 0...values.count, using: &rng)
-                values.removeSubrange(n...); counts.truncate(to: n)
-            default:
-                counts = RowCounts(values)
-            }
-            XCTAssertEqual(counts.total, values.reduce(0, +), "step \(step)")
-        }
-    }
 }
