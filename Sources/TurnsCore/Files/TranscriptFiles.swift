@@ -45,7 +45,7 @@ public enum TranscriptFiles {
     public static func load(from path: String, format: TranscriptFormat? = nil) throws(TranscriptFileError) -> Transcript {
         let bytes = try readBytes(path)
         let chosen = format ?? TranscriptFormat.from(path: path) ?? sniff(bytes)
-        guard chosen.isLoadable else {
+        guard chosen != .md else {
             throw TranscriptFileError(path: path, problem: "Markdown transcripts are for reading; load the .json or .txt")
         }
         switch chosen {
