@@ -48,12 +48,9 @@ struct ServeRequest {
         }
         if let keys = try? JSONDecoder().decode(MessagesKeys.self, from: Data(body)), keys.messages != nil {
             guard keys.anthropicVersion != nil else { return .failure(BedrockServer.RequestError.missingKey("anthropic_version").response) }
-            switch parse(.messages, body: body, model: route.modelID) {
-            case .failure(let error): return refusal(error.message)
-            case .success(var request):
-                request.stream = route.streaming
-                return .success(request)
-            }
+            return parse(.messages, body: body, model: route.modelID)
+                .map { ServeRequest(prompt: $0.prompt, settings: $0.settings, stream: route.streaming, api: .messages) }
+                .mapError { BedrockServer.RequestError($0.message).response }
         }
         let request: CompletionRequest
         do throws(BedrockServer.RequestError) {
