@@ -51,6 +51,7 @@ public struct ResolvedConfiguration: Sendable, Equatable {
             backend: backend, settings: settings, api: merged.api ?? .auto, system: merged.system.flatMap { $0.isEmpty ? nil : $0 },
             stream: merged.stream ?? true, theme: merged.theme ?? "dark", apiKey: merged.apiKey, baseURL: merged.baseURL,
             idleTimeout: merged.idleTimeout ?? 60, maxRetries: merged.maxRetries ?? 2,
-            tokensPerSecond: merged.tokensPerSecond ?? 30, corpusPath: merged.corpusPath, region: merged.region, profile: merged.profile)
+            tokensPerSecond: merged.tokensPerSecond ?? 30, corpusPath: merged.corpusPath, region: merged.region,
+            profile: merged.profile)
     }
 }

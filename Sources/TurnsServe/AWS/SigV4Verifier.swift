@@ -50,8 +50,8 @@ public struct SigV4Verifier: Sendable {
         guard authorization.date == String(timestamp.trimmingSpaces.prefix(8)) else {
             throw .credentialScopeMismatch("the date in the credential scope, \(authorization.date), is not the date of X-Amz-Date")
         }
-        for (name, signed, expected) in [("service", authorization.service, service), ("region", authorization.region, region)]
-        where expected != nil && signed != expected {
+        let scope = [("service", authorization.service, service), ("region", authorization.region, region)]
+        for (name, signed, expected) in scope where expected != nil && signed != expected {
             throw .credentialScopeMismatch("the credential scope names the \(name) \(signed), not \(expected!)")
         }
         guard authorization.signedHeaders.contains("host") else {
