@@ -83,14 +83,15 @@ final class PromptFormatTests: XCTestCase {
                 turns.append(Turn(role: index % 2 == 0 ? .human : .assistant, text: TrickyText.random(using: &rng)))
             }
             let transcript = Transcript(system: systemText.isEmpty ? nil : systemText, turns: turns)
-            let parsed = PromptFormat.parse(transcript.promptText())
+            let text = PromptFormat.serialize(system: transcript.system, turns: transcript.promptTurns)
+            let parsed = PromptFormat.parse(text)
             var expected = transcript.promptTurns
             // A final empty Assistant turn reads back as the prompt's open Assistant turn.
             if let last = expected.last, last.role == .assistant, last.text.isEmpty {
                 expected.removeLast()
                 XCTAssertTrue(parsed.endsWithOpenAssistant)
             }
-            XCTAssertEqual(parsed.turns, expected, "prompt: \(transcript.promptText().debugDescription)")
+            XCTAssertEqual(parsed.turns, expected, "prompt: \(text.debugDescription)")
             XCTAssertEqual(parsed.system ?? "", transcript.system ?? "")
 
             // With the open Assistant turn the prompt parses to the same turns plus the open marker.

@@ -30,7 +30,7 @@ final class TOMLTests: XCTestCase {
         XCTAssertEqual(fg["g"], .integer(2))
         guard case .table(let a) = table["a"], case .table(let b) = a["b"] else { return XCTFail("a.b missing") }
         XCTAssertEqual(b["c"], .integer(-3))
-        XCTAssertEqual(table.line(of: "ratio"), 4)
+        XCTAssertEqual(table.entries.first { $0.key == "ratio" }?.line, 4)
     }
 
     func testStringEscapesAndMultiLineStringsAreDecoded() throws {

@@ -1,5 +1,5 @@
 import XCTest
-import TurnsCore
+@testable import TurnsCore
 import TurnsTestSupport
 
 /// Generates conversations with every awkward feature: unicode, newlines, marker look-alikes, empty and long turns.

@@ -1,7 +1,7 @@
 import Foundation
 import TurnsAPI
 import TurnsHTTP
-import TurnsServe
+@testable import TurnsServe
 import XCTest
 
 /// What `turns serve` uses to speak Bedrock: routes, request bodies, answers and error shapes.

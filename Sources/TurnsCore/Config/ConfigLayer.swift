@@ -75,25 +75,12 @@ public struct ConfigLayer: Sendable, Equatable {
     /// This layer with every field that `upper` sets replaced by `upper`'s value.
     public func overlaid(by upper: ConfigLayer) -> ConfigLayer {
         var out = self
-        if let v = upper.backend { out.backend = v }
-        if let v = upper.model { out.model = v }
-        if let v = upper.api { out.api = v }
-        if let v = upper.maxTokens { out.maxTokens = v }
-        if let v = upper.temperature { out.temperature = v }
-        if let v = upper.topK { out.topK = v }
-        if let v = upper.topP { out.topP = v }
-        if let v = upper.stopSequences { out.stopSequences = v }
-        if let v = upper.system { out.system = v }
-        if let v = upper.stream { out.stream = v }
-        if let v = upper.theme { out.theme = v }
-        if let v = upper.apiKey { out.apiKey = v }
-        if let v = upper.baseURL { out.baseURL = v }
-        if let v = upper.idleTimeout { out.idleTimeout = v }
-        if let v = upper.maxRetries { out.maxRetries = v }
-        if let v = upper.tokensPerSecond { out.tokensPerSecond = v }
-        if let v = upper.corpusPath { out.corpusPath = v }
-        if let v = upper.region { out.region = v }
-        if let v = upper.profile { out.profile = v }
+        func take<Value>(_ field: WritableKeyPath<ConfigLayer, Value?>) {
+            if let value = upper[keyPath: field] { out[keyPath: field] = value }
+        }
+        func takeAll<each Value>(_ fields: repeat WritableKeyPath<ConfigLayer, (each Value)?>) { repeat take(each fields) }
+        takeAll(\.backend, \.model, \.api, \.maxTokens, \.temperature, \.topK, \.topP, \.stopSequences, \.system, \.stream,
+                \.theme, \.apiKey, \.baseURL, \.idleTimeout, \.maxRetries, \.tokensPerSecond, \.corpusPath, \.region, \.profile)
         return out
     }
 

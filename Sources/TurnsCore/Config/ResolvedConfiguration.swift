@@ -8,19 +8,19 @@ public struct ResolvedConfiguration: Sendable, Equatable {
     public var api: APIChoice
     /// The system text, if any.
     public var system: String?
-    /// Whether answers stream.
+    /// Whether answers stream (default true).
     public var stream: Bool
-    /// The theme name.
+    /// The theme name (default `dark`).
     public var theme: String
     /// The Anthropic API key (never printed).
     public var apiKey: String?
     /// The base URL override, if any.
     public var baseURL: String?
-    /// Seconds of silence before a streaming request is abandoned.
+    /// Seconds of silence before a streaming request is abandoned (default 60).
     public var idleTimeout: Double
-    /// Retries after a failed attempt.
+    /// Retries after a failed attempt (default 2, as the SDK).
     public var maxRetries: Int
-    /// The local model's pace in tokens per second (0 = unpaced).
+    /// The local model's pace in tokens per second (0 = unpaced; default 30, close to a real model's pace).
     public var tokensPerSecond: Double
     /// The local model's corpus file, if not the built-in text.
     public var corpusPath: String?
@@ -29,25 +29,12 @@ public struct ResolvedConfiguration: Sendable, Equatable {
     /// The AWS profile for Bedrock, if configured.
     public var profile: String?
 
-    /// The defaults for everything a layer can leave unsaid.
-    public enum Defaults {
-        /// Answers stream by default.
-        public static let stream = true
-        /// The default theme.
-        public static let theme = "dark"
-        /// Seconds of silence allowed while streaming.
-        public static let idleTimeout = 60.0
-        /// The SDK's default retry count.
-        public static let maxRetries = 2
-        /// About 30 tokens a second, close to a real model's pace.
-        public static let tokensPerSecond = 30.0
-    }
-
     /// Layers the configuration and validates the resulting settings.
     ///
     /// The backend is the one a flag or the file names; otherwise `anthropic` when an API key is configured,
-    /// else the offline `local` model. The model defaults to the backend's own default. For Bedrock the
-    /// environment's `ANTHROPIC_BASE_URL` is not used: it names an Anthropic endpoint, not a Bedrock one.
+    /// else the offline `local` model. The model defaults to the backend's own default, the rest to the defaults
+    /// their properties name. For Bedrock the environment's `ANTHROPIC_BASE_URL` is not used: it names an Anthropic
+    /// endpoint, not a Bedrock one.
     public static func resolve(file: ConfigLayer, environment: ConfigLayer, flags: ConfigLayer)
         throws(SettingsError) -> ResolvedConfiguration {
         var environment = environment
@@ -62,11 +49,9 @@ public struct ResolvedConfiguration: Sendable, Equatable {
         try settings.validate()
         return ResolvedConfiguration(
             backend: backend, settings: settings, api: merged.api ?? .auto, system: merged.system.flatMap { $0.isEmpty ? nil : $0 },
-            stream: merged.stream ?? Defaults.stream, theme: merged.theme ?? Defaults.theme,
-            apiKey: merged.apiKey, baseURL: merged.baseURL,
-            idleTimeout: merged.idleTimeout ?? Defaults.idleTimeout,
-            maxRetries: merged.maxRetries ?? Defaults.maxRetries,
-            tokensPerSecond: merged.tokensPerSecond ?? Defaults.tokensPerSecond,
-            corpusPath: merged.corpusPath, region: merged.region, profile: merged.profile)
+            stream: merged.stream ?? true, theme: merged.theme ?? "dark", apiKey: merged.apiKey, baseURL: merged.baseURL,
+            idleTimeout: merged.idleTimeout ?? 60, maxRetries: merged.maxRetries ?? 2,
+            tokensPerSecond: merged.tokensPerSecond ?? 30, corpusPath: merged.corpusPath, region: merged.region,
+            profile: merged.profile)
     }
 }

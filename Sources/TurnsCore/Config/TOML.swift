@@ -41,17 +41,9 @@ public struct TOMLTable: Sendable, Equatable {
     /// The entries in file order.
     public var entries: [Entry] = []
 
-    /// Creates an empty table.
-    public init() {}
-
     /// The value for `key`, if present.
     public subscript(key: String) -> TOMLValue? {
         entries.first(where: { $0.key == key })?.value
-    }
-
-    /// The line `key` was defined on, if present.
-    public func line(of key: String) -> Int? {
-        entries.first(where: { $0.key == key })?.line
     }
 
     fileprivate func index(of key: String) -> Int? { entries.firstIndex(where: { $0.key == key }) }

@@ -24,11 +24,6 @@ public struct SaveStepError: Error, Sendable, Equatable {
     public var step: String
     /// The system's reason.
     public var reason: String
-    /// Creates an error.
-    public init(step: String, reason: String) {
-        self.step = step
-        self.reason = reason
-    }
 }
 
 /// The real file system, through POSIX calls.

@@ -44,15 +44,14 @@ public enum TranscriptFiles {
     /// Every problem is one line naming the file; nothing else changes when loading fails.
     public static func load(from path: String, format: TranscriptFormat? = nil) throws(TranscriptFileError) -> Transcript {
         let bytes = try readBytes(path)
-        let chosen = format ?? TranscriptFormat.from(path: path) ?? sniff(bytes)
-        guard chosen.isLoadable else {
+        let firstVisible = bytes.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
+        let chosen = format ?? TranscriptFormat.from(path: path) ?? (firstVisible == UInt8(ascii: "{") ? .json : .txt)
+        guard chosen != .md else {
             throw TranscriptFileError(path: path, problem: "Markdown transcripts are for reading; load the .json or .txt")
         }
         switch chosen {
         case .json:
-            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
-                throw TranscriptFileError(path: path, problem: "the file is empty")
-            }
+            if firstVisible == nil { throw TranscriptFileError(path: path, problem: "the file is empty") }
             do {
                 return try TranscriptJSON.decode(bytes)
             } catch {
@@ -88,11 +87,6 @@ public enum TranscriptFiles {
     /// Whether prompt text ends with an open Assistant turn (the conversation asks for an answer).
     public static func asksForAnswer(_ transcript: Transcript) -> Bool {
         transcript.turns.last?.role == .human
-    }
-
-    private static func sniff(_ bytes: Data) -> TranscriptFormat {
-        let first = bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 })
-        return first == UInt8(ascii: "{") ? .json : .txt
     }
 
     /// Reads a whole file, refusing folders, unreadable files and files over the size limit.

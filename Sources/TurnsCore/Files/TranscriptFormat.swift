@@ -15,7 +15,4 @@ public enum TranscriptFormat: String, Sendable, CaseIterable {
         if lower.hasSuffix(".json") { return .json }
         return nil
     }
-
-    /// Whether files in this format can be loaded back into a conversation.
-    public var isLoadable: Bool { self != .md }
 }

@@ -33,24 +33,11 @@ public enum PromptFormat {
 
     /// The offset and role of the first turn marker at or after `from`, matched on bytes.
     static func firstMarker(in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> (offset: Int, role: Role)? {
-        var i = from
-        let n = bytes.count
-        while i + 2 < n {
-            if bytes[i] == 0x0A && bytes[i + 1] == 0x0A {
-                if hasPrefix(bytes, at: i + 2, "Human:") { return (i, .human) }
-                if hasPrefix(bytes, at: i + 2, "Assistant:") { return (i, .assistant) }
-            }
-            i += 1
+        for i in from..<max(from, bytes.count - 2) where bytes[i] == 0x0A && bytes[i + 1] == 0x0A {
+            if bytes[(i + 2)...].starts(with: "Human:".utf8) { return (i, .human) }
+            if bytes[(i + 2)...].starts(with: "Assistant:".utf8) { return (i, .assistant) }
         }
         return nil
-    }
-
-    private static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int, _ word: StaticString) -> Bool {
-        let count = word.utf8CodeUnitCount
-        guard offset + count <= bytes.count else { return false }
-        let w = word.utf8Start
-        for k in 0..<count where bytes[offset + k] != w[k] { return false }
-        return true
     }
 
     /// Serializes a conversation into the exact prompt text.
@@ -66,17 +53,11 @@ public enum PromptFormat {
         if let system, !system.isEmpty { out += neutralize(system) }
         for turn in turns {
             out += turn.role.marker
-            if !turn.text.isEmpty {
-                out += " "
-                out += neutralize(turn.text)
-            }
+            if !turn.text.isEmpty { out += " " + neutralize(turn.text) }
         }
         if openAssistant {
             out += assistantMarker
-            if let prefill, !prefill.isEmpty {
-                out += " "
-                out += neutralize(prefill)
-            }
+            if let prefill, !prefill.isEmpty { out += " " + neutralize(prefill) }
         }
         return out
     }
@@ -166,21 +147,6 @@ public enum PromptValidationError: Error, Sendable, Equatable, CustomStringConve
 extension String {
     /// Replaces every occurrence of `target` (matched on UTF-8 bytes, not grapheme clusters) with `replacement`.
     func replacingAll(_ target: String, with replacement: String) -> String {
-        let t = Array(target.utf8)
-        let source = Array(self.utf8)
-        guard !t.isEmpty, source.count >= t.count else { return self }
-        var out: [UInt8] = []
-        out.reserveCapacity(source.count + 16)
-        var i = 0
-        while i < source.count {
-            if source[i] == t[0], i + t.count <= source.count, source[i..<(i + t.count)].elementsEqual(t) {
-                out.append(contentsOf: replacement.utf8)
-                i += t.count
-            } else {
-                out.append(source[i])
-                i += 1
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
+        String(decoding: Array(utf8).replacing(Array(target.utf8), with: Array(replacement.utf8)), as: UTF8.self)
     }
 }

@@ -31,7 +31,7 @@ public struct SamplingSettings: Sendable, Equatable, Hashable {
 
     /// Checks every field; the first invalid one is reported by name, value and allowed range.
     public func validate() throws(SettingsError) {
-        if model.trimmingWhitespace.isEmpty {
+        if model.allSatisfy(\.isWhitespace) {
             throw SettingsError(field: .model, value: "\"\(model)\"", allowed: "a non-empty model name")
         }
         try Self.check(.maxTokensToSample, Double(maxTokensToSample))
@@ -101,15 +101,5 @@ public struct SettingsError: Error, Sendable, Equatable, CustomStringConvertible
     static func format(_ value: Double) -> String {
         if value.isFinite, value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
         return String(value)
-    }
-}
-
-extension String {
-    /// The string without leading and trailing spaces, tabs and newlines.
-    var trimmingWhitespace: String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s.removeFirst() }
-        while let l = s.last, l.isWhitespace { s.removeLast() }
-        return String(s)
     }
 }

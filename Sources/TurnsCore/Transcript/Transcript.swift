@@ -20,9 +20,4 @@ public struct Transcript: Sendable, Equatable {
     public func prompt(prefill: String? = nil) -> String {
         PromptFormat.serialize(system: system, turns: promptTurns, openAssistant: true, prefill: prefill)
     }
-
-    /// The transcript as prompt text with no open Assistant turn (what a `.txt` transcript holds).
-    public func promptText() -> String {
-        PromptFormat.serialize(system: system, turns: promptTurns)
-    }
 }

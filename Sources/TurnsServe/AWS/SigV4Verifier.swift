@@ -50,11 +50,9 @@ public struct SigV4Verifier: Sendable {
         guard authorization.date == String(timestamp.trimmingSpaces.prefix(8)) else {
             throw .credentialScopeMismatch("the date in the credential scope, \(authorization.date), is not the date of X-Amz-Date")
         }
-        if let service, authorization.service != service {
-            throw .credentialScopeMismatch("the credential scope names the service \(authorization.service), not \(service)")
-        }
-        if let region, authorization.region != region {
-            throw .credentialScopeMismatch("the credential scope names the region \(authorization.region), not \(region)")
+        let scope = [("service", authorization.service, service), ("region", authorization.region, region)]
+        for (name, signed, expected) in scope where expected != nil && signed != expected {
+            throw .credentialScopeMismatch("the credential scope names the \(name) \(signed), not \(expected!)")
         }
         guard authorization.signedHeaders.contains("host") else {
             throw .malformedAuthorization("'Host' must be a signed header")
@@ -96,14 +94,13 @@ struct SigV4Authorization {
 
     init(_ header: String) throws(SigV4VerificationError) {
         let trimmed = header.trimmingSpaces
-        guard let space = trimmed.firstIndex(of: " ") else {
-            throw trimmed == SigV4Signer.algorithm ? .malformedAuthorization("the header has no Credential, SignedHeaders or Signature")
-                : .unsupportedAlgorithm(String(trimmed.prefix(32)))
-        }
-        let algorithm = trimmed[..<space]
+        let algorithm = trimmed.prefix { $0 != " " }
         guard algorithm == SigV4Signer.algorithm else { throw .unsupportedAlgorithm(String(algorithm.prefix(32))) }
+        guard algorithm.endIndex < trimmed.endIndex else {
+            throw .malformedAuthorization("the header has no Credential, SignedHeaders or Signature")
+        }
         var fields: [Substring: Substring] = [:]
-        for part in trimmed[space...].split(separator: ",") {
+        for part in trimmed[algorithm.endIndex...].split(separator: ",") {
             let part = part.drop(while: { $0 == " " })
             guard let equals = part.firstIndex(of: "=") else {
                 throw .malformedAuthorization("a component is not of the form name=value")

@@ -20,7 +20,7 @@ struct CompletionService: Sendable {
                                                 endsAnswers: options.endsAnswers)
         var prompt = request.prompt
         let inputTokens = prompt.withUTF8 { Tokenizer.tokenRanges($0).count }
-        let id = request.api == .complete ? Identifiers.completionID() : Identifiers.messageID()
+        let id = Identifiers.make(request.api == .complete ? "compl_" : "msg_")
         let encoder = AnswerEncoder(api: request.api, bedrock: bedrock, id: id, model: request.settings.model,
                                     requestID: requestID, inputTokens: inputTokens)
         return CompletionResponder(generation: generation, encoder: encoder, stream: request.stream,

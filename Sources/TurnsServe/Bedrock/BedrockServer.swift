@@ -12,12 +12,6 @@ public enum BedrockServer {
         public var modelID: String
         /// True for `invoke-with-response-stream`, false for `invoke`.
         public var streaming: Bool
-
-        /// Creates a route.
-        public init(modelID: String, streaming: Bool) {
-            self.modelID = modelID
-            self.streaming = streaming
-        }
     }
 
     /// The route of `POST /model/{modelId}/invoke` or `…/invoke-with-response-stream` (path as received,
@@ -118,14 +112,6 @@ public enum BedrockServer {
         public var invocationLatency: Int
         /// Milliseconds to the first byte.
         public var firstByteLatency: Int
-
-        /// Creates metrics.
-        public init(inputTokenCount: Int, outputTokenCount: Int, invocationLatency: Int, firstByteLatency: Int) {
-            self.inputTokenCount = inputTokenCount
-            self.outputTokenCount = outputTokenCount
-            self.invocationLatency = invocationLatency
-            self.firstByteLatency = firstByteLatency
-        }
     }
 
     /// The `chunk` event carrying one completion piece: headers `:event-type chunk`, `:content-type
@@ -140,11 +126,7 @@ public enum BedrockServer {
     }
 
     static func chunkMessage(modelJSON: [UInt8]) -> EventStreamMessage {
-        EventStreamMessage(headers: [
-            EventStreamHeader(":event-type", .string("chunk")),
-            EventStreamHeader(":content-type", .string("application/json")),
-            EventStreamHeader(":message-type", .string("event")),
-        ], payload: chunkPayload(modelJSON: modelJSON))
+        message(":event-type", "chunk", kind: "event", payload: chunkPayload(modelJSON: modelJSON))
     }
 
     /// The wire bytes of the `chunk` event carrying `modelJSON` (always within the event stream's limits).
@@ -155,11 +137,14 @@ public enum BedrockServer {
     /// An `exception` message, e.g. `throttlingException`: headers `:exception-type`, `:content-type
     /// application/json`, `:message-type exception`, payload `{"message":"…"}`.
     public static func exceptionMessage(type: String, message: String) -> EventStreamMessage {
-        EventStreamMessage(headers: [
-            EventStreamHeader(":exception-type", .string(type)),
-            EventStreamHeader(":content-type", .string("application/json")),
-            EventStreamHeader(":message-type", .string("exception")),
-        ], payload: ServeJSON.encode(["message": message]))
+        self.message(":exception-type", type, kind: "exception", payload: ServeJSON.encode(["message": message]))
+    }
+
+    /// A JSON message: its type header, `:content-type application/json` and `:message-type`.
+    private static func message(_ typeHeader: String, _ type: String, kind: String, payload: [UInt8]) -> EventStreamMessage {
+        EventStreamMessage(headers: [EventStreamHeader(typeHeader, .string(type)),
+                                     EventStreamHeader(":content-type", .string("application/json")),
+                                     EventStreamHeader(":message-type", .string(kind))], payload: payload)
     }
 
     /// The response headers of a stream: `Content-Type: application/vnd.amazon.eventstream` and

@@ -48,12 +48,9 @@ struct ServeRequest {
         }
         if let keys = try? JSONDecoder().decode(MessagesKeys.self, from: Data(body)), keys.messages != nil {
             guard keys.anthropicVersion != nil else { return .failure(BedrockServer.RequestError.missingKey("anthropic_version").response) }
-            switch parse(.messages, body: body, model: route.modelID) {
-            case .failure(let error): return refusal(error.message)
-            case .success(var request):
-                request.stream = route.streaming
-                return .success(request)
-            }
+            return parse(.messages, body: body, model: route.modelID)
+                .map { ServeRequest(prompt: $0.prompt, settings: $0.settings, stream: route.streaming, api: .messages) }
+                .mapError { BedrockServer.RequestError($0.message).response }
         }
         let request: CompletionRequest
         do throws(BedrockServer.RequestError) {
@@ -92,38 +89,35 @@ struct ServeRequest {
             guard let fields = try? decoder.container(keyedBy: Field.self) else {
                 throw ServeError.invalidRequest("request body must be a JSON object")
             }
-            /// The field's value; nil when absent or null; `refusal` with the value's text when of another type.
-            func value<T: Decodable>(_ type: T.Type, _ key: Field, refusal: (String) -> any Error) throws -> T? {
+            /// The field's value; nil when absent or null; refused, saying what it must be, when of another type.
+            func value<T: Decodable>(_ key: Field, mustBe allowed: String) throws -> T? {
                 guard fields.contains(key), try !fields.decodeNil(forKey: key) else { return nil }
                 do { return try fields.decode(T.self, forKey: key) } catch {
-                    throw refusal(try fields.decode(ServeJSON.ValueText.self, forKey: key).text)
+                    let text = try fields.decode(ServeJSON.ValueText.self, forKey: key).text
+                    throw ServeError.invalidRequest("invalid \(key.stringValue) \(text): must be \(allowed)")
                 }
             }
-            func required<T: Decodable>(_ type: T.Type, _ key: Field, refusal: (String) -> any Error) throws -> T {
-                guard let found = try value(type, key, refusal: refusal) else {
+            func required<T: Decodable>(_ key: Field, mustBe allowed: String) throws -> T {
+                guard let found: T = try value(key, mustBe: allowed) else {
                     throw ServeError.invalidRequest("\(key.stringValue): field required")
                 }
                 return found
             }
-            func wrongType(_ field: SettingsField, _ allowed: String) -> (String) -> any Error {
-                { SettingsError(field: field, value: $0, allowed: allowed) }
-            }
 
-            let model = try required(String.self, .model, refusal: wrongType(.model, "a non-empty model name"))
-            let prompt = try required(String.self, .prompt) { ServeError.invalidRequest("invalid prompt \($0): must be a string") }
-            let maxTokens = try required(Int.self, .maxTokensToSample, refusal: wrongType(.maxTokensToSample, "an integer >= 1"))
+            let model: String = try required(.model, mustBe: "a non-empty model name")
+            let prompt: String = try required(.prompt, mustBe: "a string")
+            let maxTokens: Int = try required(.maxTokensToSample, mustBe: "an integer >= 1")
             var settings = SamplingSettings(model: model, maxTokensToSample: maxTokens)
-            settings.temperature = try value(Double.self, .temperature, refusal: wrongType(.temperature, "a number from 0 to 1"))
-            settings.topK = try value(Int.self, .topK, refusal: wrongType(.topK, "an integer >= 1"))
-            settings.topP = try value(Double.self, .topP, refusal: wrongType(.topP, "a number from 0 to 1"))
-            if let items = try value([ServeJSON.ValueText].self, .stopSequences,
-                                     refusal: wrongType(.stopSequences, "an array of non-empty strings")) {
+            settings.temperature = try value(.temperature, mustBe: "a number from 0 to 1")
+            settings.topK = try value(.topK, mustBe: "an integer >= 1")
+            settings.topP = try value(.topP, mustBe: "a number from 0 to 1")
+            if let items: [ServeJSON.ValueText] = try value(.stopSequences, mustBe: "an array of non-empty strings") {
                 if let wrong = items.first(where: { !$0.isString }) {
                     throw SettingsError(field: .stopSequences, value: wrong.text, allowed: "non-empty strings")
                 }
                 settings.stopSequences = try fields.decode([String].self, forKey: .stopSequences)
             }
-            let stream = try value(Bool.self, .stream) { ServeError.invalidRequest("invalid stream \($0): must be true or false") }
+            let stream: Bool? = try value(.stream, mustBe: "true or false")
             try settings.validate()
             if let problem = PromptFormat.validate(prompt) { throw ServeError.invalidRequest(problem.description) }
             request = ServeRequest(prompt: prompt, settings: settings, stream: stream ?? false, api: .complete)

@@ -76,7 +76,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
     /// (PROTOCOL.md A.6); every answer carries a `request-id`.
     private func respondAPI(_ path: String, head: HTTPRequestHead, body: [UInt8], tooLarge: Bool,
                             context: ChannelHandlerContext) {
-        let requestID = Identifiers.requestID()
+        let requestID = Identifiers.make("req_")
         let keepAlive = head.isKeepAlive && !tooLarge
         let jsonHeaders = [("content-type", "application/json"), ("request-id", requestID)]
         func refuse(_ error: ServeError) {

@@ -137,10 +137,7 @@ public final class CompletionServer: @unchecked Sendable {
     /// Does nothing when not running.
     public func stop() {
         let (group, listener) = lock.withLock { () -> (MultiThreadedEventLoopGroup?, Channel?) in
-            defer {
-                self.group = nil
-                self.listener = nil
-            }
+            defer { (self.group, self.listener) = (nil, nil) }
             return (self.group, self.listener)
         }
         try? listener?.close().wait()
@@ -170,22 +167,17 @@ public enum CompletionServerError: Error, Sendable, Equatable, CustomStringConve
     }
 }
 
-extension CompletionServer.Options: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    /// The options with the keys masked, so printing them never shows a secret.
+extension CompletionServer.Options: CustomStringConvertible, CustomReflectable {
+    /// The options with the keys masked, so printing them never shows a secret (`String(reflecting:)` uses it too).
     public var description: String {
-        "Options(host: \(host), port: \(port), apiKey: \(Self.mask(apiKey)), tokensPerSecond: \(tokensPerSecond), "
-            + "seed: \(seed.map(String.init) ?? "nil"), endsAnswers: \(endsAnswers), "
-            + "awsAccessKeyID: \(maskedAccessKeyID), awsSecretAccessKey: \(Self.mask(awsSecretAccessKey)))"
+        "Options(" + customMirror.children.map { "\($0.label!): \($0.value)" }.joined(separator: ", ") + ")"
     }
-
-    /// The same as `description`.
-    public var debugDescription: String { description }
 
     /// A mirror with the keys masked, so `dump` never shows them either.
     public var customMirror: Mirror {
         Mirror(self, children: ["host": host, "port": port, "apiKey": Self.mask(apiKey),
-                                "tokensPerSecond": tokensPerSecond, "seed": seed as Any, "endsAnswers": endsAnswers,
-                                "awsAccessKeyID": maskedAccessKeyID,
+                                "tokensPerSecond": tokensPerSecond, "seed": seed.map(String.init) ?? "nil",
+                                "endsAnswers": endsAnswers, "awsAccessKeyID": maskedAccessKeyID,
                                 "awsSecretAccessKey": Self.mask(awsSecretAccessKey)], displayStyle: .struct)
     }
 
