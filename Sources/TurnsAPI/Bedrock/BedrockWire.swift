@@ -27,9 +27,7 @@ public struct BedrockWire: Sendable {
 
     /// `{base}/model/{encoded modelId}/invoke` or `…/invoke-with-response-stream`.
     public func url(model: String, stream: Bool) -> String {
-        var base = Substring(options.endpoint)
-        while base.hasSuffix("/") { base = base.dropLast() }
-        return base + Self.path(model: model, stream: stream)
+        options.endpoint.trimmingTrailingSlashes + Self.path(model: model, stream: stream)
     }
 
     /// `/model/{encoded modelId}/invoke` or `/model/{encoded modelId}/invoke-with-response-stream`.
@@ -76,15 +74,8 @@ public struct BedrockWire: Sendable {
     /// `stream` (the path says both) and no `metadata` (Bedrock's body has no such field).
     public static func body(_ request: CompletionRequest, api: AnthropicAPI = .complete,
                             anthropicVersion: String? = nil) throws(APIError) -> String {
-        if api == .messages {
-            var body = try MessagesRequestBody(request, model: nil, anthropicVersion: anthropicVersion ?? BedrockOptions.sdkAnthropicVersion,
-                                               stream: nil)
-            body.metadata = nil
-            return body.json
-        }
-        var body = CompletionRequestBody(request)
-        body.anthropicVersion = anthropicVersion
-        return body.json
+        let version = api == .messages ? anthropicVersion ?? BedrockOptions.sdkAnthropicVersion : anthropicVersion
+        return try CompletionRequestBody(request, api: api, anthropicVersion: version).json
     }
 
     // MARK: - Responses
