@@ -231,6 +231,12 @@ public final class CompletionsClient: Sendable {
         var lastModel: String?
         var lastID: String?
         var lastUsage: TokenUsage?
+        /// The failure for a decoding error, with the response's request id when the error carries none.
+        func failure(_ error: APIError, _ head: HTTPResponseHead) -> AttemptFailure {
+            var error = error
+            error.requestID = error.requestID ?? requestID
+            return AttemptFailure(error, headers: head.headers)
+        }
         do {
             for try await part in transport.execute(httpRequest) {
                 switch part {
@@ -260,10 +266,7 @@ public final class CompletionsClient: Sendable {
                             emit(.delta(delta))
                         }
                     }
-                    if var error = batch.error {
-                        error.requestID = error.requestID ?? requestID
-                        throw AttemptFailure(error, headers: head.headers)
-                    }
+                    if let error = batch.error { throw failure(error, head) }
                 }
             }
         } catch let failure as AttemptFailure {
@@ -280,19 +283,14 @@ public final class CompletionsClient: Sendable {
             throw AttemptFailure(wire.decodeError(status: head.status, headers: head.headers, body: body), headers: head.headers)
         }
         if streaming {
-            if var error = decoder.finish() {
-                error.requestID = error.requestID ?? requestID
-                throw AttemptFailure(error, headers: head.headers)
-            }
+            if let error = decoder.finish() { throw failure(error, head) }
         } else {
             do throws(APIError) {
                 let completion = try wire.decodeCompletion(body, api: api)
                 progress.markDelivered()
                 emit(.completion(completion))
             } catch {
-                var error = error
-                error.requestID = error.requestID ?? requestID
-                throw AttemptFailure(error, headers: head.headers)
+                throw failure(error, head)
             }
         }
     }
