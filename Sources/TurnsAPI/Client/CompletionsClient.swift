@@ -169,8 +169,9 @@ public final class CompletionsClient: Sendable {
         }
         // The prompt's shape is not checked here: PromptFormat.validate is advice, the server decides.
         let api = request.api.api(forModel: request.model)
-        let progress = DeliveryProgress()
-        try await withRetries(secrets: wire.secrets, mayRetry: { !progress.delivered }, onRetry: { emit(.retrying($0)) }) {
+        // Once a completion reached the consumer, nothing is retried.
+        var delivered = false
+        try await withRetries(secrets: wire.secrets, mayRetry: { !delivered }, onRetry: { emit(.retrying($0)) }) {
             // Made for each attempt: a Bedrock signature is dated, and one older than five minutes is refused.
             let httpRequest: HTTPRequest
             do throws(APIError) {
@@ -178,7 +179,7 @@ public final class CompletionsClient: Sendable {
             } catch {
                 throw error.redacting(wire.secrets)
             }
-            try await exchange(httpRequest, api: api, streaming: streaming, over: wire, progress: progress, emit: emit)
+            try await exchange(httpRequest, api: api, streaming: streaming, over: wire, delivered: &delivered, emit: emit)
         }
     }
 
@@ -221,7 +222,7 @@ public final class CompletionsClient: Sendable {
 
     /// Sends the request once and delivers what comes back.
     private func exchange<Wire: CompletionWire>(_ httpRequest: HTTPRequest, api: AnthropicAPI, streaming: Bool, over wire: Wire,
-                                                progress: DeliveryProgress,
+                                                delivered: inout Bool,
                                                 emit: @Sendable (CompletionEvent) -> Void) async throws(AttemptFailure) {
         var head: HTTPResponseHead?
         var requestID: String?
@@ -262,7 +263,7 @@ public final class CompletionsClient: Sendable {
                             delta.model = lastModel
                             delta.id = lastID
                             delta.usage = lastUsage
-                            progress.markDelivered()
+                            delivered = true
                             emit(.delta(delta))
                         }
                     }
@@ -287,7 +288,7 @@ public final class CompletionsClient: Sendable {
         } else {
             do throws(APIError) {
                 let completion = try wire.decodeCompletion(body, api: api)
-                progress.markDelivered()
+                delivered = true
                 emit(.completion(completion))
             } catch {
                 throw failure(error, head)
@@ -321,17 +322,6 @@ struct AttemptFailure: Error {
         self.error = error
         self.headers = headers
     }
-}
-
-/// Whether any completion reached the consumer; set inside an attempt's task, read by the retry loop.
-final class DeliveryProgress: @unchecked Sendable {
-    private let lock = NSLock()
-    private var deliveredAny = false
-
-    /// True once a completion was delivered: from then on nothing is retried.
-    var delivered: Bool { lock.withLock { deliveredAny } }
-
-    func markDelivered() { lock.withLock { deliveredAny = true } }
 }
 
 extension APIError {
