@@ -30,15 +30,10 @@ public struct BedrockWire: Sendable {
         options.endpoint.trimmingTrailingSlashes + Self.path(model: model, stream: stream)
     }
 
-    /// `/model/{encoded modelId}/invoke` or `/model/{encoded modelId}/invoke-with-response-stream`.
+    /// `/model/{encoded modelId}/invoke` or `/model/{encoded modelId}/invoke-with-response-stream`. The model id is
+    /// percent-encoded as botocore does (all but `A–Z a–z 0–9 - . _ ~`), so an ARN's `:` and `/` become `%3A` and `%2F`.
     public static func path(model: String, stream: Bool) -> String {
-        "/model/\(encodeModelID(model))/" + (stream ? "invoke-with-response-stream" : "invoke")
-    }
-
-    /// The model id as botocore puts it in the path: percent-encoded except `A–Z a–z 0–9 - . _ ~`, so
-    /// `anthropic.claude-v2:1` becomes `anthropic.claude-v2%3A1` and an ARN's `/` becomes `%2F`.
-    public static func encodeModelID(_ model: String) -> String {
-        PercentEncoding.encode(model)
+        "/model/\(PercentEncoding.encode(model))/" + (stream ? "invoke-with-response-stream" : "invoke")
     }
 
     /// The signed HTTP request for `request`.
