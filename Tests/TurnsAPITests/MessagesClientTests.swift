@@ -1,5 +1,5 @@
 import Foundation
-import TurnsAPI
+@testable import TurnsAPI
 import TurnsCore
 import TurnsHTTP
 import TurnsTestSupport

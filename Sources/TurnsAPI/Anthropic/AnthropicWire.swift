@@ -22,9 +22,7 @@ public struct AnthropicWire: Sendable {
 
     /// The endpoint of `api`: the base URL without trailing slashes, then `/v1/complete` or `/v1/messages`.
     public func url(_ api: AnthropicAPI = .complete) -> String {
-        var base = Substring(baseURL)
-        while base.hasSuffix("/") { base = base.dropLast() }
-        return base + (api == .messages ? "/v1/messages" : "/v1/complete")
+        baseURL.trimmingTrailingSlashes + (api == .messages ? "/v1/messages" : "/v1/complete")
     }
 
     /// The HTTP request for `request`, to the API its `api` choice picks for its model: with `"stream": true` in
@@ -41,10 +39,8 @@ public struct AnthropicWire: Sendable {
 
     /// `GET /v1/models`, one page of up to `limit` models after the one with id `afterID`.
     func makeModelsRequest(afterID: String?, limit: Int, timeouts: HTTPTimeouts) throws(APIError) -> HTTPRequest {
-        var base = Substring(baseURL)
-        while base.hasSuffix("/") { base = base.dropLast() }
         let after = afterID.map { "&after_id=" + PercentEncoding.encode($0) } ?? ""
-        return HTTPRequest(method: "GET", url: base + "/v1/models?limit=\(limit)" + after,
+        return HTTPRequest(method: "GET", url: baseURL.trimmingTrailingSlashes + "/v1/models?limit=\(limit)" + after,
                            headers: try headers().filter { $0.name != "content-type" }, timeouts: timeouts)
     }
 
@@ -67,14 +63,7 @@ public struct AnthropicWire: Sendable {
     /// that are set, and `"stream": true` when streaming; Messages: the same with `max_tokens`, and the prompt as
     /// `system` and `messages`.
     public static func body(_ request: CompletionRequest, api: AnthropicAPI = .complete, stream: Bool) throws(APIError) -> String {
-        if api == .messages {
-            return try MessagesRequestBody(request, model: request.model, stream: stream ? true : nil).json
-        }
-        var body = CompletionRequestBody(request)
-        body.model = request.model
-        body.metadata = request.userID.map { CompletionRequestBody.Metadata(userID: $0) }
-        body.stream = stream ? true : nil
-        return body.json
+        try CompletionRequestBody(request, api: api, model: request.model, userID: request.userID, stream: stream).json
     }
 
     /// The completion in a whole 2xx response body of `api`; unknown keys are ignored.

@@ -27,20 +27,13 @@ public struct BedrockWire: Sendable {
 
     /// `{base}/model/{encoded modelId}/invoke` or `…/invoke-with-response-stream`.
     public func url(model: String, stream: Bool) -> String {
-        var base = Substring(options.endpoint)
-        while base.hasSuffix("/") { base = base.dropLast() }
-        return base + Self.path(model: model, stream: stream)
+        options.endpoint.trimmingTrailingSlashes + Self.path(model: model, stream: stream)
     }
 
-    /// `/model/{encoded modelId}/invoke` or `/model/{encoded modelId}/invoke-with-response-stream`.
+    /// `/model/{encoded modelId}/invoke` or `/model/{encoded modelId}/invoke-with-response-stream`. The model id is
+    /// percent-encoded as botocore does (all but `A–Z a–z 0–9 - . _ ~`), so an ARN's `:` and `/` become `%3A` and `%2F`.
     public static func path(model: String, stream: Bool) -> String {
-        "/model/\(encodeModelID(model))/" + (stream ? "invoke-with-response-stream" : "invoke")
-    }
-
-    /// The model id as botocore puts it in the path: percent-encoded except `A–Z a–z 0–9 - . _ ~`, so
-    /// `anthropic.claude-v2:1` becomes `anthropic.claude-v2%3A1` and an ARN's `/` becomes `%2F`.
-    public static func encodeModelID(_ model: String) -> String {
-        PercentEncoding.encode(model)
+        "/model/\(PercentEncoding.encode(model))/" + (stream ? "invoke-with-response-stream" : "invoke")
     }
 
     /// The signed HTTP request for `request`.
@@ -76,15 +69,8 @@ public struct BedrockWire: Sendable {
     /// `stream` (the path says both) and no `metadata` (Bedrock's body has no such field).
     public static func body(_ request: CompletionRequest, api: AnthropicAPI = .complete,
                             anthropicVersion: String? = nil) throws(APIError) -> String {
-        if api == .messages {
-            var body = try MessagesRequestBody(request, model: nil, anthropicVersion: anthropicVersion ?? BedrockOptions.sdkAnthropicVersion,
-                                               stream: nil)
-            body.metadata = nil
-            return body.json
-        }
-        var body = CompletionRequestBody(request)
-        body.anthropicVersion = anthropicVersion
-        return body.json
+        let version = api == .messages ? anthropicVersion ?? BedrockOptions.sdkAnthropicVersion : anthropicVersion
+        return try CompletionRequestBody(request, api: api, anthropicVersion: version).json
     }
 
     // MARK: - Responses

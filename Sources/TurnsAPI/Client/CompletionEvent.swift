@@ -16,11 +16,6 @@ public struct ResponseInfo: Sendable, Hashable {
     public var status: Int
     /// The `request-id` (or `x-amzn-requestid`) header, when present.
     public var requestID: String?
-    /// Creates response information.
-    public init(status: Int, requestID: String?) {
-        self.status = status
-        self.requestID = requestID
-    }
 }
 
 /// A retry about to happen.
@@ -33,11 +28,4 @@ public struct RetryNotice: Sendable, Hashable {
     public var delay: Double
     /// The failure being retried.
     public var error: APIError
-    /// Creates a notice.
-    public init(attempt: Int, maxRetries: Int, delay: Double, error: APIError) {
-        self.attempt = attempt
-        self.maxRetries = maxRetries
-        self.delay = delay
-        self.error = error
-    }
 }

@@ -169,8 +169,9 @@ public final class CompletionsClient: Sendable {
         }
         // The prompt's shape is not checked here: PromptFormat.validate is advice, the server decides.
         let api = request.api.api(forModel: request.model)
-        let progress = DeliveryProgress()
-        try await withRetries(secrets: wire.secrets, mayRetry: { !progress.delivered }, onRetry: { emit(.retrying($0)) }) {
+        // Once a completion reached the consumer, nothing is retried.
+        var delivered = false
+        try await withRetries(secrets: wire.secrets, mayRetry: { !delivered }, onRetry: { emit(.retrying($0)) }) {
             // Made for each attempt: a Bedrock signature is dated, and one older than five minutes is refused.
             let httpRequest: HTTPRequest
             do throws(APIError) {
@@ -178,7 +179,7 @@ public final class CompletionsClient: Sendable {
             } catch {
                 throw error.redacting(wire.secrets)
             }
-            try await exchange(httpRequest, api: api, streaming: streaming, over: wire, progress: progress, emit: emit)
+            try await exchange(httpRequest, api: api, streaming: streaming, over: wire, delivered: &delivered, emit: emit)
         }
     }
 
@@ -221,7 +222,7 @@ public final class CompletionsClient: Sendable {
 
     /// Sends the request once and delivers what comes back.
     private func exchange<Wire: CompletionWire>(_ httpRequest: HTTPRequest, api: AnthropicAPI, streaming: Bool, over wire: Wire,
-                                                progress: DeliveryProgress,
+                                                delivered: inout Bool,
                                                 emit: @Sendable (CompletionEvent) -> Void) async throws(AttemptFailure) {
         var head: HTTPResponseHead?
         var requestID: String?
@@ -231,6 +232,12 @@ public final class CompletionsClient: Sendable {
         var lastModel: String?
         var lastID: String?
         var lastUsage: TokenUsage?
+        /// The failure for a decoding error, with the response's request id when the error carries none.
+        func failure(_ error: APIError, _ head: HTTPResponseHead) -> AttemptFailure {
+            var error = error
+            error.requestID = error.requestID ?? requestID
+            return AttemptFailure(error, headers: head.headers)
+        }
         do {
             for try await part in transport.execute(httpRequest) {
                 switch part {
@@ -256,14 +263,11 @@ public final class CompletionsClient: Sendable {
                             delta.model = lastModel
                             delta.id = lastID
                             delta.usage = lastUsage
-                            progress.markDelivered()
+                            delivered = true
                             emit(.delta(delta))
                         }
                     }
-                    if var error = batch.error {
-                        error.requestID = error.requestID ?? requestID
-                        throw AttemptFailure(error, headers: head.headers)
-                    }
+                    if let error = batch.error { throw failure(error, head) }
                 }
             }
         } catch let failure as AttemptFailure {
@@ -280,19 +284,14 @@ public final class CompletionsClient: Sendable {
             throw AttemptFailure(wire.decodeError(status: head.status, headers: head.headers, body: body), headers: head.headers)
         }
         if streaming {
-            if var error = decoder.finish() {
-                error.requestID = error.requestID ?? requestID
-                throw AttemptFailure(error, headers: head.headers)
-            }
+            if let error = decoder.finish() { throw failure(error, head) }
         } else {
             do throws(APIError) {
                 let completion = try wire.decodeCompletion(body, api: api)
-                progress.markDelivered()
+                delivered = true
                 emit(.completion(completion))
             } catch {
-                var error = error
-                error.requestID = error.requestID ?? requestID
-                throw AttemptFailure(error, headers: head.headers)
+                throw failure(error, head)
             }
         }
     }
@@ -323,17 +322,6 @@ struct AttemptFailure: Error {
         self.error = error
         self.headers = headers
     }
-}
-
-/// Whether any completion reached the consumer; set inside an attempt's task, read by the retry loop.
-final class DeliveryProgress: @unchecked Sendable {
-    private let lock = NSLock()
-    private var deliveredAny = false
-
-    /// True once a completion was delivered: from then on nothing is retried.
-    var delivered: Bool { lock.withLock { deliveredAny } }
-
-    func markDelivered() { lock.withLock { deliveredAny = true } }
 }
 
 extension APIError {

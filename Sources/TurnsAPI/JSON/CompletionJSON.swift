@@ -11,20 +11,16 @@ struct WireDecodingError: Error, Sendable, CustomStringConvertible {
 
     /// The error for what `JSONDecoder` threw, in one line.
     init(_ error: any Error) {
-        guard let error = error as? DecodingError else {
-            self.init(String(describing: error))
-            return
-        }
-        switch error {
+        switch error as? DecodingError {
         case .dataCorrupted(let context):
             let detail = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            self.init("invalid JSON" + (detail.map { ": \($0)" } ?? ""))
+            description = "invalid JSON" + (detail.map { ": \($0)" } ?? "")
         case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
-            self.init("\(Self.path(context)) is not \(Self.name(of: type))")
+            description = "\(Self.path(context)) is not \(Self.name(of: type))"
         case .keyNotFound(let key, _):
-            self.init("\"\(key.stringValue)\" is missing")
-        @unknown default:
-            self.init(String(describing: error))
+            description = "\"\(key.stringValue)\" is missing"
+        default:
+            description = String(describing: error)
         }
     }
 

@@ -1,11 +1,16 @@
 import Foundation
 
-/// The JSON body of a Text Completions request, for both wires: only the fields that are set, keys sorted.
+/// The JSON body of a request, for both APIs and both wires: only the fields that are set, keys sorted.
 struct CompletionRequestBody: Encodable {
     /// Anthropic's body names the model; Bedrock's path does.
     var model: String?
-    var prompt: String
-    var maxTokensToSample: Int
+    /// Text Completions only.
+    var prompt: String?
+    var maxTokensToSample: Int?
+    /// Messages only: the prompt mapped to `system` and `messages`, and the token limit.
+    var system: String?
+    var messages: [MessageParam]?
+    var maxTokens: Int?
     var stopSequences: [String]?
     var temperature: Double?
     var topK: Int?
@@ -14,7 +19,7 @@ struct CompletionRequestBody: Encodable {
     var metadata: Metadata?
     /// Anthropic only, when streaming (Bedrock's path says it).
     var stream: Bool?
-    /// Bedrock only, when configured.
+    /// Bedrock only.
     var anthropicVersion: String?
 
     struct Metadata: Encodable {
@@ -26,28 +31,40 @@ struct CompletionRequestBody: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case model, prompt, maxTokensToSample = "max_tokens_to_sample", stopSequences = "stop_sequences"
-        case temperature, topK = "top_k", topP = "top_p", metadata, stream, anthropicVersion = "anthropic_version"
+        case model, prompt, maxTokensToSample = "max_tokens_to_sample", system, messages, maxTokens = "max_tokens"
+        case stopSequences = "stop_sequences", temperature, topK = "top_k", topP = "top_p", metadata, stream
+        case anthropicVersion = "anthropic_version"
     }
 
-    /// The sampling fields of `request`; the wire adds its own.
-    init(_ request: CompletionRequest) {
-        prompt = request.prompt
-        maxTokensToSample = request.maxTokensToSample
+    /// The body of `request` for `api`; the wire passes the fields it sends. A Messages request's prompt is mapped
+    /// to messages (throws `.invalidRequest` when it cannot be).
+    init(_ request: CompletionRequest, api: AnthropicAPI, model: String? = nil, userID: String? = nil,
+         stream: Bool = false, anthropicVersion: String? = nil) throws(APIError) {
+        if api == .messages {
+            let prompt: MessagesPrompt
+            if let messages = request.messages { prompt = messages } else { prompt = try MessagesPrompt(prompt: request.prompt) }
+            system = prompt.system
+            messages = prompt.messages
+            maxTokens = request.maxTokensToSample
+        } else {
+            prompt = request.prompt
+            maxTokensToSample = request.maxTokensToSample
+        }
+        self.model = model
         stopSequences = request.stopSequences
         temperature = request.temperature
         topK = request.topK
         topP = request.topP
+        metadata = userID.map(Metadata.init(userID:))
+        self.stream = stream ? true : nil
+        self.anthropicVersion = anthropicVersion
     }
 
-    /// The JSON text.
-    var json: String { Self.sortedJSON(self) }
-
-    /// A request body as JSON text, keys sorted.
-    static func sortedJSON(_ body: some Encodable) -> String {
+    /// The JSON text, keys sorted.
+    var json: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Request bodies hold strings, numbers and arrays of them, which always encode.
-        return String(decoding: try! encoder.encode(body), as: UTF8.self)
+        return String(decoding: try! encoder.encode(self), as: UTF8.self)
     }
 }

@@ -42,7 +42,7 @@ struct MessagesEventReader: Sendable {
         case "message_stop":
             complete = true
             // The API always says why it stopped before `message_stop`; a server that did not ended the turn.
-            return .delta(CompletionDelta(text: "", stopReason: stopReason ?? MessagesStopReason.endTurn,
+            return .delta(CompletionDelta(text: "", stopReason: stopReason ?? "end_turn",
                                           stop: stopSequence, usage: usage))
         case "error":
             return .failure(CompletionStreamParser.streamError(Array(json)))
@@ -63,7 +63,7 @@ enum StreamEventMeaning {
 private struct MessagesStreamEvent: Decodable {
     var type: String
     var message: MessageStart?
-    var contentBlock: Block?
+    var contentBlock: MessageBody.ContentBlock?
     var delta: Delta?
     var usage: TokenUsage?
 
@@ -77,11 +77,6 @@ private struct MessagesStreamEvent: Decodable {
         var usage: TokenUsage?
     }
 
-    struct Block: Decodable {
-        var type: String
-        var text: String?
-    }
-
     /// A `content_block_delta`'s delta (`type`, `text`) or a `message_delta`'s (`stop_reason`, `stop_sequence`).
     struct Delta: Decodable {
         var type: String?
@@ -93,20 +88,4 @@ private struct MessagesStreamEvent: Decodable {
             case type, text, stopReason = "stop_reason", stopSequence = "stop_sequence"
         }
     }
-}
-
-/// The stop reasons of the Messages API (SDK `types/stop_reason.py`); unknown ones are shown as they come.
-public enum MessagesStopReason {
-    /// The model ended its turn.
-    public static let endTurn = "end_turn"
-    /// `max_tokens` was reached.
-    public static let maxTokens = "max_tokens"
-    /// A stop sequence matched (it is in `stop`).
-    public static let stopSequence = "stop_sequence"
-    /// The model declined to answer.
-    public static let refusal = "refusal"
-    /// A long turn was paused; sending the conversation again continues it.
-    public static let pauseTurn = "pause_turn"
-    /// The model's context window is full.
-    public static let contextWindowExceeded = "model_context_window_exceeded"
 }

@@ -1,3 +1,4 @@
+import Foundation
 import TurnsCore
 
 /// A Text Completions prompt in the Messages API's shape, mapped as Anthropic's migration guide documents: the text
@@ -22,7 +23,7 @@ public struct MessagesPrompt: Sendable, Hashable {
         func refuse(_ problem: String) -> APIError {
             APIError(kind: .invalidRequest, message: "the prompt cannot be sent to the Messages API: \(problem)")
         }
-        let system = parsed.system?.trimmingWhitespace() ?? ""
+        let system = parsed.system?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         self.system = system.isEmpty ? nil : system
         guard let first = parsed.turns.first else {
             throw refuse("it has no \"\\n\\nHuman:\" turn")
@@ -38,8 +39,9 @@ public struct MessagesPrompt: Sendable, Hashable {
             }
             let isFinalPrefill = turn.role == .assistant && index == parsed.turns.count - 1
                 && !parsed.endsWithOpenAssistant
-            let text = isFinalPrefill ? turn.text.trimmingTrailingWhitespace() : turn.text
-            if text.trimmingWhitespace().isEmpty {
+            // The API refuses a final assistant message that ends in white space.
+            let text = isFinalPrefill ? String(turn.text.reversed().drop(while: \.isWhitespace).reversed()) : turn.text
+            if text.allSatisfy(\.isWhitespace) {
                 // An empty final Assistant turn asks for an answer, as the bare marker does.
                 if isFinalPrefill { continue }
                 throw refuse("turn \(number) (\(turn.role.label)) is empty; every message needs text")
@@ -70,18 +72,4 @@ public enum MessageRole: String, Sendable, Hashable, Codable {
     case user
     /// The model: an Assistant turn.
     case assistant
-}
-
-extension String {
-    /// The text without white space or newlines at either end.
-    func trimmingWhitespace() -> String {
-        String(trimmingTrailingWhitespace().drop(while: \.isWhitespace))
-    }
-
-    /// The text without white space or newlines at its end (the API refuses a final assistant message ending so).
-    func trimmingTrailingWhitespace() -> String {
-        var end = endIndex
-        while end > startIndex, self[index(before: end)].isWhitespace { end = index(before: end) }
-        return String(self[..<end])
-    }
 }

@@ -6,7 +6,7 @@ public struct Message: Sendable, Hashable {
     public var model: String?
     /// The answer's text blocks (the client reads text blocks only, and hands their text over as one block).
     public var content: [TextBlock]
-    /// Why the model stopped: `end_turn`, `max_tokens`, `stop_sequence`, … (see `MessagesStopReason`).
+    /// Why the model stopped: `end_turn`, `max_tokens`, `stop_sequence`, `refusal`, `pause_turn`, ….
     public var stopReason: String?
     /// The stop sequence that matched, when `stopReason` is `stop_sequence`.
     public var stopSequence: String?

@@ -1,47 +1,4 @@
 import Foundation
-import TurnsCore
-
-/// The body of `POST /v1/messages` (and, without `model` and `stream` but with `anthropic_version`, of a Bedrock
-/// Messages invocation).
-struct MessagesRequestBody: Encodable {
-    var model: String?
-    var anthropicVersion: String?
-    var maxTokens: Int
-    var system: String?
-    var messages: [MessageParam]
-    var stopSequences: [String]?
-    var temperature: Double?
-    var topK: Int?
-    var topP: Double?
-    var metadata: CompletionRequestBody.Metadata?
-    var stream: Bool?
-
-    enum CodingKeys: String, CodingKey {
-        case model, system, messages, temperature, metadata, stream
-        case anthropicVersion = "anthropic_version", maxTokens = "max_tokens", stopSequences = "stop_sequences"
-        case topK = "top_k", topP = "top_p"
-    }
-
-    /// The body for `request`, its prompt mapped to messages (throws `.invalidRequest` when it cannot be).
-    init(_ request: CompletionRequest, model: String?, anthropicVersion: String? = nil, stream: Bool?) throws(APIError) {
-        let prompt: MessagesPrompt
-        if let messages = request.messages { prompt = messages } else { prompt = try MessagesPrompt(prompt: request.prompt) }
-        self.model = model
-        self.anthropicVersion = anthropicVersion
-        maxTokens = request.maxTokensToSample
-        system = prompt.system
-        messages = prompt.messages
-        stopSequences = request.stopSequences
-        temperature = request.temperature
-        topK = request.topK
-        topP = request.topP
-        metadata = request.userID.map(CompletionRequestBody.Metadata.init(userID:))
-        self.stream = stream
-    }
-
-    /// The JSON text, keys sorted.
-    var json: String { CompletionRequestBody.sortedJSON(self) }
-}
 
 /// A whole Messages answer (`"type": "message"`), as far as turns reads it.
 struct MessageBody: Decodable {
@@ -86,12 +43,6 @@ public struct TokenUsage: Sendable, Hashable, Codable {
     public var inputTokens: Int?
     /// Tokens of the answer so far (cumulative in a stream).
     public var outputTokens: Int?
-
-    /// Creates usage counts.
-    public init(inputTokens: Int?, outputTokens: Int?) {
-        self.inputTokens = inputTokens
-        self.outputTokens = outputTokens
-    }
 
     enum CodingKeys: String, CodingKey {
         case inputTokens = "input_tokens", outputTokens = "output_tokens"

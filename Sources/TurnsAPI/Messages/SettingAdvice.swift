@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which of turns' settings a model's 400 is about, and how to change it: newer models refuse some sampling
 /// parameters or an assistant prefill with their own message, which names the API's field, not our command.
 public enum SettingAdvice {
@@ -26,7 +28,7 @@ public enum SettingAdvice {
                 : "This model takes only one of them: drop --top-p or --temperature (and top_p or temperature in the config file)"
         }
         if message.hasPrefix("max_tokens"), let after = message.split(separator: ">").last,
-           let limit = Int(String(after.prefix { $0 != "," }).trimmingWhitespace()) {
+           let limit = Int(after.prefix { $0 != "," }.trimmingCharacters(in: .whitespacesAndNewlines)) {
             return "This model answers with at most \(limit) tokens: " + (chat ? "/set max_tokens \(limit)"
                 : "pass --max-tokens \(limit) (or max_tokens = \(limit) in the config file)")
         }

@@ -10,13 +10,6 @@ public struct ModelInfo: Sendable, Hashable, Decodable {
     /// When the model was released (RFC 3339), as the API says.
     public var createdAt: String?
 
-    /// Creates a model entry.
-    public init(id: String, displayName: String? = nil, createdAt: String? = nil) {
-        self.id = id
-        self.displayName = displayName
-        self.createdAt = createdAt
-    }
-
     enum CodingKeys: String, CodingKey {
         case id, displayName = "display_name", createdAt = "created_at"
     }

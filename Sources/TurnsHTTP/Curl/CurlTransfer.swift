@@ -106,16 +106,12 @@ final class CurlTransfer: @unchecked Sendable {
         default:
             try set(turns_curl_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)),
                     "the body size")
-            // COPYPOSTFIELDS copies the bytes, so nothing here has to outlive this call.
-            let code = request.body.isEmpty
-                ? "".withCString {
-                    turns_curl_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0))
-                }
-                : request.body.withUnsafeBytes {
-                    turns_curl_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS,
-                                              UnsafeMutableRawPointer(mutating: $0.baseAddress!))
-                }
-            try set(code, "the body")
+            // COPYPOSTFIELDS copies the bytes, so nothing here has to outlive this call; an empty body still needs an
+            // address (the size above says no byte of it is sent).
+            let bytes = request.body.isEmpty ? [0] : request.body
+            try set(bytes.withUnsafeBytes {
+                turns_curl_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress!))
+            }, "the body")
             if request.method != "POST" {
                 try set(turns_curl_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method), "the method")
             }
@@ -263,8 +259,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// Milliseconds since `execute`, for the log.
     var elapsedMilliseconds: Int64 {
-        let elapsed = (ContinuousClock.now - startedAt).components
-        return elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
+        Int64((ContinuousClock.now - startedAt) / .milliseconds(1))
     }
 }
 

@@ -1,5 +1,4 @@
 import CCurl
-import Foundation
 
 /// `HTTPTransport` over libcurl: streams response bodies as they arrive, cancels within milliseconds.
 ///
@@ -26,15 +25,6 @@ public struct CurlTransport: HTTPTransport {
     /// A transport that sends its diagnostic lines to `log`, if any (never header values).
     public init(log: Log? = nil) {
         self.log = log
-    }
-
-    /// A transport that, when `verbose`, writes one diagnostic line per event to stderr (never header values).
-    public init(verbose: Bool) {
-        log = verbose ? Self.writeToStandardError : nil
-    }
-
-    @Sendable private static func writeToStandardError(_ line: String) {
-        FileHandle.standardError.write(Data("turns-http: \(line)\n".utf8))
     }
 
     /// Starts `request` on the worker thread and returns its response as `.head` then `.body` pieces.

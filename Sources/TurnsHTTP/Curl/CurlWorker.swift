@@ -96,17 +96,15 @@ final class CurlWorker: @unchecked Sendable {
         let request = transfer.request
         transfer.log?("→ \(request.method) \(LogRedaction.url(request.url)) (\(request.body.count) body bytes; "
             + "headers: \(request.headers.map(\.name).joined(separator: ", ")))")
-        do {
+        do throws(TransportError) {
             try transfer.prepare()
+            let code = curl_multi_add_handle(multi, transfer.easy)
+            guard code == CURLM_OK else {
+                throw .other("libcurl could not start the transfer: \(String(cString: curl_multi_strerror(code)))")
+            }
         } catch {
             transfer.release()
             transfer.finish(throwing: error)
-            return
-        }
-        let code = curl_multi_add_handle(multi, transfer.easy)
-        guard code == CURLM_OK else {
-            transfer.release()
-            transfer.finish(throwing: .other("libcurl could not start the transfer: \(String(cString: curl_multi_strerror(code)))"))
             return
         }
         active[transfer.id] = transfer
@@ -148,8 +146,7 @@ final class CurlWorker: @unchecked Sendable {
                 nextDeadline = min(nextDeadline, deadline)
             }
         }
-        let wait = (nextDeadline - now).components
         // Round up so the poll does not wake a hair before the deadline and spin.
-        return Int32(wait.seconds * 1000 + (wait.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
+        return Int32(((nextDeadline - now) / .milliseconds(1)).rounded(.up))
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import TurnsAPI
+@testable import TurnsAPI
 import TurnsServe
 import TurnsCore
 import TurnsHTTP
@@ -94,12 +94,13 @@ final class BedrockWireTests: XCTestCase {
     }
 
     func testModelIDsAndARNsAreEncodedAsBotocoreDoes() {
-        XCTAssertEqual(BedrockWire.encodeModelID("anthropic.claude-v2:1"), "anthropic.claude-v2%3A1")
-        XCTAssertEqual(BedrockWire.encodeModelID("anthropic.claude-instant-v1"), "anthropic.claude-instant-v1")
+        XCTAssertEqual(BedrockWire.path(model: "anthropic.claude-v2:1", stream: false), "/model/anthropic.claude-v2%3A1/invoke")
+        XCTAssertEqual(BedrockWire.path(model: "anthropic.claude-instant-v1", stream: true),
+                       "/model/anthropic.claude-instant-v1/invoke-with-response-stream")
         XCTAssertEqual(BedrockWire.path(model: "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/jf2sje1c0jnb",
                                         stream: false),
                        "/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Aapplication-inference-profile%2Fjf2sje1c0jnb/invoke")
-        XCTAssertEqual(BedrockWire.encodeModelID("a b+é"), "a%20b%2B%C3%A9")
+        XCTAssertEqual(BedrockWire.path(model: "a b+é", stream: false), "/model/a%20b%2B%C3%A9/invoke")
     }
 
     func testTheAnthropicVersionIsSentOnlyWhenConfigured() throws {

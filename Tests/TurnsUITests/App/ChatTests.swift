@@ -1,6 +1,6 @@
 import XCTest
 import TurnsCore
-import TurnsAPI
+@testable import TurnsAPI
 import TurnsTestSupport
 @testable import TurnsUI
 

@@ -1,4 +1,4 @@
-import TurnsAPI
+@testable import TurnsAPI
 import TurnsCore
 import XCTest
 @testable import TurnsUI
