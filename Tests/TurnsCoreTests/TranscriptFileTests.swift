@@ -60,6 +60,19 @@ final class TranscriptRoundTripTests: XCTestCase {
         }
     }
 
+    func testRunsOfBackslashesBeforeAQuoteEndTheRightStrings() throws {
+        // An odd run escapes the quote, an even run ends the string: the file is split into turns by these quotes.
+        let texts = ["\\", "\\\\", "\"", "\\\"", "a\\\\\"b\"", "\"\"", "[\"],{\\", "end\\"]
+        let turns = texts.enumerated().map { index, text in
+            Turn(role: index % 2 == 0 ? .human : .assistant, text: text, createdAt: Date(timeIntervalSince1970: 1))
+        }
+        let json = TranscriptJSON.encode(Transcript(system: "s\\", turns: turns))
+        XCTAssertEqual(TurnRanges(Data(json.utf8))?.elements.count, texts.count, "split into its turns, not read whole")
+        let loaded = try TranscriptJSON.decode(Data(json.utf8))
+        XCTAssertEqual(loaded.turns.map(\.text), texts)
+        XCTAssertEqual(loaded.system, "s\\")
+    }
+
     func testKeysMayComeInAnyOrder() throws {
         let json = #"{"turns": [{"created_at": "1970-01-01T00:00:01Z", "text": "hi", "role": "human"}], "system": null, "version": 1, "format": "turns-transcript"}"#
         XCTAssertEqual(try TranscriptJSON.decode(Data(json.utf8)).turns.map(\.text), ["hi"])

@@ -71,12 +71,19 @@ struct TurnRanges: Sendable {
         while index < bytes.count {
             switch bytes[index] {
             case quote:
+                // memchr finds the closing quote (a byte at a time, the scan was ~12% of --load's first frame); one
+                // after an odd run of backslashes is escaped, and the search goes on past it.
                 let start = index + 1
-                index += 1
-                while index < bytes.count && bytes[index] != quote {
-                    index += bytes[index] == backslash ? 2 : 1
+                index = start
+                while true {
+                    guard index < bytes.count else { return nil }
+                    guard let next = memchr(bytes.baseAddress! + index, Int32(quote), bytes.count - index) else { return nil }
+                    index = UnsafeRawPointer(next) - bytes.baseAddress!
+                    var backslashes = 0
+                    while index - backslashes > start && bytes[index - backslashes - 1] == backslash { backslashes += 1 }
+                    if backslashes.isMultiple(of: 2) { break }
+                    index += 1
                 }
-                guard index < bytes.count else { return nil }
                 if depth == 1 { lastKey = start..<index }
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 depth += 1
