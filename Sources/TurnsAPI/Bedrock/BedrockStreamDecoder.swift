@@ -119,10 +119,11 @@ public enum BedrockChunk {
     static func withModelBytes<Result>(_ payload: UnsafeBufferPointer<UInt8>,
                                        _ body: (UnsafeBufferPointer<UInt8>) -> Result) throws(WireDecodingError) -> Result {
         // The form Bedrock sends, `{"bytes":"…"}` and nothing else, needs no JSON decoder.
-        let prefix = compactPrefix, suffix = compactSuffix
-        if payload.count >= prefix.count + suffix.count, payload.starts(with: prefix),
-           payload[(payload.count - suffix.count)...].elementsEqual(suffix) {
-            let text = UnsafeBufferPointer(rebasing: payload[prefix.count..<payload.count - suffix.count])
+        let prefix: StaticString = #"{"bytes":""#, suffix: StaticString = #""}"#
+        let (head, tail) = (prefix.utf8CodeUnitCount, suffix.utf8CodeUnitCount)
+        if payload.count >= head + tail, UnsafeBufferPointer(rebasing: payload[..<head]).equals(prefix),
+           UnsafeBufferPointer(rebasing: payload[(payload.count - tail)...]).equals(suffix) {
+            let text = UnsafeBufferPointer(rebasing: payload[head..<payload.count - tail])
             let result = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count / 4 * 3) { out in
                 decodeBase64(text, into: out).map { body(UnsafeBufferPointer(rebasing: out[..<$0])) }
             }
@@ -186,9 +187,6 @@ public enum BedrockChunk {
         }
         return values
     }()
-
-    private static let compactPrefix = Array(#"{"bytes":""#.utf8)
-    private static let compactSuffix = Array(#""}"#.utf8)
 
     private struct Payload: Decodable {
         var bytes: String
