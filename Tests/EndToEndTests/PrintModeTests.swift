@@ -103,6 +103,11 @@ final class PrintModeTests: XCTestCase {
         let help = try turns(["--help"])
         XCTAssertEqual(help.status, 0)
         XCTAssertTrue(help.stdout.contains("--print"), help.stdout)
+        // Every subcommand is listed, each by what it does today.
+        XCTAssertTrue(help.stdout.contains("Serve /v1/complete, /v1/messages and Bedrock on loopback"), help.stdout)
+        for command in ["serve", "models", "export IN OUT", "sessions"] {
+            XCTAssertTrue(help.stdout.contains("\n  \(command) "), "\(command) is missing: \(help.stdout)")
+        }
     }
 
     func testSaveKeepsTheExchangeAsAJSONTranscriptThatExportConverts() throws {

@@ -42,8 +42,9 @@ enum TurnsMain {
             + """
 
             SUBCOMMANDS:
-              serve                   Serve /v1/complete and Bedrock on loopback with the offline model.
-                                      See 'turns serve --help'.
+              serve                   Serve /v1/complete, /v1/messages and Bedrock on loopback with the
+                                      offline model. See 'turns serve --help'.
+              models                  List the models the API offers (GET /v1/models).
               export IN OUT           Convert a transcript between .txt, .md and .json.
               sessions                List saved chat sessions (reopen one with turns --resume ID).
             """
