@@ -27,16 +27,16 @@ public struct BedrockStreamDecoder: Sendable {
         decoder.append(bytes)
         var messages = self.messages
         do throws(EventStreamError) {
-            while read.error == nil, let meaning = try decoder.nextMessage({ headers, payload in
-                Self.interpret(headers: headers, payload: payload) { json in
+            try decoder.takeMessages { headers, payload in
+                let meaning = Self.interpret(headers: headers, payload: payload) { json in
                     if messages != nil {
                         read.add(json, messages: &messages!)
                     } else {
                         read.add(json, unreadable: "a chunk event could not be read")
                     }
                 }
-            }) {
                 if case .failure(let error) = meaning { read.error = error }
+                return read.error == nil
             }
         } catch {
             read.error = APIError(kind: .malformedResponse, status: 200,

@@ -48,7 +48,12 @@ public struct EventStreamDecoder: Sendable {
     ///
     /// - Throws: `EventStreamError` when the bytes are not a valid message; the same error on every later call.
     public mutating func next() throws(EventStreamError) -> EventStreamMessage? {
-        try nextMessage { headers, payload in EventStreamMessage(headers: Self.headers(checked: headers), payload: Array(payload)) }
+        var message: EventStreamMessage?
+        try takeMessages { headers, payload in
+            message = EventStreamMessage(headers: Self.headers(checked: headers), payload: Array(payload))
+            return false
+        }
+        return message
     }
 
     /// The headers of a block `checkHeaders` accepted, as values.
@@ -60,34 +65,34 @@ public struct EventStreamDecoder: Sendable {
         return headers
     }
 
-    /// Takes the next complete message, checked as `next()` checks it, and hands `body` its header block (valid, to
-    /// be read with `forEachHeader(checked:)`) and payload, both valid only during the call; nil until more bytes
-    /// arrive. No header value is built.
-    mutating func nextMessage<Result>(_ body: (_ headers: Bytes, _ payload: Bytes) -> Result)
-        throws(EventStreamError) -> Result? {
+    /// Takes the complete messages, each checked as `next()` checks it, handing `body` each one's header block (valid,
+    /// to be read with `forEachHeader(checked:)`) and payload, both valid only during the call, until `body` returns
+    /// false. No header value is built, and the buffer is reached once for all of a read's messages.
+    mutating func takeMessages(_ body: (_ headers: Bytes, _ payload: Bytes) -> Bool) throws(EventStreamError) {
         if let failure { throw failure }
+        var start = self.start
         do throws(EventStreamError) {
-            guard bufferedByteCount >= Self.preludeLength else { return nil }
-            let (total, headersLength, preludeCRC) = try Self.checkPrelude(buffer[start..<start + Self.preludeLength])
-            guard bufferedByteCount >= total else { return nil }
-            let result = try buffer.withUnsafeBufferPointer { buffer throws(EventStreamError) in
-                let message = buffer[start..<start + total]
-                let expected = UInt32(Self.readUInt(message, at: start + total - 4, size: 4))
-                // Continuing from the prelude CRC over bytes 8..<T-4 equals the CRC of bytes 0..<T-4 (botocore's way).
-                let computed = CRC32.checksum(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[start + 8..<start + total - 4])),
-                                              seed: preludeCRC)
-                guard expected == computed else { throw .messageChecksumMismatch(expected: expected, computed: computed) }
-                let headersStart = start + Self.preludeLength
-                let headers = buffer[headersStart..<headersStart + headersLength]
-                try Self.checkHeaders(headers)
-                return body(headers, buffer[headers.endIndex..<start + total - 4])
+            try buffer.withUnsafeBufferPointer { buffer throws(EventStreamError) in
+                while buffer.count - start >= Self.preludeLength {
+                    let (total, headersLength, preludeCRC) = try Self.checkPrelude(buffer[start..<start + Self.preludeLength])
+                    guard buffer.count - start >= total else { return }
+                    let expected = UInt32(Self.readUInt(buffer, at: start + total - 4, size: 4))
+                    // Continuing from the prelude CRC over bytes 8..<T-4 equals the CRC of 0..<T-4 (botocore's way).
+                    let computed = CRC32.checksum(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[start + 8..<start + total - 4]),
+                                                  seed: preludeCRC)
+                    guard expected == computed else { throw .messageChecksumMismatch(expected: expected, computed: computed) }
+                    let headers = buffer[start + Self.preludeLength..<start + Self.preludeLength + headersLength]
+                    try Self.checkHeaders(headers)
+                    let more = body(headers, buffer[headers.endIndex..<start + total - 4])
+                    start += total
+                    guard more else { return }
+                }
             }
-            start += total
-            return result
+            self.start = start
         } catch {
             failure = error
             buffer = []
-            start = 0
+            self.start = 0
             throw error
         }
     }
@@ -110,12 +115,11 @@ public struct EventStreamDecoder: Sendable {
     // MARK: - Decoding
 
     /// Checks the prelude's CRC, then the lengths it declares, against each other and against the limits.
-    static func checkPrelude(_ prelude: ArraySlice<UInt8>) throws(EventStreamError)
-        -> (total: Int, headers: Int, preludeCRC: UInt32) {
-        let total = Int(readUInt32(prelude, at: 0))
-        let headers = Int(readUInt32(prelude, at: 4))
-        let expected = readUInt32(prelude, at: 8)
-        let computed = prelude.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<8])) }
+    static func checkPrelude(_ prelude: Bytes) throws(EventStreamError) -> (total: Int, headers: Int, preludeCRC: UInt32) {
+        let total = Int(readUInt(prelude, at: prelude.startIndex, size: 4))
+        let headers = Int(readUInt(prelude, at: prelude.startIndex + 4, size: 4))
+        let expected = UInt32(readUInt(prelude, at: prelude.startIndex + 8, size: 4))
+        let computed = CRC32.checksum(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: prelude.prefix(8))))
         guard expected == computed else { throw .preludeChecksumMismatch(expected: expected, computed: computed) }
         guard headers <= maxHeadersLength else { throw .headersTooLong(headers) }
         guard total >= minimumMessageLength, headers <= total - minimumMessageLength else {
@@ -224,11 +228,6 @@ public struct EventStreamDecoder: Sendable {
         // ASCII by one OR over all the bytes (the compiler vectorises it; stopping at the first byte it did not).
         UnsafeBufferPointer(rebasing: bytes).reduce(0, |) < 0x80
             || String(decoding: bytes, as: UTF8.self).utf8.elementsEqual(bytes)
-    }
-
-    /// The big-endian 32-bit integer at `offset` from the start of `bytes`.
-    static func readUInt32(_ bytes: ArraySlice<UInt8>, at offset: Int) -> UInt32 {
-        UInt32(readUInt(bytes, at: bytes.startIndex + offset, size: 4))
     }
 
     /// The big-endian integer of `size` bytes at index `index` of `bytes`.
