@@ -11,27 +11,13 @@ import XCTest
 /// The Bedrock half of `turns serve`, over raw sockets: `invoke` and `invoke-with-response-stream` answered
 /// from the local model, event-stream frames read with the project's own decoder, AWS-shaped errors, and
 /// SigV4 checks when the server has a key pair.
-final class BedrockServerTests: XCTestCase {
-    private var servers: [CompletionServer] = []
+final class BedrockServerTests: ServerTestCase {
     private let prompt = "\n\nHuman: How do I change the temperature?\n\nAssistant:"
     private let modelPath = "/model/anthropic.claude-v2%3A1"
     private let keyID = "AKIDBEDROCKTEST"
     private let secret = "bedrock-SECRET-never-shown-" + UUID().uuidString
 
-    override func tearDown() {
-        for server in servers { server.stop() }
-        servers.removeAll()
-        super.tearDown()
-    }
-
     // MARK: - Helpers
-
-    /// Starts a server on a free loopback port, stopped again in tearDown.
-    private func startServer(_ options: CompletionServer.Options = .init(tokensPerSecond: 0, seed: 1)) throws -> Int {
-        let server = CompletionServer(options: options)
-        servers.append(server)
-        return try server.start()
-    }
 
     /// Options with the test's key pair.
     private func signedOptions(tokensPerSecond: Double = 0) -> CompletionServer.Options {

@@ -4,22 +4,8 @@ import TurnsServe
 import TurnsTestSupport
 import XCTest
 
-final class CompletionServerTests: XCTestCase {
-    private var servers: [CompletionServer] = []
+final class CompletionServerTests: ServerTestCase {
     private let prompt = "\n\nHuman: How do I change the temperature?\n\nAssistant:"
-
-    override func tearDown() {
-        for server in servers { server.stop() }
-        servers.removeAll()
-        super.tearDown()
-    }
-
-    /// Starts a server on a free loopback port, stopped again in tearDown.
-    private func startServer(_ options: CompletionServer.Options = .init(tokensPerSecond: 0, seed: 1)) throws -> Int {
-        let server = CompletionServer(options: options)
-        servers.append(server)
-        return try server.start()
-    }
 
     /// A request body with the given fields (nil values are left out).
     private func body(prompt: String? = nil, maxTokens: TestJSON? = .number(40), stream: Bool = false,

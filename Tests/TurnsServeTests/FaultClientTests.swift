@@ -7,8 +7,7 @@ import XCTest
 
 /// Each fault of the fault proxy in front of `turns serve`, forced on every request, against the real client
 /// (`CompletionsClient` over `CurlTransport`): the outcome is the one `FaultKind` documents.
-final class FaultClientTests: XCTestCase {
-    private var servers: [CompletionServer] = []
+final class FaultClientTests: ServerTestCase {
     private var proxies: [FaultProxy] = []
     private let prompt = "\n\nHuman: How do I change the temperature?\n\nAssistant:"
     private let maxTokens = 40
@@ -19,8 +18,6 @@ final class FaultClientTests: XCTestCase {
     override func tearDown() {
         for proxy in proxies { proxy.stop() }
         proxies.removeAll()
-        for server in servers { server.stop() }
-        servers.removeAll()
         super.tearDown()
     }
 
@@ -54,9 +51,7 @@ final class FaultClientTests: XCTestCase {
     private func startServer(_ kind: FaultKind, api: FaultAPI, stream: Bool,
                              log: (@Sendable (String) -> Void)? = nil) throws -> (port: Int, firstPlan: FaultPlan) {
         let settings = FaultSettings(seed: 77, rate: 1, stallSeconds: stallSeconds, forced: kind, log: log)
-        let server = CompletionServer(options: .init(tokensPerSecond: 0, seed: 1))
-        servers.append(server)
-        let proxy = FaultProxy(upstreamPort: try server.start(), settings: settings)
+        let proxy = FaultProxy(upstreamPort: try startServer(), settings: settings)
         proxies.append(proxy)
         let port = try proxy.start()
         return (port, FaultPlanner(settings: settings).plan(sequence: 1, api: api, stream: stream))

@@ -5,21 +5,8 @@ import TurnsTestSupport
 import XCTest
 
 /// `turns serve` speaking the Messages API (PROTOCOL.md E) with the local model behind it.
-final class MessagesServerTests: XCTestCase {
-    private var servers: [CompletionServer] = []
+final class MessagesServerTests: ServerTestCase {
     private let version = [("anthropic-version", "2023-06-01")]
-
-    override func tearDown() {
-        for server in servers { server.stop() }
-        servers.removeAll()
-        super.tearDown()
-    }
-
-    private func startServer() throws -> Int {
-        let server = CompletionServer(options: .init(tokensPerSecond: 0, seed: 1))
-        servers.append(server)
-        return try server.start()
-    }
 
     private func body(messages: TestJSON, stream: Bool = false, extra: [(String, TestJSON)] = []) -> String {
         TestJSON.object([("model", .string("claude-sonnet-4-5")), ("max_tokens", .number(40)), ("messages", messages),
