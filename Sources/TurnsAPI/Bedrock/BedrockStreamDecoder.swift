@@ -27,8 +27,8 @@ public struct BedrockStreamDecoder: Sendable {
         decoder.append(bytes)
         var messages = self.messages
         do throws(EventStreamError) {
-            try decoder.takeMessages { headers, payload in
-                let meaning = Self.interpret(headers: headers, payload: payload) { json in
+            try decoder.takeMessages { headers, kind, payload in
+                let meaning = Self.interpret(headers: headers, kind: kind, payload: payload) { json in
                     if messages != nil {
                         read.add(json, messages: &messages!)
                     } else {
@@ -71,21 +71,14 @@ public struct BedrockStreamDecoder: Sendable {
         case skip
     }
 
-    /// Interprets one message of a Bedrock response stream from its checked header block and payload, handing a
-    /// chunk's model JSON to `onChunk`. An event's headers are compared as bytes: building their values was ~16% of
-    /// the path's CPU.
-    static func interpret(headers: EventStreamDecoder.Bytes, payload: EventStreamDecoder.Bytes,
-                          onChunk: (UnsafeBufferPointer<UInt8>) -> Void) -> Meaning {
-        var messageType, eventType: EventStreamDecoder.Bytes?
-        EventStreamDecoder.forEachHeader(checked: headers) { name, type, value in
-            guard type == 7 else { return }
-            if UnsafeBufferPointer(rebasing: name).equals(":message-type") { messageType = value }
-            else if UnsafeBufferPointer(rebasing: name).equals(":event-type") { eventType = value }
-        }
-        guard let messageType, UnsafeBufferPointer(rebasing: messageType).equals("event") else {
+    /// Interprets one message of a Bedrock response stream from its checked header block, the kind its headers say
+    /// and its payload, handing a chunk's model JSON to `onChunk`.
+    static func interpret(headers: EventStreamDecoder.Bytes, kind: EventStreamDecoder.MessageKind,
+                          payload: EventStreamDecoder.Bytes, onChunk: (UnsafeBufferPointer<UInt8>) -> Void) -> Meaning {
+        guard let messageType = kind.messageType, UnsafeBufferPointer(rebasing: messageType).equals("event") else {
             return interpret(EventStreamMessage(headers: EventStreamDecoder.headers(checked: headers), payload: Array(payload)))
         }
-        guard let eventType, UnsafeBufferPointer(rebasing: eventType).equals("chunk") else { return .skip }
+        guard let eventType = kind.eventType, UnsafeBufferPointer(rebasing: eventType).equals("chunk") else { return .skip }
         do throws(WireDecodingError) {
             try BedrockChunk.withModelBytes(UnsafeBufferPointer(rebasing: payload), onChunk)
             return .chunk
@@ -124,7 +117,7 @@ public enum BedrockChunk {
         if payload.count >= head + tail, UnsafeBufferPointer(rebasing: payload[..<head]).equals(prefix),
            UnsafeBufferPointer(rebasing: payload[(payload.count - tail)...]).equals(suffix) {
             let text = UnsafeBufferPointer(rebasing: payload[head..<payload.count - tail])
-            let result = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count / 4 * 3) { out in
+            let result = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count / 4 * 3 + 1) { out in
                 decodeBase64(text, into: out).map { body(UnsafeBufferPointer(rebasing: out[..<$0])) }
             }
             if let result { return result }
@@ -139,30 +132,29 @@ public enum BedrockChunk {
         return decoded.withUnsafeBytes { body($0.bindMemory(to: UInt8.self)) }
     }
 
-    /// Decodes canonical padded base64 `text` into `out` (room for `text.count / 4 * 3` bytes): the count written,
-    /// or nil for anything else, which Foundation then reads.
+    /// Decodes canonical padded base64 `text` into `out` (room for `text.count / 4 * 3 + 1` bytes): the count
+    /// written, or nil for anything else, which Foundation then reads.
     // Hand-written: Foundation's needs a Data in and gives one out, ~15% of the Bedrock path's CPU (budget 1.5× SSE's).
     static func decodeBase64(_ text: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int? {
         guard text.count % 4 == 0 else { return nil }
         let padding = text.count == 0 || text[text.count - 1] != UInt8(ascii: "=") ? 0
             : text[text.count - 2] != UInt8(ascii: "=") ? 1 : 2
         let whole = padding == 0 ? text.count : text.count - 4
-        return base64Values.withUnsafeBufferPointer { values in
-            var invalid: UInt8 = 0, written = 0
+        return base64Tables.withUnsafeBufferPointer { tables in
+            // A quad's four lookups OR into its three bytes (little-endian); a byte that is no digit sets bit 24.
+            var invalid: UInt32 = 0, written = 0
             for quad in stride(from: 0, to: whole, by: 4) {
-                let a = values[Int(text[quad])], b = values[Int(text[quad + 1])]
-                let c = values[Int(text[quad + 2])], d = values[Int(text[quad + 3])]
-                invalid |= a | b | c | d
-                let bits = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-                out[written] = UInt8(truncatingIfNeeded: bits >> 16)
-                out[written + 1] = UInt8(truncatingIfNeeded: bits >> 8)
-                out[written + 2] = UInt8(truncatingIfNeeded: bits)
+                let word = tables[Int(text[quad])] | tables[256 + Int(text[quad + 1])]
+                    | tables[512 + Int(text[quad + 2])] | tables[768 + Int(text[quad + 3])]
+                invalid |= word
+                UnsafeMutableRawPointer(out.baseAddress! + written).storeBytes(of: word.littleEndian, as: UInt32.self)
                 written += 3
             }
             var bits: UInt32 = 0
             for index in whole..<text.count - padding {
-                invalid |= values[Int(text[index])]
-                bits = bits << 6 | UInt32(values[Int(text[index])])
+                let value = tables[768 + Int(text[index])] >> 16
+                invalid |= value << 16
+                bits = bits << 6 | value & 0x3F
             }
             switch padding {
             case 1 where bits & 0x3 == 0:
@@ -175,17 +167,21 @@ public enum BedrockChunk {
             case 0: break
             default: return nil
             }
-            return invalid < 64 ? written : nil
+            return invalid < 1 << 24 ? written : nil
         }
     }
 
-    /// Each byte's base64 digit value, 0xFF for a byte that is none.
-    private static let base64Values: [UInt8] = {
-        var values = [UInt8](repeating: 0xFF, count: 256)
+    /// For each quad position, each byte's share of the quad's three bytes; 0x01FFFFFF for a byte that is no digit.
+    private static let base64Tables: [UInt32] = {
+        var tables = [UInt32](repeating: 0x01FF_FFFF, count: 4 * 256)
         for (value, character) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
-            values[Int(character)] = UInt8(value)
+            let digit = UInt32(value), byte = Int(character)
+            tables[byte] = digit << 2
+            tables[256 + byte] = digit >> 4 | (digit & 0xF) << 12
+            tables[512 + byte] = (digit >> 2) << 8 | (digit & 0x3) << 22
+            tables[768 + byte] = digit << 16
         }
-        return values
+        return tables
     }()
 
     private struct Payload: Decodable {

@@ -80,7 +80,7 @@ final class BedrockStreamDecoderTests: XCTestCase {
     func testChunkBase64DecodesAsFoundationDoesOrIsLeftToIt() {
         func decoded(_ text: String) -> [UInt8]? {
             let text = Array(text.utf8)
-            var out = [UInt8](repeating: 0, count: text.count / 4 * 3)
+            var out = [UInt8](repeating: 0, count: text.count / 4 * 3 + 1)
             let count = text.withUnsafeBufferPointer { text in
                 out.withUnsafeMutableBufferPointer { BedrockChunk.decodeBase64(text, into: $0) }
             }

@@ -49,7 +49,7 @@ public struct EventStreamDecoder: Sendable {
     /// - Throws: `EventStreamError` when the bytes are not a valid message; the same error on every later call.
     public mutating func next() throws(EventStreamError) -> EventStreamMessage? {
         var message: EventStreamMessage?
-        try takeMessages { headers, payload in
+        try takeMessages { headers, _, payload in
             message = EventStreamMessage(headers: Self.headers(checked: headers), payload: Array(payload))
             return false
         }
@@ -66,9 +66,10 @@ public struct EventStreamDecoder: Sendable {
     }
 
     /// Takes the complete messages, each checked as `next()` checks it, handing `body` each one's header block (valid,
-    /// to be read with `forEachHeader(checked:)`) and payload, both valid only during the call, until `body` returns
-    /// false. No header value is built, and the buffer is reached once for all of a read's messages.
-    mutating func takeMessages(_ body: (_ headers: Bytes, _ payload: Bytes) -> Bool) throws(EventStreamError) {
+    /// to be read with `forEachHeader(checked:)`), what its headers say it is, and its payload, all valid only during the
+    /// call, until `body` returns false. No header value is built, and the buffer is reached once for all of a read's
+    /// messages.
+    mutating func takeMessages(_ body: (_ headers: Bytes, _ kind: MessageKind, _ payload: Bytes) -> Bool) throws(EventStreamError) {
         if let failure { throw failure }
         var start = self.start
         do throws(EventStreamError) {
@@ -82,8 +83,8 @@ public struct EventStreamDecoder: Sendable {
                                                   seed: preludeCRC)
                     guard expected == computed else { throw .messageChecksumMismatch(expected: expected, computed: computed) }
                     let headers = buffer[start + Self.preludeLength..<start + Self.preludeLength + headersLength]
-                    try Self.checkHeaders(headers)
-                    let more = body(headers, buffer[headers.endIndex..<start + total - 4])
+                    let kind = try Self.checkHeaders(headers)
+                    let more = body(headers, kind, buffer[headers.endIndex..<start + total - 4])
                     start += total
                     guard more else { return }
                 }
@@ -130,37 +131,50 @@ public struct EventStreamDecoder: Sendable {
         return (total, headers, expected)
     }
 
+    /// The `:message-type` and `:event-type` string values of a header block, found while checking it.
+    struct MessageKind {
+        var messageType: Bytes?
+        var eventType: Bytes?
+    }
+
     /// Checks a header block: `name_len:u8 name type:u8 value`, repeated to its end; names and string values must be
-    /// UTF-8 and no name may repeat.
-    static func checkHeaders(_ block: Bytes) throws(EventStreamError) {
-        // Names are compared one by one for the few headers a message carries; a set bounds a hostile block's cost.
+    /// UTF-8 and no name may repeat. Returns the two headers that say what the message is.
+    static func checkHeaders(_ block: Bytes) throws(EventStreamError) -> MessageKind {
+        var kind = MessageKind()
+        // The first names are compared one by one (a message carries three); a set bounds a hostile block's cost.
+        var firstNames = InlineArray<16, Int>(repeating: 0)  // where each name's length byte is
+        func earlierName(at start: Int) -> Bytes { block[start + 1..<start + 1 + Int(block[start])] }
+        let ascii = isASCII(block)  // then every name and string value is UTF-8
         var names = Set<[UInt8]>()
         var count = 0
         var offset = block.startIndex
         while offset < block.endIndex {
-            let headerStart = offset
             let nameLength = Int(block[offset])
-            offset += 1
-            guard offset + nameLength < block.endIndex else { throw .malformedHeader("a header name runs past the header block") }
-            let name = block[offset..<offset + nameLength]
-            guard isUTF8(name) else { throw .malformedHeader("a header name is not UTF-8") }
-            offset += nameLength
-            let type = block[offset]
-            offset += 1
+            guard offset + 1 + nameLength < block.endIndex else { throw .malformedHeader("a header name runs past the header block") }
+            let name = block[offset + 1..<offset + 1 + nameLength]
+            guard ascii || isUTF8(name) else { throw .malformedHeader("a header name is not UTF-8") }
+            let type = block[name.endIndex]
+            offset = name.endIndex + 1
             let value = try valueBytes(type: type, name: name, block, &offset)
-            if type == 7 && !isUTF8(value) {
-                throw .malformedHeader("the string value of \"\(String(decoding: name, as: UTF8.self))\" is not UTF-8")
+            if type == 7 {
+                guard ascii || isUTF8(value) else {
+                    throw .malformedHeader("the string value of \"\(String(decoding: name, as: UTF8.self))\" is not UTF-8")
+                }
+                if UnsafeBufferPointer(rebasing: name).equals(":message-type") { kind.messageType = value }
+                else if UnsafeBufferPointer(rebasing: name).equals(":event-type") { kind.eventType = value }
             }
-            var repeated = false
-            if count < 16 {
-                forEachHeader(checked: block[block.startIndex..<headerStart]) { other, _, _ in repeated = repeated || other.elementsEqual(name) }
+            let repeated: Bool
+            if count < firstNames.count {
+                repeated = (0..<count).contains { earlierName(at: firstNames[$0]).elementsEqual(name) }
+                firstNames[count] = name.startIndex - 1
             } else {
-                if count == 16 { forEachHeader(checked: block[block.startIndex..<headerStart]) { other, _, _ in names.insert(Array(other)) } }
+                if count == firstNames.count { for index in firstNames.indices { names.insert(Array(earlierName(at: firstNames[index]))) } }
                 repeated = !names.insert(Array(name)).inserted
             }
             guard !repeated else { throw .duplicateHeader(String(decoding: name, as: UTF8.self)) }
             count += 1
         }
+        return kind
     }
 
     /// Hands `body` each header of a block `checkHeaders` accepted: its name, type code and value bytes.
@@ -225,9 +239,12 @@ public struct EventStreamDecoder: Sendable {
 
     /// True when `bytes` are UTF-8 (decoding would replace bad bytes, so the text would differ from them).
     private static func isUTF8(_ bytes: Bytes) -> Bool {
-        // ASCII by one OR over all the bytes (the compiler vectorises it; stopping at the first byte it did not).
+        isASCII(bytes) || String(decoding: bytes, as: UTF8.self).utf8.elementsEqual(bytes)
+    }
+
+    /// True when every byte is ASCII, by one OR over them all (the compiler vectorises it).
+    private static func isASCII(_ bytes: Bytes) -> Bool {
         UnsafeBufferPointer(rebasing: bytes).reduce(0, |) < 0x80
-            || String(decoding: bytes, as: UTF8.self).utf8.elementsEqual(bytes)
     }
 
     /// The big-endian integer of `size` bytes at index `index` of `bytes`.
