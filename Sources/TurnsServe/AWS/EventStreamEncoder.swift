@@ -37,14 +37,13 @@ public enum EventStreamEncoder {
     /// The encoded headers, after checking names, value sizes and duplicates.
     private static func headerBlock(_ headers: [EventStreamHeader]) throws(EventStreamError) -> [UInt8] {
         var block: [UInt8] = []
-        var seen = Set<String>()
-        for header in headers {
+        for (index, header) in headers.enumerated() {
             guard header.name.utf8.count <= 255 else { throw .headerTooLong(String(header.name.prefix(40))) }
-            guard seen.insert(header.name).inserted else { throw .duplicateHeader(header.name) }
+            // A message carries a few headers: comparing with the earlier names costs less than hashing them.
+            guard !headers[..<index].contains(where: { $0.name == header.name }) else { throw .duplicateHeader(header.name) }
             block.append(UInt8(header.name.utf8.count))
             block += header.name.utf8
             block.append(header.value.typeCode)
-            var variable: [UInt8]? = nil
             switch header.value {
             case .bool: break
             case .byte(let value): block.append(UInt8(bitPattern: value))
@@ -52,16 +51,19 @@ public enum EventStreamEncoder {
             case .integer(let value): append(Int(value), bytes: 4, to: &block)
             case .long(let value), .timestamp(let value): append(Int(value), bytes: 8, to: &block)
             case .uuid(let uuid): withUnsafeBytes(of: uuid.uuid) { block += $0 }
-            case .byteArray(let bytes): variable = bytes
-            case .string(let text): variable = Array(text.utf8)
-            }
-            if let variable {
-                guard variable.count <= Int(UInt16.max) else { throw .headerTooLong(header.name) }
-                append(variable.count, bytes: 2, to: &block)
-                block += variable
+            case .byteArray(let bytes): try appendSized(bytes, of: header.name, to: &block)
+            case .string(let text): try appendSized(text.utf8, of: header.name, to: &block)
             }
         }
         return block
+    }
+
+    /// Appends a variable-size value: its 2-byte length, then its bytes.
+    private static func appendSized(_ value: some Collection<UInt8>, of name: String,
+                                    to block: inout [UInt8]) throws(EventStreamError) {
+        guard value.count <= Int(UInt16.max) else { throw .headerTooLong(name) }
+        append(value.count, bytes: 2, to: &block)
+        block += value
     }
 
     /// Appends the low `bytes` bytes of `value`, big-endian.
