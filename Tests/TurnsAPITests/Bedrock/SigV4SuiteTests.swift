@@ -225,6 +225,17 @@ final class SigV4SuiteTests: XCTestCase {
         XCTAssertEqual(canonical.signed, "host;my-header")
     }
 
+    func testTheUnsignedHeadersAreBotocoresIncludingTheTraceContextOnes() {
+        // Source: botocore 1.44.18 auth.py:65-80 (SIGNED_HEADERS_BLACKLIST).
+        XCTAssertEqual(SigV4Canonical.unsignedHeaders, [
+            "baggage", "connection", "expect", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
+            "traceparent", "tracestate", "trailer", "transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id",
+        ])
+        let traced = [HTTPHeader("Host", "h"), HTTPHeader("traceparent", "00-4bf92f-00f067-01"), HTTPHeader("tracestate", "a=1"),
+                      HTTPHeader("baggage", "user=x")]
+        XCTAssertEqual(SigV4Canonical.headers(traced).signed, "host")
+    }
+
     func testTimestampsFormatAndParseAcrossLeapDaysAndCenturies() {
         XCTAssertEqual(AWSTimestamp.format(Self.signingTime), "20150830T123600Z")
         XCTAssertEqual(AWSTimestamp.format(0), "19700101T000000Z")
