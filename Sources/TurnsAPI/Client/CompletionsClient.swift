@@ -287,7 +287,7 @@ public final class CompletionsClient: Sendable {
             if let error = decoder.finish() { throw failure(error, head) }
         } else {
             do throws(APIError) {
-                let completion = try wire.decodeCompletion(body, api: api)
+                let completion = try wire.decodeCompletion(body, headers: head.headers, api: api)
                 delivered = true
                 emit(.completion(completion))
             } catch {
