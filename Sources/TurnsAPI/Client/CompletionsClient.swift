@@ -304,6 +304,8 @@ public final class CompletionsClient: Sendable {
         if let error = error as? APIError { return error }
         if let error = error as? TransportError {
             if error == .cancelled { return .cancelledByCaller }
+            // Not a network failure: retrying would meet the same redirect.
+            if case .redirectRefused = error { return APIError(kind: .apiStatus, message: error.description) }
             return APIError(kind: error.isTimeout ? .timeout : .connection, message: error.description)
         }
         if error is CancellationError { return .cancelledByCaller }
