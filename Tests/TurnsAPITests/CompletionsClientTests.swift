@@ -302,6 +302,27 @@ final class CompletionsClientTests: XCTestCase {
         XCTAssertEqual(transport.requests.count, 0)
     }
 
+    func testAnAuthTokenIsSentAsBearerInsteadOfTheKeyEitherSufficesAndItIsNeverShown() async throws {
+        // Source: anthropic 0.125.0 _client.py:224 (ANTHROPIC_AUTH_TOKEN), 358-379 (auth_headers: X-Api-Key and/or Bearer).
+        let token = "sk-ant-oat-TOKEN-0123456789"
+        let echo = #"{"type":"error","error":{"type":"authentication_error","message":"bad token \#(token)"}}"#
+        let (client, transport, _) = makeClient([.text(echo, status: 401)]) {
+            $0.backend = .anthropic(apiKey: nil, baseURL: "http://127.0.0.1:9")
+            $0.authToken = token
+        }
+        let (events, error) = await collect(client.events(request))
+        XCTAssertEqual(error?.message, "bad token [redacted]")
+        XCTAssertFalse((events.map { "\($0)" } + ["\(String(describing: error))", "\(client.configuration.backend)"])
+            .joined().contains(token))
+        let sent = try XCTUnwrap(transport.requests.first)
+        XCTAssertEqual(sent.headers.value(for: "authorization"), "Bearer \(token)")
+        XCTAssertNil(sent.headers.value(for: "x-api-key"))
+        let both = try AnthropicWire(apiKey: "k", authToken: "t", baseURL: "http://h")
+            .makeRequest(CompletionRequest(model: "m", prompt: "p", maxTokensToSample: 1), stream: false)
+        XCTAssertEqual(Array(both.headers.prefix(2)), [HTTPHeader("x-api-key", "k"), HTTPHeader("Authorization", "Bearer t")])
+        XCTAssertEqual(ClientConfiguration.anthropic(apiKey: nil, authToken: "t").authToken, "t")
+    }
+
     func testTheAPIKeyNeverAppearsInAnyErrorOrNotice() async {
         let echo = "your key \(apiKey) is wrong"
         let (client, _, _) = makeClient([

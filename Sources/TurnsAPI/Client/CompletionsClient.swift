@@ -150,7 +150,8 @@ public final class CompletionsClient: Sendable {
                          emit: @escaping @Sendable (CompletionEvent) -> Void) async throws {
         switch configuration.backend {
         case .anthropic(let apiKey, let baseURL):
-            let wire = AnthropicWire(apiKey: apiKey, baseURL: baseURL, extraHeaders: configuration.extraHeaders)
+            let wire = AnthropicWire(apiKey: apiKey, authToken: configuration.authToken, baseURL: baseURL,
+                                     extraHeaders: configuration.extraHeaders)
             try await perform(request, streaming: streaming, over: wire, emit: emit)
         case .bedrock(let options):
             // The retry policy's clock also dates the signature, so tests that fix one fix both.
