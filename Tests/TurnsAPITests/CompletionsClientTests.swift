@@ -205,6 +205,7 @@ final class CompletionsClientTests: XCTestCase {
     }
 
     func testAnOverloadedErrorEventBeforeAnyTextIsRetriedLikeA529() async {
+        // Deliberately unlike anthropic 0.125.0 _streaming.py:154-167, which raises APIStatusError for an error event, unretried.
         let (client, transport, _) = makeClient([.reads([errorEvent("overloaded_error", "Overloaded")]), okStream(["fine"])])
         let (deltas, error) = await collect(client.stream(request))
         XCTAssertNil(error)
@@ -260,6 +261,7 @@ final class CompletionsClientTests: XCTestCase {
     }
 
     func testAStreamEndingWithoutAStopReasonKeepsTheTextAndIsAConnectionError() async {
+        // Deliberately unlike anthropic 0.125.0 _streaming.py:93-170, whose iterator just ends when the body does.
         let (client, transport, _) = makeClient([
             .reads([event("cut")], headers: [HTTPHeader("request-id", "req_cut")]), okStream(["never"]),
         ])
