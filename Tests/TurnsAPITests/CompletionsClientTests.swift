@@ -434,7 +434,8 @@ final class SecretDescriptionTests: XCTestCase {
     private let apiKey = "sk-ant-FAKE-KEY-0123456789-must-never-show"
 
     func testPrintingOrDumpingAConfigurationOrClientNeverShowsTheKey() {
-        let configuration = ClientConfiguration(backend: .anthropic(apiKey: apiKey, baseURL: "https://api.anthropic.com"))
+        var configuration = ClientConfiguration(backend: .anthropic(apiKey: apiKey, baseURL: "https://api.anthropic.com"))
+        configuration.authToken = "FAKE-KEY-token-0123456789"
         let client = CompletionsClient(configuration, transport: ScriptedTransport([]))
         let wire = AnthropicWire(apiKey: apiKey, baseURL: "https://api.anthropic.com")
         var dumped = ""
@@ -444,6 +445,7 @@ final class SecretDescriptionTests: XCTestCase {
                      String(reflecting: configuration.backend), String(describing: wire), String(reflecting: wire),
                      dumped, "\(client.configuration)"]
         for text in texts { XCTAssertFalse(text.contains("FAKE-KEY"), text) }
+        XCTAssertTrue(dumped.contains("authToken: \"<set>\""), dumped)
         XCTAssertEqual(configuration.backend.description, "anthropic(apiKey: <set>, baseURL: https://api.anthropic.com)")
     }
 }

@@ -74,7 +74,8 @@ public struct AnthropicWire: Sendable {
     /// The completion in a whole 2xx response body of `api`; unknown keys are ignored.
     ///
     /// - Throws: `APIError` of kind `.malformedResponse` when the body is not a completion (or message) object.
-    public func decodeCompletion(_ body: [UInt8], headers: [HTTPHeader] = [], api: AnthropicAPI = .complete) throws(APIError) -> Completion {
+    public func decodeCompletion(_ body: [UInt8], headers: [HTTPHeader] = [],
+                                 api: AnthropicAPI = .complete) throws(APIError) -> Completion {
         api == .messages ? try MessageBody.response(body) : try CompletionObject.response(body)
     }
 

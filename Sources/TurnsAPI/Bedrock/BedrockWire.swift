@@ -81,7 +81,8 @@ public struct BedrockWire: Sendable {
     /// token counts of the `X-Amzn-Bedrock-Input-Token-Count` / `-Output-Token-Count` headers; unknown keys are ignored.
     ///
     /// - Throws: `APIError` of kind `.malformedResponse` when the body is not a completion object.
-    public func decodeCompletion(_ body: [UInt8], headers: [HTTPHeader] = [], api: AnthropicAPI = .complete) throws(APIError) -> Completion {
+    public func decodeCompletion(_ body: [UInt8], headers: [HTTPHeader] = [],
+                                 api: AnthropicAPI = .complete) throws(APIError) -> Completion {
         var completion = api == .messages ? try MessageBody.response(body) : try CompletionObject.response(body)
         let counts = ["input", "output"].map { headers.value(for: "x-amzn-bedrock-\($0)-token-count").flatMap { Int($0) } }
         if counts != [nil, nil] {

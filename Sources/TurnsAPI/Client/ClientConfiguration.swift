@@ -67,6 +67,15 @@ public struct ClientConfiguration: Sendable {
 
 // MARK: - Descriptions that never show the key
 
+extension ClientConfiguration: CustomReflectable {
+    /// A mirror with the token masked (the backend masks its key), so printing or `dump` never shows either.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["backend": backend, "maxRetries": maxRetries, "timeout": timeout, "connectTimeout": connectTimeout,
+                                "idleTimeout": idleTimeout, "authToken": SecretMask.mask(authToken), "extraHeaders": extraHeaders,
+                                "retryPolicy": retryPolicy], displayStyle: .struct)
+    }
+}
+
 extension ClientConfiguration.Backend: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The backend with its key masked: `anthropic(apiKey: <set>, baseURL: https://api.anthropic.com)`.
     public var description: String {

@@ -82,7 +82,8 @@ public struct ConfigLayer: Sendable, Equatable {
         }
         func takeAll<each Value>(_ fields: repeat WritableKeyPath<ConfigLayer, (each Value)?>) { repeat take(each fields) }
         takeAll(\.backend, \.model, \.api, \.maxTokens, \.temperature, \.topK, \.topP, \.stopSequences, \.system, \.stream,
-                \.theme, \.apiKey, \.authToken, \.baseURL, \.idleTimeout, \.maxRetries, \.tokensPerSecond, \.corpusPath, \.region, \.profile)
+                \.theme, \.apiKey, \.authToken, \.baseURL, \.idleTimeout, \.maxRetries, \.tokensPerSecond, \.corpusPath,
+                \.region, \.profile)
         return out
     }
 

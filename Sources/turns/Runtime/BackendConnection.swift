@@ -57,8 +57,8 @@ final class BackendConnection {
             configuration = ClientConfiguration(backend: .anthropic(apiKey: localKey, baseURL: base))
         case .anthropic:
             guard !(config.apiKey ?? "").isEmpty || !(config.authToken ?? "").isEmpty else {
-                throw BackendSetupError(message: "the anthropic backend needs an API key: set ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN "
-                    + "(or api_key or auth_token in the config file), or use --backend local for the offline model")
+                throw BackendSetupError(message: "the anthropic backend needs an API key: set ANTHROPIC_API_KEY or "
+                    + "ANTHROPIC_AUTH_TOKEN (or api_key or auth_token in the config file), or use --backend local for the offline model")
             }
             let base = config.baseURL ?? ClientConfiguration.defaultAnthropicBaseURL
             configuration = ClientConfiguration(backend: .anthropic(apiKey: config.apiKey, baseURL: base))

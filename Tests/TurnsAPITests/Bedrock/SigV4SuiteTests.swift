@@ -125,9 +125,9 @@ final class SigV4SuiteTests: XCTestCase {
 
     // MARK: - The computed Bedrock signatures (PROTOCOL.md C.3)
 
-    /// The body PROTOCOL.md C.3 signs (the wire sends the same keys sorted; key order is no part of JSON's meaning).
+    /// The body PROTOCOL.md C.3 signs (the wire sends the same keys sorted, with the SDK's `anthropic_version`).
     static let bedrockBody = #"{"prompt":"\n\nHuman: Hello\n\nAssistant:","max_tokens_to_sample":300}"#
-    static let wireBody = #"{"max_tokens_to_sample":300,"prompt":"\n\nHuman: Hello\n\nAssistant:"}"#
+    static let wireBody = #"{"anthropic_version":"bedrock-2023-05-31","max_tokens_to_sample":300,"prompt":"\n\nHuman: Hello\n\nAssistant:"}"#
 
     /// The wire's request with PROTOCOL.md's body, signed as the wire signs.
     static func documentedRequest(stream: Bool) throws -> HTTPRequest {
