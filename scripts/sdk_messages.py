@@ -3,7 +3,8 @@
 
 With anthropic==0.125.0 against --base-url, at temperature 0: `client.messages.create(...)`, the same request through
 `client.messages.stream(...)` (its text stream and final message), `client.models.list()`, and the SDK's error classes
-for a wrong key (AuthenticationError) and a malformed request (BadRequestError). With --expect-error CLASS, only that
+for a wrong key (AuthenticationError) and a malformed request (BadRequestError), and the same answer with only an
+`auth_token` (Bearer). With --expect-error CLASS, only that
 `client.messages.create(...)` (max_retries=0) raises exactly that class (and, with --expect-status N, that status),
 e.g. OverloadedError through `turns-fault-proxy --force overloaded`; with --bedrock the client is
 `AnthropicBedrock(api_key=…)`, whose status-to-class mapping differs (lib/bedrock/_client.py). Prints one JSON object
@@ -93,6 +94,15 @@ def main() -> int:
             expected = expected[:-1]
         if text != expected:
             problems.append(f"the text differs from {args.expect_file}")
+
+    # auth_token alone sends only `Authorization: Bearer` (anthropic 0.125.0 _client.py:215-226, 358-379).
+    bearer = anthropic.Anthropic(base_url=args.base_url, auth_token=os.environ["ANTHROPIC_API_KEY"], max_retries=0, timeout=60)
+    try:
+        answer = bearer.messages.create(**request)
+        if "".join(block.text for block in answer.content if block.type == "text") != text:
+            problems.append("auth_token: the answer differs from create's")
+    except anthropic.APIError as error:
+        problems.append(f"auth_token: {type(error).__name__}")
 
     wrong_key = anthropic.Anthropic(base_url=args.base_url, api_key="wrong-key", max_retries=0, timeout=60)
     for name, call, expected_class in [
