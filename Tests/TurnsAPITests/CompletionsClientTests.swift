@@ -325,6 +325,15 @@ final class CompletionsClientTests: XCTestCase {
         XCTAssertEqual(ClientConfiguration.anthropic(apiKey: nil, authToken: "t").authToken, "t")
     }
 
+    func testARefusedCrossOriginRedirectIsReportedOnceWithoutRetrying() async {
+        // Source: README "Configuration" (redirects only to the same origin); httpx would follow it (_base_client.py:909).
+        let (client, transport, _) = makeClient([.failure(.redirectRefused("https://elsewhere.example:443")), okStream(["never"])])
+        let (_, error) = await collect(client.stream(request))
+        XCTAssertEqual(error, APIError(kind: .apiStatus, message:
+            "the server redirected to https://elsewhere.example:443; turns follows redirects only to the same origin"))
+        XCTAssertEqual(transport.requests.count, 1)
+    }
+
     func testTheAPIKeyNeverAppearsInAnyErrorOrNotice() async {
         let echo = "your key \(apiKey) is wrong"
         let (client, _, _) = makeClient([
