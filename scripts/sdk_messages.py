@@ -3,13 +3,15 @@
 
 With anthropic==0.125.0 against --base-url, at temperature 0: `client.messages.create(...)`, the same request through
 `client.messages.stream(...)` (its text stream and final message), `client.models.list()`, and the SDK's error classes
-for a wrong key (AuthenticationError) and a malformed request (BadRequestError). With --expect-overloaded, only that
-`client.messages.create(...)` (max_retries=0) raises OverloadedError (HTTP 529, overloaded_error), e.g. through
-`turns-fault-proxy --force overloaded`. Prints one JSON object and exits non-zero on any problem. The API key comes
-from ANTHROPIC_API_KEY and is never printed.
+for a wrong key (AuthenticationError) and a malformed request (BadRequestError), and the same answer with only an
+`auth_token` (Bearer). With --expect-error CLASS, only that
+`client.messages.create(...)` (max_retries=0) raises exactly that class (and, with --expect-status N, that status),
+e.g. OverloadedError through `turns-fault-proxy --force overloaded`; with --bedrock the client is
+`AnthropicBedrock(api_key=…)`, whose status-to-class mapping differs (lib/bedrock/_client.py). Prints one JSON object
+and exits non-zero on any problem. The API key comes from ANTHROPIC_API_KEY and is never printed.
 
   python3 scripts/sdk_messages.py --base-url http://127.0.0.1:PORT [--message TEXT] [--max-tokens N]
-                                  [--model NAME] [--expect-file PATH] [--expect-overloaded]
+                                  [--model NAME] [--expect-file PATH] [--expect-error CLASS [--expect-status N] [--bedrock]]
 
 --expect-file compares the answer's text with a file's content (one trailing newline ignored), e.g. the output of
 `turns --print --api messages --temperature 0 ...` for the same message.
@@ -30,7 +32,9 @@ def main() -> int:
     parser.add_argument("--model", default="claude-sonnet-4-5")
     parser.add_argument("--max-tokens", type=int, default=60)
     parser.add_argument("--expect-file")
-    parser.add_argument("--expect-overloaded", action="store_true")
+    parser.add_argument("--expect-error")
+    parser.add_argument("--expect-status", type=int)
+    parser.add_argument("--bedrock", action="store_true")
     args = parser.parse_args()
     try:
         import anthropic
@@ -45,15 +49,18 @@ def main() -> int:
     request = dict(model=args.model, max_tokens=args.max_tokens, temperature=0,
                    messages=[{"role": "user", "content": args.message}])
     problems = []
-    if args.expect_overloaded:
+    if args.expect_error:
+        if args.bedrock:
+            client = anthropic.AnthropicBedrock(api_key=os.environ["ANTHROPIC_API_KEY"], aws_region="us-east-1",
+                                                base_url=args.base_url, max_retries=0, timeout=60)
         try:
             client.messages.create(**request)
-            problems.append("overload: no error raised")
+            problems.append("no error raised")
         except anthropic.APIError as error:
-            if not isinstance(error, anthropic.OverloadedError):
-                problems.append(f"overload: {type(error).__name__}, not OverloadedError")
-            elif error.status_code != 529 or error.type != "overloaded_error":
-                problems.append(f"overload: status {error.status_code}, type {error.type!r}")
+            if type(error).__name__ != args.expect_error:
+                problems.append(f"{type(error).__name__}, not {args.expect_error}")
+            if args.expect_status is not None and getattr(error, "status_code", None) != args.expect_status:
+                problems.append(f"status {getattr(error, 'status_code', None)}, not {args.expect_status}")
             print(json.dumps({"error": type(error).__name__, "status": getattr(error, "status_code", None),
                               "type": getattr(error, "type", None), "problems": problems}), flush=True)
         return 1 if problems else 0
@@ -87,6 +94,15 @@ def main() -> int:
             expected = expected[:-1]
         if text != expected:
             problems.append(f"the text differs from {args.expect_file}")
+
+    # auth_token alone sends only `Authorization: Bearer` (anthropic 0.125.0 _client.py:215-226, 358-379).
+    bearer = anthropic.Anthropic(base_url=args.base_url, auth_token=os.environ["ANTHROPIC_API_KEY"], max_retries=0, timeout=60)
+    try:
+        answer = bearer.messages.create(**request)
+        if "".join(block.text for block in answer.content if block.type == "text") != text:
+            problems.append("auth_token: the answer differs from create's")
+    except anthropic.APIError as error:
+        problems.append(f"auth_token: {type(error).__name__}")
 
     wrong_key = anthropic.Anthropic(base_url=args.base_url, api_key="wrong-key", max_retries=0, timeout=60)
     for name, call, expected_class in [

@@ -7,8 +7,9 @@
 //     except anthropic.APIStatusError as e: print(e.status_code, e.response)
 //
 // `create` throws `APIError`, whose `kind` stands for the SDK's class. The key and base URL come from
-// ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL. Usage: ErrorHandling [raw prompt] (e.g. "Hello, world", which the API
-// refuses). Prints the answer and exits 0, or prints the error's class, status, type, request id and message, then
+// ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL; with ANTHROPIC_BEDROCK_BASE_URL set it calls Bedrock there instead (the
+// AWS chain's credentials, region us-east-1 unless AWS_REGION says). Usage: ErrorHandling [raw prompt] (e.g. "Hello,
+// world", which the API refuses). Prints the answer and exits 0, or prints the error's class, status, type, request id and message, then
 // what to do, and exits 1.
 import Foundation
 import TurnsAPI
@@ -17,7 +18,12 @@ let arguments = CommandLine.arguments.dropFirst()
 let prompt = arguments.first ?? Prompt.build([.human("Hello")])
 
 // No retries: this example reports the first failure (the SDK's default is 2 retries).
-let client = CompletionsClient(maxRetries: 0, timeout: 30)
+let environment = ProcessInfo.processInfo.environment
+var configuration = environment["ANTHROPIC_BEDROCK_BASE_URL"] == nil
+    ? ClientConfiguration.anthropic() : try ClientConfiguration.bedrock(region: environment["AWS_REGION"] ?? "us-east-1")
+configuration.maxRetries = 0
+configuration.timeout = 30
+let client = CompletionsClient(configuration)
 do {
     let completion = try await client.create(model: "claude-2.1", prompt: prompt, maxTokensToSample: 50)
     print("completion:\(completion.completion)")

@@ -109,6 +109,8 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
     case connectionLost(String)
     /// TLS failed (certificate, handshake).
     case tls(String)
+    /// The server redirected to another origin (given as `scheme://host:port`), which is never followed.
+    case redirectRefused(String)
     /// The transfer was cancelled by its consumer.
     case cancelled
     /// Any other transport failure.
@@ -123,6 +125,7 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
         case .totalTimedOut(let s): return "the request took longer than \(Self.seconds(s))"
         case .connectionLost(let m): return "the connection was lost: \(m)"
         case .tls(let m): return "TLS failed: \(m)"
+        case .redirectRefused(let o): return "the server redirected to \(o); turns follows redirects only to the same origin"
         case .cancelled: return "cancelled"
         case .other(let m): return m
         }

@@ -220,7 +220,7 @@ final class BedrockEndToEndTests: XCTestCase {
         XCTAssertEqual(request.path, "/model/anthropic.claude-v2%3A1/invoke-with-response-stream")
         XCTAssertEqual(request.headers.value(for: "x-amzn-bedrock-accept"), "application/json")
         XCTAssertEqual(String(decoding: request.body, as: UTF8.self),
-                       "{\"max_tokens_to_sample\":60,\"prompt\":\"\\n\\nHuman: Hello\\n\\nAssistant:\",\"temperature\":0}")
+                       "{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens_to_sample\":60,\"prompt\":\"\\n\\nHuman: Hello\\n\\nAssistant:\",\"temperature\":0}")
         let verifier = SigV4Verifier(accessKeyID: keyID, secretAccessKey: secret, region: "us-east-1")
         XCTAssertNoThrow(try verifier.verify(SigV4Request(method: request.method, target: request.path,
                                                           headers: request.headers, body: request.body),

@@ -52,6 +52,9 @@ final class FaultInjector: @unchecked Sendable {
         planner = FaultPlanner(settings: settings)
     }
 
+    /// The status every completion request is refused with, if one is forced.
+    var forcedStatus: Int? { planner.settings.forcedStatus }
+
     /// The next request's plan, logged before it is used.
     func plan(api: FaultAPI, stream: Bool, requestID: String) -> FaultPlan {
         let sequence = lock.withLock { () -> UInt64 in

@@ -138,6 +138,10 @@ final class ProxyConnectionHandler: ChannelInboundHandler {
         if let (api, stream) = Self.classify(head, body: body) {
             let requestID = api == .bedrock ? UUID().uuidString.lowercased() : Self.anthropicRequestID()
             plan = injector.plan(api: api, stream: stream, requestID: requestID)
+            if let status = injector.forcedStatus {
+                return refuse(FaultRefusal(status: status, api: api, requestID: requestID), keepAlive: head.isKeepAlive,
+                              context: context)
+            }
             if plan.kind == .resetBeforeHead { return ProxyExchange.reset(context.channel) }
             if let refusal = FaultRefusal(plan: plan, api: api, requestID: requestID) {
                 return refuse(refusal, keepAlive: head.isKeepAlive, context: context)

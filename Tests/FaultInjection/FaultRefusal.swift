@@ -44,6 +44,27 @@ struct FaultRefusal {
         }
     }
 
+    /// A refusal with `status` alone: on the Anthropic paths the API's error body with the type the docs give that
+    /// status (`api_error` for any other), on Bedrock `{"message"}` with no `x-amzn-ErrorType`, so that only the status
+    /// can decide the client's error class.
+    init(status: Int, api: FaultAPI, requestID: String) {
+        self.status = status
+        let message = "a status \(status) forced by turns-fault-proxy"
+        guard api != .bedrock else {
+            headers = [("content-type", "application/json"), ("x-amzn-RequestId", requestID)]
+            body = Array(#"{"message":"\#(message)"}"#.utf8)
+            return
+        }
+        let types = [400: "invalid_request_error", 401: "authentication_error", 402: "billing_error", 403: "permission_error",
+                     404: "not_found_error", 413: "request_too_large", 429: "rate_limit_error", 504: "timeout_error",
+                     529: "overloaded_error"]
+        headers = [("content-type", "application/json"), ("request-id", requestID)]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        body = Array((try? encoder.encode(ErrorBody(error: .init(type: types[status] ?? "api_error", message: message),
+                                                    requestID: requestID))) ?? Data())
+    }
+
     /// The Text Completions API's error body.
     private struct ErrorBody: Encodable {
         struct Detail: Encodable {

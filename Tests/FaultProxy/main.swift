@@ -1,8 +1,10 @@
 // turns-fault-proxy: the fault-injecting proxy `scripts/soak` puts between `turns --print` and `turns serve`.
 //
 //   turns-fault-proxy --upstream http://127.0.0.1:PORT --seed N [--rate 0.5] [--stall 3] [--port 0] [--force KIND]
+//                     [--status N]
 //
-// `--force KIND` (a `FaultKind` name, e.g. `overloaded`) gives every request that fault where it applies.
+// `--force KIND` (a `FaultKind` name, e.g. `overloaded`) gives every request that fault where it applies; `--status N`
+// refuses every completion request with status N and no error code (see `FaultRefusal.init(status:api:requestID:)`).
 // Prints `listening on http://127.0.0.1:PORT`, then one `fault seq=… kind=…` line per request on stderr; runs until
 // killed.
 import FaultInjection
@@ -16,8 +18,10 @@ func fail(_ message: String) -> Never {
 var options: [String: String] = [:]
 var arguments = CommandLine.arguments.dropFirst()
 while let name = arguments.popFirst() {
-    guard ["--upstream", "--seed", "--rate", "--stall", "--port", "--force"].contains(name), let value = arguments.popFirst() else {
-        fail("usage: turns-fault-proxy --upstream http://HOST:PORT --seed N [--rate 0.5] [--stall 3] [--port 0] [--force KIND]")
+    guard ["--upstream", "--seed", "--rate", "--stall", "--port", "--force", "--status"].contains(name),
+          let value = arguments.popFirst() else {
+        fail("usage: turns-fault-proxy --upstream http://HOST:PORT --seed N [--rate 0.5] [--stall 3] [--port 0] [--force KIND] "
+             + "[--status N]")
     }
     options[name] = value
 }
@@ -36,7 +40,11 @@ let forced = options["--force"].map { name -> FaultKind in
     }
     return kind
 }
-let settings = FaultSettings(seed: seed, rate: rate, stallSeconds: stall, forced: forced) { line in
+let forcedStatus = options["--status"].map { text -> Int in
+    guard let status = Int(text), (400...599).contains(status) else { fail("--status must be from 400 to 599") }
+    return status
+}
+let settings = FaultSettings(seed: seed, rate: rate, stallSeconds: stall, forced: forced, forcedStatus: forcedStatus) { line in
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
 let proxy = FaultProxy(upstreamHost: host, upstreamPort: upstreamPort, settings: settings)

@@ -110,7 +110,7 @@ final class AnthropicWireTests: XCTestCase {
             (403, "permission_error", .permissionDenied), (404, "not_found_error", .notFound),
             (413, "request_too_large", .requestTooLarge), (429, "rate_limit_error", .rateLimit),
             (500, "api_error", .internalServer), (529, "overloaded_error", .overloaded),
-            (503, "api_error", .serviceUnavailable), (418, "invalid_request_error", .apiStatus),
+            (503, "api_error", .internalServer), (418, "invalid_request_error", .apiStatus),
             (409, "invalid_request_error", .conflict), (422, "invalid_request_error", .unprocessableEntity),
             (504, "timeout_error", .internalServer),
         ]

@@ -205,6 +205,7 @@ final class CompletionsClientTests: XCTestCase {
     }
 
     func testAnOverloadedErrorEventBeforeAnyTextIsRetriedLikeA529() async {
+        // Deliberately unlike anthropic 0.125.0 _streaming.py:154-167, which raises APIStatusError for an error event, unretried.
         let (client, transport, _) = makeClient([.reads([errorEvent("overloaded_error", "Overloaded")]), okStream(["fine"])])
         let (deltas, error) = await collect(client.stream(request))
         XCTAssertNil(error)
@@ -260,6 +261,7 @@ final class CompletionsClientTests: XCTestCase {
     }
 
     func testAStreamEndingWithoutAStopReasonKeepsTheTextAndIsAConnectionError() async {
+        // Deliberately unlike anthropic 0.125.0 _streaming.py:93-170, whose iterator just ends when the body does.
         let (client, transport, _) = makeClient([
             .reads([event("cut")], headers: [HTTPHeader("request-id", "req_cut")]), okStream(["never"]),
         ])
@@ -300,6 +302,36 @@ final class CompletionsClientTests: XCTestCase {
         XCTAssertEqual(error?.kind, .authentication)
         XCTAssertTrue(error?.description.contains("ANTHROPIC_API_KEY") ?? false)
         XCTAssertEqual(transport.requests.count, 0)
+    }
+
+    func testAnAuthTokenIsSentAsBearerInsteadOfTheKeyEitherSufficesAndItIsNeverShown() async throws {
+        // Source: anthropic 0.125.0 _client.py:224 (ANTHROPIC_AUTH_TOKEN), 358-379 (auth_headers: X-Api-Key and/or Bearer).
+        let token = "sk-ant-oat-TOKEN-0123456789"
+        let echo = #"{"type":"error","error":{"type":"authentication_error","message":"bad token \#(token)"}}"#
+        let (client, transport, _) = makeClient([.text(echo, status: 401)]) {
+            $0.backend = .anthropic(apiKey: nil, baseURL: "http://127.0.0.1:9")
+            $0.authToken = token
+        }
+        let (events, error) = await collect(client.events(request))
+        XCTAssertEqual(error?.message, "bad token [redacted]")
+        XCTAssertFalse((events.map { "\($0)" } + ["\(String(describing: error))", "\(client.configuration.backend)"])
+            .joined().contains(token))
+        let sent = try XCTUnwrap(transport.requests.first)
+        XCTAssertEqual(sent.headers.value(for: "authorization"), "Bearer \(token)")
+        XCTAssertNil(sent.headers.value(for: "x-api-key"))
+        let both = try AnthropicWire(apiKey: "k", authToken: "t", baseURL: "http://h")
+            .makeRequest(CompletionRequest(model: "m", prompt: "p", maxTokensToSample: 1), stream: false)
+        XCTAssertEqual(Array(both.headers.prefix(2)), [HTTPHeader("x-api-key", "k"), HTTPHeader("Authorization", "Bearer t")])
+        XCTAssertEqual(ClientConfiguration.anthropic(apiKey: nil, authToken: "t").authToken, "t")
+    }
+
+    func testARefusedCrossOriginRedirectIsReportedOnceWithoutRetrying() async {
+        // Source: README "Configuration" (redirects only to the same origin); httpx would follow it (_base_client.py:909).
+        let (client, transport, _) = makeClient([.failure(.redirectRefused("https://elsewhere.example:443")), okStream(["never"])])
+        let (_, error) = await collect(client.stream(request))
+        XCTAssertEqual(error, APIError(kind: .apiStatus, message:
+            "the server redirected to https://elsewhere.example:443; turns follows redirects only to the same origin"))
+        XCTAssertEqual(transport.requests.count, 1)
     }
 
     func testTheAPIKeyNeverAppearsInAnyErrorOrNotice() async {
@@ -411,7 +443,8 @@ final class SecretDescriptionTests: XCTestCase {
     private let apiKey = "sk-ant-FAKE-KEY-0123456789-must-never-show"
 
     func testPrintingOrDumpingAConfigurationOrClientNeverShowsTheKey() {
-        let configuration = ClientConfiguration(backend: .anthropic(apiKey: apiKey, baseURL: "https://api.anthropic.com"))
+        var configuration = ClientConfiguration(backend: .anthropic(apiKey: apiKey, baseURL: "https://api.anthropic.com"))
+        configuration.authToken = "FAKE-KEY-token-0123456789"
         let client = CompletionsClient(configuration, transport: ScriptedTransport([]))
         let wire = AnthropicWire(apiKey: apiKey, baseURL: "https://api.anthropic.com")
         var dumped = ""
@@ -421,6 +454,7 @@ final class SecretDescriptionTests: XCTestCase {
                      String(reflecting: configuration.backend), String(describing: wire), String(reflecting: wire),
                      dumped, "\(client.configuration)"]
         for text in texts { XCTAssertFalse(text.contains("FAKE-KEY"), text) }
+        XCTAssertTrue(dumped.contains("authToken: \"<set>\""), dumped)
         XCTAssertEqual(configuration.backend.description, "anthropic(apiKey: <set>, baseURL: https://api.anthropic.com)")
     }
 }

@@ -112,9 +112,27 @@ final class LibrarySurfaceTests: XCTestCase {
             .serviceUnavailable: "ServiceUnavailableError", .internalServer: "InternalServerError",
             .apiStatus: "APIStatusError", .connection: "APIConnectionError", .timeout: "APITimeoutError",
             .malformedResponse: "APIResponseValidationError", .invalidRequest: nil, .cancelled: nil,
+            .serviceQuotaExceeded: "BadRequestError", .modelNotReady: "RateLimitError", .modelError: "APIStatusError",
         ]
         XCTAssertEqual(Set(expected.keys), Set(APIError.Kind.allCases))
         for (kind, name) in expected { XCTAssertEqual(kind.sdkClassName, name, "\(kind)") }
+    }
+
+    func testEachStatusGetsTheSDKClassOfTheFirstPartyAndTheBedrockClient() {
+        // Source: anthropic 0.125.0 _client.py:536-572 (_make_status_error) and lib/bedrock/_client.py:97-130.
+        let table: [(status: Int, firstParty: String, bedrock: String)] = [
+            (400, "BadRequestError", "BadRequestError"), (401, "AuthenticationError", "AuthenticationError"),
+            (402, "APIStatusError", "APIStatusError"), (403, "PermissionDeniedError", "PermissionDeniedError"),
+            (404, "NotFoundError", "NotFoundError"), (409, "ConflictError", "ConflictError"),
+            (413, "RequestTooLargeError", "APIStatusError"), (422, "UnprocessableEntityError", "UnprocessableEntityError"),
+            (424, "APIStatusError", "APIStatusError"), (429, "RateLimitError", "RateLimitError"),
+            (500, "InternalServerError", "InternalServerError"), (503, "InternalServerError", "ServiceUnavailableError"),
+            (504, "InternalServerError", "InternalServerError"), (529, "OverloadedError", "InternalServerError"),
+        ]
+        for row in table {
+            XCTAssertEqual(APIError.kind(forStatus: row.status).sdkClassName, row.firstParty, "\(row.status)")
+            XCTAssertEqual(APIError.kind(forStatus: row.status, bedrock: true).sdkClassName, row.bedrock, "Bedrock \(row.status)")
+        }
     }
 
     func testStatusAndConnectionErrorsAreTellApartAsTheSDKsHierarchyDoes() {

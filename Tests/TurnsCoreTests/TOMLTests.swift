@@ -159,6 +159,17 @@ final class ResolvedConfigurationTests: XCTestCase {
         XCTAssertEqual(config.api, .auto)
     }
 
+    func testAnAuthTokenFromTheEnvironmentOrTheFileAloneSelectsAnthropic() throws {
+        // Source: anthropic 0.125.0 _client.py:224 (ANTHROPIC_AUTH_TOKEN is a credential on its own).
+        let env = ConfigLayer.fromEnvironment(["ANTHROPIC_AUTH_TOKEN": "tok"])
+        let config = try ResolvedConfiguration.resolve(file: ConfigLayer(), environment: env, flags: ConfigLayer())
+        XCTAssertEqual(config.backend, .anthropic)
+        XCTAssertEqual(config.authToken, "tok")
+        XCTAssertNil(config.apiKey)
+        let file = try ConfigFile.parse("auth_token = \"file-tok\"\n", path: "/c/config.toml")
+        XCTAssertEqual(file.authToken, "file-tok")
+    }
+
     func testAnExplicitBackendWinsOverTheKey() throws {
         var flags = ConfigLayer()
         flags.backend = .local

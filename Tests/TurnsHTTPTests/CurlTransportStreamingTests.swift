@@ -129,19 +129,29 @@ final class CurlTransportStreamingTests: XCTestCase {
         XCTAssertEqual(result.body, Array("done".utf8))
     }
 
-    func testRedirectIsDeliveredAndNotFollowed() async throws {
-        let server = try LoopbackServer([
-            .status(302, headers: [HTTPHeader("location", "/elsewhere")], body: "moved"),
-            .status(200, body: "followed"),
-        ])
+    func testASameOriginRedirectIsFollowedAndOneToAnotherOriginIsRefusedBeforeAnythingIsSentThere() async throws {
+        // Source: anthropic 0.125.0 _base_client.py:909 (httpx follow_redirects=True); RFC 9110 15.4.8-9 (307/308 keep POST).
+        let elsewhere = try LoopbackServer([.status(200, body: "stolen")])
+        defer { elsewhere.stop() }
+        let server = try LoopbackServer([.status(307, headers: [HTTPHeader("location", "/v1/moved")], body: "moved")])
         defer { server.stop() }
+        server.enqueue(.status(308, headers: [HTTPHeader("location", server.baseURL + "/v1/final")]))
+        server.enqueue(.status(200, body: "followed"))
+        server.enqueue(.status(307, headers: [HTTPHeader("location", elsewhere.baseURL + "/steal")]))
+        let post = HTTPRequest(url: server.baseURL + "/v1/complete", headers: [HTTPHeader("x-api-key", "k")], body: Array("hi".utf8))
 
-        let result = await collect(transport.execute(HTTPRequest(url: server.baseURL + "/v1/complete")))
+        let followed = await collect(transport.execute(post))
+        XCTAssertNil(followed.error)
+        XCTAssertEqual(followed.head?.status, 200)
+        XCTAssertEqual(followed.body, Array("followed".utf8))
+        XCTAssertEqual(server.requests.map(\.path), ["/v1/complete", "/v1/moved", "/v1/final"])
+        XCTAssertEqual(server.requests.map(\.method), ["POST", "POST", "POST"])
+        XCTAssertEqual(server.requests.map(\.body), Array(repeating: Array("hi".utf8), count: 3))
 
-        XCTAssertEqual(result.head?.status, 302)
-        XCTAssertEqual(result.head?.headers.value(for: "location"), "/elsewhere")
-        XCTAssertEqual(result.body, Array("moved".utf8))
-        XCTAssertEqual(server.requests.map(\.path), ["/v1/complete"])
+        let refused = await collect(transport.execute(post))
+        XCTAssertNil(refused.head)
+        XCTAssertEqual(refused.error as? TransportError, .redirectRefused("http://127.0.0.1:\(elsewhere.port)"))
+        XCTAssertEqual(elsewhere.requests, [])
     }
 
     func testLoopbackRequestsBypassAProxyFromTheEnvironment() async throws {

@@ -62,14 +62,17 @@ final class BedrockServerSupportTests: XCTestCase {
         XCTAssertEqual(String(decoding: message.payload, as: UTF8.self), #"{"bytes":"eyJjb21wbGV0aW9uIjoiIEhlbGxvIiwic3RvcCI6bnVsbCwic3RvcF9yZWFzb24iOm51bGx9"}"#)
     }
 
-    func testTheLastChunkCanCarryInvocationMetricsThatTheClientIgnores() throws {
+    func testTheLastChunkCanCarryInvocationMetricsThatTheClientReadsAsUsage() throws {
         let metrics = BedrockServer.InvocationMetrics(inputTokenCount: 12, outputTokenCount: 3, invocationLatency: 400, firstByteLatency: 100)
         let piece = Completion(completion: "", stopReason: "stop_sequence", stop: "\n\nHuman:")
         XCTAssertEqual(String(decoding: BedrockServer.completionJSON(piece, metrics: metrics), as: UTF8.self),
                        #"{"amazon-bedrock-invocationMetrics":{"firstByteLatency":100,"inputTokenCount":12,"invocationLatency":400,"outputTokenCount":3},"completion":"","stop":"\n\nHuman:","stop_reason":"stop_sequence"}"#)
         var decoder = BedrockStreamDecoder()
         let batch = decoder.feed(try EventStreamEncoder.encode(BedrockServer.chunkMessage(piece, metrics: metrics)))
-        XCTAssertEqual(batch.delta, CompletionDelta(text: "", stopReason: "stop_sequence", stop: "\n\nHuman:"))
+        XCTAssertEqual(batch.delta?.stopReason, "stop_sequence")
+        XCTAssertEqual(batch.delta?.stop, "\n\nHuman:")
+        XCTAssertEqual(batch.delta?.usage?.inputTokens, 12)
+        XCTAssertEqual(batch.delta?.usage?.outputTokens, 3)
         XCTAssertNil(decoder.finish())
     }
 }

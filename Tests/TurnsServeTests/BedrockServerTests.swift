@@ -183,6 +183,14 @@ final class BedrockServerTests: ServerTestCase {
                        message: "Malformed input request: required key [anthropic_version] not found, please reformat your input and try again.")
     }
 
+    func testABodyOverBedrocksLimitIsA400ValidationException() throws {
+        // Source: botocore 1.44.18 data/bedrock-runtime/2023-09-30/service-2.json:582 (Body: blob, max 25000000).
+        let port = try startServer(.init(tokensPerSecond: 0))
+        let response = try RawHTTPClient.fetch(port: port, path: modelPath + "/invoke", body: String(repeating: " ", count: 25_000_001))
+        assertAWSError(response, status: 400, type: "ValidationException",
+                       message: "The request body exceeds the maximum of 25000000 bytes.")
+    }
+
     func testInvokeAnswersOneJSONObjectAsBedrockDoes() throws {
         let port = try startServer(.init(tokensPerSecond: 0))
         let expected = try completeAnswer(port: port)

@@ -82,10 +82,18 @@ final class MessagesServerTests: ServerTestCase {
         }
     }
 
-    func testAMissingAnthropicVersionHeaderIsA400() throws {
-        let response = try fetch(body(messages: .array([user("Hi")])), headers: [])
+    func testAMissingAnthropicVersionHeaderIsA400OnBothAPIs() throws {
+        // Source: the API's reply quoted in envoyproxy/ai-gateway PR #1909 and PipedreamHQ/pipedream issue #9697.
+        let response = try RawHTTPClient.fetch(port: try startServer(), path: "/v1/messages",
+                                                body: body(messages: .array([user("Hi")])), versioned: false)
         XCTAssertEqual(response.head.status, 400)
         XCTAssertEqual(try TestJSON.parse(response.text)["error"]?["message"], .string("anthropic-version: header is required"))
+        let complete = try RawHTTPClient.fetch(port: try startServer(), path: "/v1/complete",
+                                               body: #"{"model":"m","prompt":"\n\nHuman: Hi\n\nAssistant:","max_tokens_to_sample":5}"#,
+                                               versioned: false)
+        XCTAssertEqual(complete.head.status, 400)
+        XCTAssertEqual(try TestJSON.parse(complete.text)["error"]?["type"], .string("invalid_request_error"))
+        XCTAssertEqual(try TestJSON.parse(complete.text)["error"]?["message"], .string("anthropic-version: header is required"))
     }
 
     func testTheModelListNamesTheLocalModel() throws {

@@ -119,9 +119,12 @@ public final class RawHTTPClient {
     }
 
     /// Sends a request with `content-length` (when there is a body) and `host` headers added.
-    public func sendRequest(method: String, path: String, headers: [(String, String)] = [], body: String? = nil) throws {
+    public func sendRequest(method: String, path: String, headers: [(String, String)] = [], body: String? = nil,
+                            versioned: Bool = true) throws {
         var text = "\(method) \(path) HTTP/1.1\r\nhost: 127.0.0.1\r\n"
-        for (name, value) in headers { text += "\(name): \(value)\r\n" }
+        // Every API client sends `anthropic-version` on `/v1/` paths, and `turns serve` requires it as the API does.
+        let version = versioned && path.hasPrefix("/v1/") && !headers.contains { $0.0.lowercased() == "anthropic-version" }
+        for (name, value) in headers + (version ? [("anthropic-version", "2023-06-01")] : []) { text += "\(name): \(value)\r\n" }
         if let body { text += "content-length: \(body.utf8.count)\r\n" }
         text += "\r\n"
         if let body { text += body }
@@ -220,10 +223,10 @@ public final class RawHTTPClient {
 
     /// Sends one request and reads the whole response.
     public static func fetch(port: Int, method: String = "POST", path: String = "/v1/complete",
-                             headers: [(String, String)] = [], body: String? = nil) throws -> Response {
+                             headers: [(String, String)] = [], body: String? = nil, versioned: Bool = true) throws -> Response {
         let client = try RawHTTPClient(port: port)
         defer { client.close() }
-        try client.sendRequest(method: method, path: path, headers: headers, body: body)
+        try client.sendRequest(method: method, path: path, headers: headers, body: body, versioned: versioned)
         let head = try client.readHead()
         return Response(head: head, body: try client.readBody())
     }

@@ -5,6 +5,8 @@ import TurnsHTTP
 public struct AnthropicWire: Sendable {
     /// The API key sent as `x-api-key`; nil or empty when none is configured.
     public var apiKey: String?
+    /// The token sent as `Authorization: Bearer` (the SDK's `auth_token`); nil or empty when none is configured.
+    public var authToken: String?
     /// The base URL, e.g. `https://api.anthropic.com` (a trailing slash is allowed).
     public var baseURL: String
     /// Extra headers; one with the name of a standard header replaces it.
@@ -13,9 +15,10 @@ public struct AnthropicWire: Sendable {
     /// The only API version this client speaks (its streaming format is what the decoder reads).
     public static let apiVersion = "2023-06-01"
 
-    /// Creates the wire for a key and base URL.
-    public init(apiKey: String?, baseURL: String, extraHeaders: [HTTPHeader] = []) {
+    /// Creates the wire for a key or token (either suffices) and base URL.
+    public init(apiKey: String?, authToken: String? = nil, baseURL: String, extraHeaders: [HTTPHeader] = []) {
         self.apiKey = apiKey
+        self.authToken = authToken
         self.baseURL = baseURL
         self.extraHeaders = extraHeaders
     }
@@ -44,15 +47,17 @@ public struct AnthropicWire: Sendable {
                            headers: try headers().filter { $0.name != "content-type" }, timeouts: timeouts)
     }
 
-    /// The headers of every request: the key, the API version, JSON both ways, then the extra headers (one named
-    /// like a standard header replaces it).
+    /// The headers of every request: the key and the token (each when set, as the SDK's `auth_headers`), the API
+    /// version, JSON both ways, then the extra headers (one named like a standard header replaces it).
     private func headers() throws(APIError) -> [HTTPHeader] {
-        guard let apiKey, !apiKey.isEmpty else {
-            throw APIError(kind: .authentication,
-                           message: "no API key: set ANTHROPIC_API_KEY, or pass apiKey to the client")
+        var credentials: [HTTPHeader] = []
+        if let apiKey, !apiKey.isEmpty { credentials.append(HTTPHeader("x-api-key", apiKey)) }
+        if let authToken, !authToken.isEmpty { credentials.append(HTTPHeader("Authorization", "Bearer \(authToken)")) }
+        guard !credentials.isEmpty else {
+            throw APIError(kind: .authentication, message:
+                "no API key: set ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN, or pass apiKey or authToken to the client")
         }
-        return [
-            HTTPHeader("x-api-key", apiKey),
+        return credentials + [
             HTTPHeader("anthropic-version", Self.apiVersion),
             HTTPHeader("content-type", "application/json"),
             HTTPHeader("accept", "application/json"),
@@ -69,7 +74,8 @@ public struct AnthropicWire: Sendable {
     /// The completion in a whole 2xx response body of `api`; unknown keys are ignored.
     ///
     /// - Throws: `APIError` of kind `.malformedResponse` when the body is not a completion (or message) object.
-    public func decodeCompletion(_ body: [UInt8], api: AnthropicAPI = .complete) throws(APIError) -> Completion {
+    public func decodeCompletion(_ body: [UInt8], headers: [HTTPHeader] = [],
+                                 api: AnthropicAPI = .complete) throws(APIError) -> Completion {
         api == .messages ? try MessageBody.response(body) : try CompletionObject.response(body)
     }
 
@@ -91,17 +97,19 @@ public struct AnthropicWire: Sendable {
 extension AnthropicWire: CompletionWire {
     func makeStreamDecoder(api: AnthropicAPI) -> CompletionStreamParser { CompletionStreamParser(api: api) }
 
-    var secrets: [String] { apiKey.map { [$0] } ?? [] }
+    var secrets: [String] { [apiKey, authToken].compactMap { $0 } }
 }
 
 extension AnthropicWire: CustomStringConvertible, CustomReflectable {
     /// The wire with its key masked.
     public var description: String {
-        "AnthropicWire(apiKey: \(SecretMask.mask(apiKey)), baseURL: \(baseURL), extraHeaders: \(extraHeaders.count))"
+        "AnthropicWire(apiKey: \(SecretMask.mask(apiKey)), authToken: \(SecretMask.mask(authToken)), baseURL: \(baseURL), "
+            + "extraHeaders: \(extraHeaders.count))"
     }
 
     /// A mirror with the key masked, so `dump` and reflection never show it.
     public var customMirror: Mirror {
-        Mirror(self, children: ["apiKey": SecretMask.mask(apiKey), "baseURL": baseURL, "extraHeaders": extraHeaders])
+        Mirror(self, children: ["apiKey": SecretMask.mask(apiKey), "authToken": SecretMask.mask(authToken), "baseURL": baseURL,
+                                "extraHeaders": extraHeaders])
     }
 }

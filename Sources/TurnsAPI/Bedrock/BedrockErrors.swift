@@ -26,7 +26,10 @@ public enum BedrockErrors {
         case "modeltimeoutexception": return .timeout
         case "internalserverexception": return .internalServer
         case "serviceunavailableexception": return .serviceUnavailable
-        case "modelerrorexception", "modelstreamerrorexception": return .apiStatus
+        case "servicequotaexceededexception": return .serviceQuotaExceeded
+        case "modelnotreadyexception": return .modelNotReady
+        case "modelerrorexception": return .modelError
+        case "modelstreamerrorexception": return .apiStatus
         default: return nil
         }
     }
@@ -39,7 +42,7 @@ public enum BedrockErrors {
         let rawCode = headers.value(for: "x-amzn-errortype") ?? json?.code
         let code = rawCode.map(normalizedCode).flatMap { $0.isEmpty ? nil : $0 }
         let message = json?.message ?? ErrorBody.tidy(String(decoding: body, as: UTF8.self))
-        let kind = code.flatMap(kind(forCode:)) ?? APIError.kind(forStatus: status)
+        let kind = code.flatMap(kind(forCode:)) ?? APIError.kind(forStatus: status, bedrock: true)
         return APIError(kind: kind, status: status, requestID: headers.value(for: "x-amzn-requestid"),
                         errorType: code, message: message)
     }
@@ -59,7 +62,7 @@ public enum BedrockErrors {
 }
 
 /// The JSON body of an AWS error: the code from `code`, `Code` or `__type`, the message from `message` or `Message`
-/// (a field of another type counts as absent).
+/// with a `ModelStreamErrorException`'s `originalStatusCode` and `originalMessage` (a field of another type counts as absent).
 struct AWSErrorBody: Decodable {
     var code: String?
     var message: String?
@@ -74,5 +77,8 @@ struct AWSErrorBody: Decodable {
         let fields = try decoder.container(keyedBy: LenientKey.self)
         code = fields.string("code") ?? fields.string("Code") ?? fields.string("__type")
         message = fields.string("message") ?? fields.string("Message")
+        let status = try? fields.decodeIfPresent(Int.self, forKey: LenientKey(stringValue: "originalStatusCode"))
+        let original = [status.map { "original status \($0)" }, fields.string("originalMessage")].compactMap { $0 }
+        if !original.isEmpty { message = (message.map { $0 + " " } ?? "") + "(" + original.joined(separator: ": ") + ")" }
     }
 }

@@ -6,8 +6,7 @@ public struct BedrockOptions: Sendable, Hashable {
     public var authentication: AWSAuthentication
     /// The endpoint to use instead of `https://bedrock-runtime.{region}.amazonaws.com` (tests, private endpoints).
     public var baseURL: String?
-    /// When set, sent as the body's `anthropic_version` (the Anthropic SDK sends `bedrock-2023-05-31`).
-    /// Nil by default: AWS documents the text-completion body without it (PROTOCOL.md C.4).
+    /// The body's `anthropic_version`; nil sends `bedrock-2023-05-31`, as the Anthropic SDK does in every body.
     public var anthropicVersion: String?
 
     /// The value the Anthropic SDK sends as `anthropic_version` on Bedrock.

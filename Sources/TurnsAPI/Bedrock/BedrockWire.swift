@@ -43,8 +43,9 @@ public struct BedrockWire: Sendable {
                             timeouts: HTTPTimeouts = HTTPTimeouts()) throws(APIError) -> HTTPRequest {
         let accept = HTTPHeader(stream ? "X-Amzn-Bedrock-Accept" : "Accept", "application/json")
         let headers = [HTTPHeader("Content-Type", "application/json"), accept].overridden(by: extraHeaders)
+        let betas = headers.value(for: "anthropic-beta")?.split(separator: ",").map(String.init)
         let body = try Self.body(request, api: request.api.api(forModel: request.model),
-                                 anthropicVersion: options.anthropicVersion)
+                                 anthropicVersion: options.anthropicVersion, betas: betas)
         var httpRequest = HTTPRequest(method: "POST", url: url(model: request.model, stream: stream), headers: headers,
                                       body: Array(body.utf8), timeouts: timeouts)
         switch options.authentication {
@@ -63,24 +64,31 @@ public struct BedrockWire: Sendable {
         return httpRequest
     }
 
-    /// The JSON body (keys sorted). Text Completions: `prompt`, `max_tokens_to_sample`, the optional fields that
-    /// are set (`stop_sequences`, `temperature`, `top_k`, `top_p`), and `anthropic_version` when configured. Messages:
-    /// Anthropic's Messages body with `anthropic_version` (`bedrock-2023-05-31` unless configured). No `model` or
-    /// `stream` (the path says both) and no `metadata` (Bedrock's body has no such field).
-    public static func body(_ request: CompletionRequest, api: AnthropicAPI = .complete,
-                            anthropicVersion: String? = nil) throws(APIError) -> String {
-        let version = api == .messages ? anthropicVersion ?? BedrockOptions.sdkAnthropicVersion : anthropicVersion
-        return try CompletionRequestBody(request, api: api, anthropicVersion: version).json
+    /// The JSON body (keys sorted). Text Completions: `prompt`, `max_tokens_to_sample` and the optional fields that
+    /// are set (`stop_sequences`, `temperature`, `top_k`, `top_p`); Messages: Anthropic's Messages body. Either with
+    /// `anthropic_version` (`bedrock-2023-05-31` unless configured) and the `anthropic-beta` header's list as
+    /// `anthropic_beta`, as the SDK adds them to every body. No `model` or `stream` (the path says both) and no
+    /// `metadata` (Bedrock's body has no such field).
+    public static func body(_ request: CompletionRequest, api: AnthropicAPI = .complete, anthropicVersion: String? = nil,
+                            betas: [String]? = nil) throws(APIError) -> String {
+        try CompletionRequestBody(request, api: api, anthropicVersion: anthropicVersion ?? BedrockOptions.sdkAnthropicVersion,
+                                  anthropicBeta: betas).json
     }
 
     // MARK: - Responses
 
-    /// The completion in a whole 2xx `invoke` body (`{"completion", "stop_reason", "stop"}`); unknown keys
-    /// are ignored.
+    /// The completion in a whole 2xx `invoke` body (`{"completion", "stop_reason", "stop"}`, or a message), with the
+    /// token counts of the `X-Amzn-Bedrock-Input-Token-Count` / `-Output-Token-Count` headers; unknown keys are ignored.
     ///
     /// - Throws: `APIError` of kind `.malformedResponse` when the body is not a completion object.
-    public func decodeCompletion(_ body: [UInt8], api: AnthropicAPI = .complete) throws(APIError) -> Completion {
-        api == .messages ? try MessageBody.response(body) : try CompletionObject.response(body)
+    public func decodeCompletion(_ body: [UInt8], headers: [HTTPHeader] = [],
+                                 api: AnthropicAPI = .complete) throws(APIError) -> Completion {
+        var completion = api == .messages ? try MessageBody.response(body) : try CompletionObject.response(body)
+        let counts = ["input", "output"].map { headers.value(for: "x-amzn-bedrock-\($0)-token-count").flatMap { Int($0) } }
+        if counts != [nil, nil] {
+            completion.usage = TokenUsage(inputTokens: counts[0], outputTokens: counts[1]).updated(by: completion.usage)
+        }
+        return completion
     }
 
     /// The error a non-2xx response stands for (see `BedrockErrors.decodeError`).

@@ -22,6 +22,8 @@ public struct ClientConfiguration: Sendable {
     public var connectTimeout: Double = 5
     /// Seconds of silence allowed while a response streams.
     public var idleTimeout: Double = 60
+    /// Anthropic only: a token sent as `Authorization: Bearer` (the SDK's `auth_token`), with or instead of the key.
+    public var authToken: String?
     /// Extra headers sent with every request (e.g. `anthropic-beta`).
     public var extraHeaders: [HTTPHeader] = []
     /// When to retry and how long to wait first (the SDK's policy; tests inject a clock and a sleep).
@@ -35,12 +37,14 @@ public struct ClientConfiguration: Sendable {
         self.backend = backend
     }
 
-    /// Anthropic's API, with the key and base URL defaulting from `ANTHROPIC_API_KEY` / `ANTHROPIC_BASE_URL`.
-    public static func anthropic(apiKey: String? = nil, baseURL: String? = nil) -> ClientConfiguration {
+    /// Anthropic's API, with the key, token and base URL defaulting from `ANTHROPIC_API_KEY`, `ANTHROPIC_AUTH_TOKEN`
+    /// and `ANTHROPIC_BASE_URL`.
+    public static func anthropic(apiKey: String? = nil, authToken: String? = nil, baseURL: String? = nil) -> ClientConfiguration {
         let env = ProcessInfo.processInfo.environment
-        let key = apiKey ?? env["ANTHROPIC_API_KEY"]
         let base = baseURL ?? env["ANTHROPIC_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultAnthropicBaseURL
-        return ClientConfiguration(backend: .anthropic(apiKey: key, baseURL: base))
+        var configuration = ClientConfiguration(backend: .anthropic(apiKey: apiKey ?? env["ANTHROPIC_API_KEY"], baseURL: base))
+        configuration.authToken = authToken ?? env["ANTHROPIC_AUTH_TOKEN"]
+        return configuration
     }
 
     /// Amazon Bedrock, with the region and credentials resolved from the AWS chain (`AWSConfigResolver`:
@@ -62,6 +66,15 @@ public struct ClientConfiguration: Sendable {
 }
 
 // MARK: - Descriptions that never show the key
+
+extension ClientConfiguration: CustomReflectable {
+    /// A mirror with the token masked (the backend masks its key), so printing or `dump` never shows either.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["backend": backend, "maxRetries": maxRetries, "timeout": timeout, "connectTimeout": connectTimeout,
+                                "idleTimeout": idleTimeout, "authToken": SecretMask.mask(authToken), "extraHeaders": extraHeaders,
+                                "retryPolicy": retryPolicy], displayStyle: .struct)
+    }
+}
 
 extension ClientConfiguration.Backend: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The backend with its key masked: `anthropic(apiKey: <set>, baseURL: https://api.anthropic.com)`.

@@ -11,8 +11,8 @@ protocol CompletionWire: Sendable {
     func makeRequest(_ request: CompletionRequest, stream: Bool, timeouts: HTTPTimeouts) throws(APIError) -> HTTPRequest
     /// A fresh decoder for one streamed response body of `api`.
     func makeStreamDecoder(api: AnthropicAPI) -> StreamDecoder
-    /// The completion in a whole 2xx response body of `api`.
-    func decodeCompletion(_ body: [UInt8], api: AnthropicAPI) throws(APIError) -> Completion
+    /// The completion in a whole 2xx response body of `api`, with what its headers say.
+    func decodeCompletion(_ body: [UInt8], headers: [HTTPHeader], api: AnthropicAPI) throws(APIError) -> Completion
     /// The error a non-2xx response stands for.
     func decodeError(status: Int, headers: [HTTPHeader], body: [UInt8]) -> APIError
     /// The request id the response head carries, if any.

@@ -150,7 +150,8 @@ public final class CompletionsClient: Sendable {
                          emit: @escaping @Sendable (CompletionEvent) -> Void) async throws {
         switch configuration.backend {
         case .anthropic(let apiKey, let baseURL):
-            let wire = AnthropicWire(apiKey: apiKey, baseURL: baseURL, extraHeaders: configuration.extraHeaders)
+            let wire = AnthropicWire(apiKey: apiKey, authToken: configuration.authToken, baseURL: baseURL,
+                                     extraHeaders: configuration.extraHeaders)
             try await perform(request, streaming: streaming, over: wire, emit: emit)
         case .bedrock(let options):
             // The retry policy's clock also dates the signature, so tests that fix one fix both.
@@ -287,7 +288,7 @@ public final class CompletionsClient: Sendable {
             if let error = decoder.finish() { throw failure(error, head) }
         } else {
             do throws(APIError) {
-                let completion = try wire.decodeCompletion(body, api: api)
+                let completion = try wire.decodeCompletion(body, headers: head.headers, api: api)
                 delivered = true
                 emit(.completion(completion))
             } catch {
@@ -304,6 +305,8 @@ public final class CompletionsClient: Sendable {
         if let error = error as? APIError { return error }
         if let error = error as? TransportError {
             if error == .cancelled { return .cancelledByCaller }
+            // Not a network failure: retrying would meet the same redirect.
+            if case .redirectRefused = error { return APIError(kind: .apiStatus, message: error.description) }
             return APIError(kind: error.isTimeout ? .timeout : .connection, message: error.description)
         }
         if error is CancellationError { return .cancelledByCaller }

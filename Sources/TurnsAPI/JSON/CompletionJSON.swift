@@ -39,16 +39,18 @@ struct WireDecodingError: Error, Sendable, CustomStringConvertible {
 }
 
 /// The `completion` object of `/v1/complete` and of Bedrock: a whole answer, or one streamed event's data. Only
-/// `completion`, `stop_reason`, `stop`, `model` and `id` are read; a missing or null `completion` is empty text.
+/// `completion`, `stop_reason`, `stop`, `model`, `id` and Bedrock's metrics are read; a missing or null `completion`
+/// is empty text.
 struct CompletionObject: Decodable {
     var completion: String?
     var stopReason: String?
     var stop: String?
     var model: String?
     var id: String?
+    var metrics: InvocationMetrics?
 
     enum CodingKeys: String, CodingKey {
-        case completion, stopReason = "stop_reason", stop, model, id
+        case completion, stopReason = "stop_reason", stop, model, id, metrics = "amazon-bedrock-invocationMetrics"
     }
 
     /// Reads one object with `JSONDecoder`.
@@ -68,7 +70,7 @@ struct CompletionObject: Decodable {
         let object = try decode(bytes)
         text.append(contentsOf: (object.completion ?? "").utf8)
         delta.append(CompletionDelta(text: "", stopReason: object.stopReason, stop: object.stop, model: object.model,
-                                     id: object.id))
+                                     id: object.id, usage: object.metrics?.usage))
     }
 
     /// The completion in a whole 2xx response body, as both wires read it; a body that is not a completion object
@@ -83,4 +85,12 @@ struct CompletionObject: Decodable {
                            message: "the response could not be read as a completion: \(error.description)")
         }
     }
+}
+
+/// Bedrock's `amazon-bedrock-invocationMetrics`, in a stream's last chunk: its token counts are the answer's usage.
+struct InvocationMetrics: Decodable {
+    var inputTokenCount: Int?
+    var outputTokenCount: Int?
+
+    var usage: TokenUsage { TokenUsage(inputTokens: inputTokenCount, outputTokens: outputTokenCount) }
 }

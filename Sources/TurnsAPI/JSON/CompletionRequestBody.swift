@@ -21,6 +21,7 @@ struct CompletionRequestBody: Encodable {
     var stream: Bool?
     /// Bedrock only.
     var anthropicVersion: String?
+    var anthropicBeta: [String]?
 
     struct Metadata: Encodable {
         var userID: String
@@ -33,13 +34,13 @@ struct CompletionRequestBody: Encodable {
     enum CodingKeys: String, CodingKey {
         case model, prompt, maxTokensToSample = "max_tokens_to_sample", system, messages, maxTokens = "max_tokens"
         case stopSequences = "stop_sequences", temperature, topK = "top_k", topP = "top_p", metadata, stream
-        case anthropicVersion = "anthropic_version"
+        case anthropicVersion = "anthropic_version", anthropicBeta = "anthropic_beta"
     }
 
     /// The body of `request` for `api`; the wire passes the fields it sends. A Messages request's prompt is mapped
     /// to messages (throws `.invalidRequest` when it cannot be).
     init(_ request: CompletionRequest, api: AnthropicAPI, model: String? = nil, userID: String? = nil,
-         stream: Bool = false, anthropicVersion: String? = nil) throws(APIError) {
+         stream: Bool = false, anthropicVersion: String? = nil, anthropicBeta: [String]? = nil) throws(APIError) {
         if api == .messages {
             let prompt: MessagesPrompt
             if let messages = request.messages { prompt = messages } else { prompt = try MessagesPrompt(prompt: request.prompt) }
@@ -58,6 +59,7 @@ struct CompletionRequestBody: Encodable {
         metadata = userID.map(Metadata.init(userID:))
         self.stream = stream ? true : nil
         self.anthropicVersion = anthropicVersion
+        self.anthropicBeta = anthropicBeta
     }
 
     /// The JSON text, keys sorted.

@@ -41,6 +41,7 @@ struct MessagesEventReader: Sendable {
             return .delta(CompletionDelta(text: "", usage: usage))
         case "message_stop":
             complete = true
+            usage = usage.updated(by: event.metrics?.usage)
             // The API always says why it stopped before `message_stop`; a server that did not ended the turn.
             return .delta(CompletionDelta(text: "", stopReason: stopReason ?? "end_turn",
                                           stop: stopSequence, usage: usage))
@@ -66,9 +67,11 @@ private struct MessagesStreamEvent: Decodable {
     var contentBlock: MessageBody.ContentBlock?
     var delta: Delta?
     var usage: TokenUsage?
+    /// Bedrock's `amazon-bedrock-invocationMetrics`, on `message_stop`.
+    var metrics: InvocationMetrics?
 
     enum CodingKeys: String, CodingKey {
-        case type, message, delta, usage, contentBlock = "content_block"
+        case type, message, delta, usage, contentBlock = "content_block", metrics = "amazon-bedrock-invocationMetrics"
     }
 
     struct MessageStart: Decodable {

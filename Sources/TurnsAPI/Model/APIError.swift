@@ -38,8 +38,14 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
         case rateLimit
         /// 529 `overloaded_error` (`OverloadedError`).
         case overloaded
-        /// 503 (`ServiceUnavailableError`).
+        /// 503 on Bedrock (`ServiceUnavailableError`; the first-party client makes a 503 `InternalServerError`).
         case serviceUnavailable
+        /// Bedrock's 400 `ServiceQuotaExceededException` (`BadRequestError`).
+        case serviceQuotaExceeded
+        /// Bedrock's 429 `ModelNotReadyException`, retried (`RateLimitError`).
+        case modelNotReady
+        /// Bedrock's 424 `ModelErrorException` (`APIStatusError`).
+        case modelError
         /// Any other status >= 500, `api_error` (`InternalServerError`).
         case internalServer
         /// Any other status, or an `error` event inside a 200 stream with an unknown type (`APIStatusError`).
@@ -63,18 +69,18 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
         /// is `.overloaded`), as that type would be sent as a status without streaming.
         public var sdkClassName: String? {
             switch self {
-            case .badRequest: return "BadRequestError"
+            case .badRequest, .serviceQuotaExceeded: return "BadRequestError"
             case .authentication: return "AuthenticationError"
             case .permissionDenied: return "PermissionDeniedError"
             case .notFound: return "NotFoundError"
             case .conflict: return "ConflictError"
             case .requestTooLarge: return "RequestTooLargeError"
             case .unprocessableEntity: return "UnprocessableEntityError"
-            case .rateLimit: return "RateLimitError"
+            case .rateLimit, .modelNotReady: return "RateLimitError"
             case .overloaded: return "OverloadedError"
             case .serviceUnavailable: return "ServiceUnavailableError"
             case .internalServer: return "InternalServerError"
-            case .apiStatus: return "APIStatusError"
+            case .apiStatus, .modelError: return "APIStatusError"
             case .connection: return "APIConnectionError"
             case .timeout: return "APITimeoutError"
             case .malformedResponse: return "APIResponseValidationError"
@@ -118,19 +124,19 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
         (kind == .connection || kind == .timeout) && !isStatusError
     }
 
-    /// The kind for an HTTP status outside 2xx, as the SDK maps it.
-    public static func kind(forStatus status: Int) -> Kind {
+    /// The kind for an HTTP status outside 2xx, as the SDK's first-party or Bedrock client maps it.
+    public static func kind(forStatus status: Int, bedrock: Bool = false) -> Kind {
         switch status {
         case 400: return .badRequest
         case 401: return .authentication
         case 403: return .permissionDenied
         case 404: return .notFound
         case 409: return .conflict
-        case 413: return .requestTooLarge
+        case 413 where !bedrock: return .requestTooLarge
         case 422: return .unprocessableEntity
         case 429: return .rateLimit
-        case 529: return .overloaded
-        case 503: return .serviceUnavailable
+        case 529 where !bedrock: return .overloaded
+        case 503 where bedrock: return .serviceUnavailable
         case 500...: return .internalServer
         default: return .apiStatus
         }
@@ -179,6 +185,9 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
         case .rateLimit: return "rate limited"
         case .overloaded: return "the API is overloaded"
         case .serviceUnavailable: return "service unavailable"
+        case .serviceQuotaExceeded: return "service quota exceeded"
+        case .modelNotReady: return "the model is not ready"
+        case .modelError: return "the model failed"
         case .internalServer: return "server error"
         case .apiStatus: return "API error"
         case .connection: return "connection failed"
@@ -194,7 +203,7 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
         switch kind {
         case .authentication: return "Check ANTHROPIC_API_KEY (or api_key in the config file)"
         case .permissionDenied: return "Check that your key may use this model"
-        case .rateLimit, .overloaded, .serviceUnavailable: return "Wait a moment and try again"
+        case .rateLimit, .overloaded, .serviceUnavailable, .modelNotReady: return "Wait a moment and try again"
         case .connection: return "Check the network and the base URL"
         case .timeout: return "The server may be busy; try again"
         default: return nil
@@ -207,8 +216,9 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
         switch kind {
         case .invalidRequest: return 2
         case .authentication, .permissionDenied: return 3
-        // A 503 is the service saying it is overloaded for now (Bedrock's ServiceUnavailableException).
-        case .rateLimit, .overloaded, .serviceUnavailable: return 4
+        // A 503 or 529 is the service saying it is overloaded for now, whichever class the SDK gives it.
+        case .rateLimit, .overloaded, .serviceUnavailable, .serviceQuotaExceeded, .modelNotReady: return 4
+        case .internalServer where status == 503 || status == 529: return 4
         case .connection, .timeout: return 5
         case .cancelled: return 130
         default: return 6

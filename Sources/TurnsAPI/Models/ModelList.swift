@@ -36,7 +36,8 @@ extension CompletionsClient {
             throw APIError(kind: .invalidRequest,
                            message: "Bedrock lists its models in the AWS console (ListFoundationModels), not through turns; pass a model id with --model")
         }
-        let wire = AnthropicWire(apiKey: apiKey, baseURL: baseURL, extraHeaders: configuration.extraHeaders)
+        let wire = AnthropicWire(apiKey: apiKey, authToken: configuration.authToken, baseURL: baseURL,
+                                 extraHeaders: configuration.extraHeaders)
         var models: [ModelInfo] = []
         var afterID: String?
         // A bound on pages, so a server that always says "has_more" cannot keep the client asking.

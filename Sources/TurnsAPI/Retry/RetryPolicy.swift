@@ -57,7 +57,7 @@ public struct RetryPolicy: Sendable {
         switch error.kind {
         case .connection, .timeout: return true
         case .invalidRequest, .cancelled, .malformedResponse: return false
-        case .rateLimit:
+        case .rateLimit, .modelNotReady:
             // Throttling is worth a retry whatever the status: AWS may send ThrottlingException with 400
             // (botocore's retry rules); 429 and in-stream rate limits are retried either way.
             return headers.value(for: "x-should-retry") != "false"

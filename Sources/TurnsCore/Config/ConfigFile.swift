@@ -107,6 +107,7 @@ public enum ConfigFile {
                 layer.stream = b
             case "theme": layer.theme = try string()
             case "api_key": layer.apiKey = try string()
+            case "auth_token": layer.authToken = try string()
             case "base_url": layer.baseURL = try string()
             case "idle_timeout":
                 let v = try number()

@@ -54,6 +54,8 @@ public struct ConfigLayer: Sendable, Equatable {
     public var theme: String?
     /// The Anthropic API key (from the file or the environment only, never a flag).
     public var apiKey: String?
+    /// The Anthropic bearer token, sent as `Authorization: Bearer` (file or environment only, never a flag).
+    public var authToken: String?
     /// The API's base URL.
     public var baseURL: String?
     /// Seconds of silence before a streaming request is abandoned.
@@ -80,14 +82,17 @@ public struct ConfigLayer: Sendable, Equatable {
         }
         func takeAll<each Value>(_ fields: repeat WritableKeyPath<ConfigLayer, (each Value)?>) { repeat take(each fields) }
         takeAll(\.backend, \.model, \.api, \.maxTokens, \.temperature, \.topK, \.topP, \.stopSequences, \.system, \.stream,
-                \.theme, \.apiKey, \.baseURL, \.idleTimeout, \.maxRetries, \.tokensPerSecond, \.corpusPath, \.region, \.profile)
+                \.theme, \.apiKey, \.authToken, \.baseURL, \.idleTimeout, \.maxRetries, \.tokensPerSecond, \.corpusPath,
+                \.region, \.profile)
         return out
     }
 
-    /// The layer the environment gives: `ANTHROPIC_API_KEY` and `ANTHROPIC_BASE_URL` (empty values ignored).
+    /// The layer the environment gives: `ANTHROPIC_API_KEY`, `ANTHROPIC_AUTH_TOKEN` and `ANTHROPIC_BASE_URL` (empty
+    /// values ignored).
     public static func fromEnvironment(_ environment: [String: String]) -> ConfigLayer {
         var layer = ConfigLayer()
         if let key = environment["ANTHROPIC_API_KEY"], !key.isEmpty { layer.apiKey = key }
+        if let token = environment["ANTHROPIC_AUTH_TOKEN"], !token.isEmpty { layer.authToken = token }
         if let url = environment["ANTHROPIC_BASE_URL"], !url.isEmpty { layer.baseURL = url }
         return layer
     }

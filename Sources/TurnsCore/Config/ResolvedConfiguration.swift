@@ -14,6 +14,8 @@ public struct ResolvedConfiguration: Sendable, Equatable {
     public var theme: String
     /// The Anthropic API key (never printed).
     public var apiKey: String?
+    /// The Anthropic bearer token (never printed).
+    public var authToken: String?
     /// The base URL override, if any.
     public var baseURL: String?
     /// Seconds of silence before a streaming request is abandoned (default 60).
@@ -31,7 +33,7 @@ public struct ResolvedConfiguration: Sendable, Equatable {
 
     /// Layers the configuration and validates the resulting settings.
     ///
-    /// The backend is the one a flag or the file names; otherwise `anthropic` when an API key is configured,
+    /// The backend is the one a flag or the file names; otherwise `anthropic` when an API key or token is configured,
     /// else the offline `local` model. The model defaults to the backend's own default, the rest to the defaults
     /// their properties name. For Bedrock the environment's `ANTHROPIC_BASE_URL` is not used: it names an Anthropic
     /// endpoint, not a Bedrock one.
@@ -40,7 +42,7 @@ public struct ResolvedConfiguration: Sendable, Equatable {
         var environment = environment
         if (flags.backend ?? environment.backend ?? file.backend) == .bedrock { environment.baseURL = nil }
         let merged = file.overlaid(by: environment).overlaid(by: flags)
-        let backend = merged.backend ?? (merged.apiKey != nil ? .anthropic : .local)
+        let backend = merged.backend ?? (merged.apiKey ?? merged.authToken != nil ? .anthropic : .local)
         let settings = SamplingSettings(
             model: merged.model ?? backend.defaultModel,
             maxTokensToSample: merged.maxTokens ?? SamplingSettings.defaultMaxTokens,
@@ -49,8 +51,8 @@ public struct ResolvedConfiguration: Sendable, Equatable {
         try settings.validate()
         return ResolvedConfiguration(
             backend: backend, settings: settings, api: merged.api ?? .auto, system: merged.system.flatMap { $0.isEmpty ? nil : $0 },
-            stream: merged.stream ?? true, theme: merged.theme ?? "dark", apiKey: merged.apiKey, baseURL: merged.baseURL,
-            idleTimeout: merged.idleTimeout ?? 60, maxRetries: merged.maxRetries ?? 2,
+            stream: merged.stream ?? true, theme: merged.theme ?? "dark", apiKey: merged.apiKey, authToken: merged.authToken,
+            baseURL: merged.baseURL, idleTimeout: merged.idleTimeout ?? 60, maxRetries: merged.maxRetries ?? 2,
             tokensPerSecond: merged.tokensPerSecond ?? 30, corpusPath: merged.corpusPath, region: merged.region,
             profile: merged.profile)
     }

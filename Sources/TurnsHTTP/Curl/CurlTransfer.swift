@@ -20,7 +20,7 @@ final class CurlTransfer: @unchecked Sendable {
     private(set) var easy: UnsafeMutableRawPointer?
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
-    private var parser = ResponseHeadParser()
+    private var parser: ResponseHeadParser
     private(set) var headDelivered = false
     /// True once the stream's consumer has gone; callbacks then ask libcurl to stop.
     private(set) var consumerGone = false
@@ -40,6 +40,7 @@ final class CurlTransfer: @unchecked Sendable {
         self.request = request
         self.log = log
         self.channel = channel
+        parser = ResponseHeadParser(requestURL: request.url)
         errorBuffer[0] = 0
     }
 
@@ -65,7 +66,10 @@ final class CurlTransfer: @unchecked Sendable {
         let timeouts = request.timeouts
         try set(turns_curl_setopt_string(easy, CURLOPT_URL, request.url), "the URL")
         try set(turns_curl_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"), "the protocols")
-        try set(turns_curl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0), "redirects")
+        // Redirects are followed as the SDK's httpx does (at most 20), but only on the request's origin: the header
+        // parser ends the transfer at one to another origin, so the key is never sent there.
+        try set(turns_curl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 1), "redirects")
+        try set(turns_curl_setopt_long(easy, CURLOPT_MAXREDIRS, 20), "redirects")
         try set(turns_curl_setopt_long(easy, CURLOPT_NOSIGNAL, 1), "no signals")
         // Keepalive probes hold a long, quiet answer's connection open through NATs and notice a peer that died.
         try set(turns_curl_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1), "TCP keepalive")
@@ -146,7 +150,7 @@ final class CurlTransfer: @unchecked Sendable {
                 return 0
             }
         }
-        return line.count
+        return parser.refusedRedirect == nil ? line.count : 0
     }
 
     /// Takes body bytes from libcurl; returns the bytes taken (fewer aborts the transfer).
@@ -232,6 +236,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// The error for a transfer libcurl finished with `code`, or nil when it succeeded.
     func outcome(of code: CURLcode) -> TransportError? {
+        if let origin = parser.refusedRedirect { return .redirectRefused(origin) }
         if code == CURLE_OK {
             return headDelivered ? nil : .connectionLost("the server closed the connection without a complete response")
         }

@@ -11,7 +11,8 @@ struct BedrockBody: Decodable {
             throw BedrockServer.RequestError("Malformed input request: expected type: JSONObject, please reformat your "
                 + "input and try again.")
         }
-        let known = ["prompt", "max_tokens_to_sample", "temperature", "top_p", "top_k", "stop_sequences", "anthropic_version"]
+        let known = ["prompt", "max_tokens_to_sample", "temperature", "top_p", "top_k", "stop_sequences", "anthropic_version",
+                     "anthropic_beta"]
         if let extraneous = fields.allKeys.map(\.stringValue).sorted().first(where: { !known.contains($0) }) {
             throw BedrockServer.RequestError("Malformed input request: extraneous key [\(extraneous.prefix(64))] is not "
                 + "permitted, please reformat your input and try again.")

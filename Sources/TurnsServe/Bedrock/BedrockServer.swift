@@ -147,6 +147,9 @@ public enum BedrockServer {
                                      EventStreamHeader(":message-type", .string(kind))], payload: payload)
     }
 
+    /// The largest `InvokeModel` body Bedrock takes (botocore's bedrock-runtime `Body` shape: max 25,000,000).
+    public static let maxBodyBytes = 25_000_000
+
     /// The response headers of a stream: `Content-Type: application/vnd.amazon.eventstream` and
     /// `X-Amzn-Bedrock-Content-Type: application/json` (add `x-amzn-RequestId`).
     public static let streamHeaders = [

@@ -94,7 +94,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
         case "/v1/models":
             let list = ModelList(ids: [BackendKind.local.defaultModel])
             return send(200, headers: jsonHeaders, body: ServeJSON.encode(list), keepAlive: keepAlive, context: context)
-        case "/v1/messages" where head.headers.first(name: "anthropic-version") == nil:
+        case _ where head.headers.first(name: "anthropic-version") == nil:
             parsed = .failure(.invalidRequest("anthropic-version: header is required"))
         default:
             parsed = ServeRequest.parse(path == "/v1/complete" ? .complete : .messages, body: body)
@@ -115,9 +115,9 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
             let headers = error.headers.map { ($0.name, $0.value) } + [("x-amzn-RequestId", requestID)] + extraHeaders
             send(error.status, headers: headers, body: error.body, keepAlive: keepAlive, context: context)
         }
-        guard !tooLarge else {
-            return refuse(.init(status: 413, type: "ValidationException",
-                                message: "The request body exceeds the maximum of \(CompletionService.maxBodyBytes >> 20) MB."))
+        guard !tooLarge && body.count <= BedrockServer.maxBodyBytes else {
+            return refuse(.init(status: 400, type: "ValidationException",
+                                message: "The request body exceeds the maximum of \(BedrockServer.maxBodyBytes) bytes."))
         }
         guard head.method == .POST else {
             let path = head.uri.prefix { $0 != "?" }

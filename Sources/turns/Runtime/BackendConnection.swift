@@ -56,12 +56,13 @@ final class BackendConnection {
             let base = "http://127.0.0.1:\(port)"
             configuration = ClientConfiguration(backend: .anthropic(apiKey: localKey, baseURL: base))
         case .anthropic:
-            guard let key = config.apiKey, !key.isEmpty else {
-                throw BackendSetupError(message: "the anthropic backend needs an API key: set ANTHROPIC_API_KEY "
-                    + "(or api_key in the config file), or use --backend local for the offline model")
+            guard !(config.apiKey ?? "").isEmpty || !(config.authToken ?? "").isEmpty else {
+                throw BackendSetupError(message: "the anthropic backend needs an API key: set ANTHROPIC_API_KEY or "
+                    + "ANTHROPIC_AUTH_TOKEN (or api_key or auth_token in the config file), or use --backend local for the offline model")
             }
             let base = config.baseURL ?? ClientConfiguration.defaultAnthropicBaseURL
-            configuration = ClientConfiguration(backend: .anthropic(apiKey: key, baseURL: base))
+            configuration = ClientConfiguration(backend: .anthropic(apiKey: config.apiKey, baseURL: base))
+            configuration.authToken = config.authToken
         case .bedrock:
             do throws(AWSConfigurationError) {
                 configuration = try ClientConfiguration.bedrock(region: config.region, baseURL: config.baseURL,

@@ -65,7 +65,7 @@ final class BedrockWireTests: XCTestCase {
         XCTAssertEqual(sent.method, "POST")
         XCTAssertEqual(sent.url, "http://127.0.0.1:9/model/anthropic.claude-v2%3A1/invoke-with-response-stream")
         XCTAssertEqual(String(decoding: sent.body, as: UTF8.self),
-                       #"{"max_tokens_to_sample":50,"prompt":"\n\nHuman: Hi\n\nAssistant:","stop_sequences":["\n\nHuman:"],"temperature":0.5,"top_k":5,"top_p":0.9}"#)
+                       #"{"anthropic_version":"bedrock-2023-05-31","max_tokens_to_sample":50,"prompt":"\n\nHuman: Hi\n\nAssistant:","stop_sequences":["\n\nHuman:"],"temperature":0.5,"top_k":5,"top_p":0.9}"#)
         let authorization = try XCTUnwrap(sent.headers.value(for: "authorization"))
         XCTAssertEqual(Array(sent.headers.map(\.name)), ["Content-Type", "X-Amzn-Bedrock-Accept", "X-Amz-Date", "Authorization"])
         XCTAssertEqual(sent.headers.value(for: "content-type"), "application/json")
@@ -103,11 +103,20 @@ final class BedrockWireTests: XCTestCase {
         XCTAssertEqual(BedrockWire.path(model: "a b+é", stream: false), "/model/a%20b%2B%C3%A9/invoke")
     }
 
-    func testTheAnthropicVersionIsSentOnlyWhenConfigured() throws {
+    func testEveryBodyCarriesTheAnthropicVersionAndTheBetaHeaderAsTheSDKAddsThem() async throws {
+        // Source: anthropic 0.125.0 lib/bedrock/_client.py:34,44-49 (setdefault anthropic_version; anthropic-beta split on ",").
         let plain = CompletionRequest(model: "m", prompt: "p", maxTokensToSample: 1)
-        XCTAssertEqual(try BedrockWire.body(plain), #"{"max_tokens_to_sample":1,"prompt":"p"}"#)
-        XCTAssertEqual(try BedrockWire.body(plain, anthropicVersion: BedrockOptions.sdkAnthropicVersion),
-                       #"{"anthropic_version":"bedrock-2023-05-31","max_tokens_to_sample":1,"prompt":"p"}"#)
+        XCTAssertEqual(try BedrockWire.body(plain), #"{"anthropic_version":"bedrock-2023-05-31","max_tokens_to_sample":1,"prompt":"p"}"#)
+        XCTAssertEqual(try BedrockWire.body(plain, anthropicVersion: "v"), #"{"anthropic_version":"v","max_tokens_to_sample":1,"prompt":"p"}"#)
+        var configuration = ClientConfiguration(backend: .bedrock(BedrockOptions(
+            region: "us-west-2", authentication: .bearer("token-0123456789"), baseURL: "http://127.0.0.1:9")))
+        configuration.extraHeaders = [HTTPHeader("anthropic-beta", "beta-a,beta-b")]
+        let transport = ScriptedTransport([.text(#"{"completion":"ok","stop_reason":"stop_sequence"}"#)])
+        _ = try await CompletionsClient(configuration, transport: transport).create(plain)
+        let sent = try XCTUnwrap(transport.requests.first)
+        XCTAssertEqual(String(decoding: sent.body, as: UTF8.self),
+                       #"{"anthropic_beta":["beta-a","beta-b"],"anthropic_version":"bedrock-2023-05-31","max_tokens_to_sample":1,"prompt":"p"}"#)
+        XCTAssertEqual(sent.headers.value(for: "anthropic-beta"), "beta-a,beta-b")
     }
 
     func testBearerTokenModeSendsTheTokenAndNoSignature() async throws {
@@ -136,6 +145,19 @@ final class BedrockWireTests: XCTestCase {
             XCTAssertEqual(last.stop, "\n\nHuman:")
             XCTAssertEqual(events.first, .responseStarted(ResponseInfo(status: 200, requestID: "req-stream-1")))
         }
+    }
+
+    func testTheTokenCountsOfTheHeadersAndOfTheInvocationMetricsAreTheAnswersUsage() async throws {
+        // Source: PROTOCOL.md C.2 (x-amzn-bedrock-*-token-count, boto3 traces) and E.4 (AWS "Anthropic Claude Messages API" page).
+        let counts = [HTTPHeader("X-Amzn-Bedrock-Input-Token-Count", "12"), HTTPHeader("X-Amzn-Bedrock-Output-Token-Count", "3")]
+        let (whole, _, _) = makeClient([.text(#"{"completion":" Hi","stop_reason":"stop_sequence"}"#, headers: counts)])
+        let completion = try await whole.create(request)
+        XCTAssertEqual(completion.usage, TokenUsage(inputTokens: 12, outputTokens: 3))
+        let body = chunk(" Hi") + chunk("", stop: "stop_sequence", metrics: true)
+        let (streamed, _, _) = makeClient([ScriptedResponse(headers: streamHeaders, chunks: [body])])
+        let (deltas, error) = await collect(streamed.stream(request))
+        XCTAssertNil(error)
+        XCTAssertEqual(deltas.last?.usage, TokenUsage(inputTokens: 12, outputTokens: 3))
     }
 
     func testChunksOfOneReadArriveMergedIntoOneDelta() async {
@@ -179,6 +201,29 @@ final class BedrockWireTests: XCTestCase {
         XCTAssertEqual(text(of: events), "fine")
         XCTAssertEqual(transport.requests.count, 2)
         XCTAssertEqual(sleeps.recorded, [0.5])
+    }
+
+    func testTheModelErrorsHaveKindsOfTheirOwnAndAStreamErrorKeepsTheOriginalStatusAndMessage() {
+        // Source: botocore 1.44.18 data/bedrock-runtime/2023-09-30/service-2.json:4003,4029,4046,4440 (the four shapes).
+        let cases: [(Int, String, APIError.Kind, sdkClass: String, retried: Bool, exit: Int32)] = [
+            (400, "ServiceQuotaExceededException", .serviceQuotaExceeded, "BadRequestError", false, 4),
+            (429, "ModelNotReadyException", .modelNotReady, "RateLimitError", true, 4),
+            (424, "ModelErrorException", .modelError, "APIStatusError", false, 6),
+        ]
+        for (status, code, kind, sdkClass, retried, exit) in cases {
+            let error = BedrockErrors.decodeError(status: status, headers: [HTTPHeader("x-amzn-ErrorType", code)],
+                                                  body: Array(#"{"message":"m"}"#.utf8))
+            XCTAssertEqual(error, APIError(kind: kind, status: status, errorType: code, message: "m"))
+            XCTAssertEqual(error.kind.sdkClassName, sdkClass, code)
+            XCTAssertEqual(RetryPolicy().shouldRetry(error), retried, code)
+            XCTAssertEqual(error.exitCode, exit, code)
+        }
+        var decoder = BedrockStreamDecoder()
+        let frame = try! EventStreamEncoder.encode(EventStreamMessage(headers: [
+            EventStreamHeader(":message-type", .string("exception")),
+            EventStreamHeader(":exception-type", .string("modelStreamErrorException")),
+        ], payload: Array(#"{"message":"Model stream failed","originalStatusCode":500,"originalMessage":"boom"}"#.utf8)))
+        XCTAssertEqual(decoder.feed(frame).error?.message, "Model stream failed (original status 500: boom)")
     }
 
     func testEveryStreamExceptionMapsToItsKind() {
@@ -347,8 +392,10 @@ final class BedrockWireTests: XCTestCase {
             (403, "InvalidSignatureException", #"{"message":"sig"}"#, .permissionDenied),
             (404, "ResourceNotFoundException", #"{"message":"no model"}"#, .notFound),
             (408, "ModelTimeoutException", #"{"message":"slow"}"#, .timeout),
-            (424, "ModelErrorException", #"{"message":"model"}"#, .apiStatus),
-            (429, "ModelNotReadyException", #"{"message":"warming"}"#, .rateLimit),
+            (424, "ModelErrorException", #"{"message":"model"}"#, .modelError),
+            (429, "ModelNotReadyException", #"{"message":"warming"}"#, .modelNotReady),
+            (400, "ServiceQuotaExceededException", #"{"message":"quota"}"#, .serviceQuotaExceeded),
+            (413, nil, "Request Entity Too Large", .apiStatus), (529, nil, "", .internalServer),
             (500, "InternalServerException", #"{"message":"oops"}"#, .internalServer),
             (503, "ServiceUnavailableException", #"{"message":"down"}"#, .serviceUnavailable),
             (502, nil, "<html><title>Bad Gateway</title></html>", .internalServer),

@@ -125,9 +125,9 @@ final class SigV4SuiteTests: XCTestCase {
 
     // MARK: - The computed Bedrock signatures (PROTOCOL.md C.3)
 
-    /// The body PROTOCOL.md C.3 signs (the wire sends the same keys sorted; key order is no part of JSON's meaning).
+    /// The body PROTOCOL.md C.3 signs (the wire sends the same keys sorted, with the SDK's `anthropic_version`).
     static let bedrockBody = #"{"prompt":"\n\nHuman: Hello\n\nAssistant:","max_tokens_to_sample":300}"#
-    static let wireBody = #"{"max_tokens_to_sample":300,"prompt":"\n\nHuman: Hello\n\nAssistant:"}"#
+    static let wireBody = #"{"anthropic_version":"bedrock-2023-05-31","max_tokens_to_sample":300,"prompt":"\n\nHuman: Hello\n\nAssistant:"}"#
 
     /// The wire's request with PROTOCOL.md's body, signed as the wire signs.
     static func documentedRequest(stream: Bool) throws -> HTTPRequest {
@@ -223,6 +223,17 @@ final class SigV4SuiteTests: XCTestCase {
         let canonical = SigV4Canonical.headers(headers)
         XCTAssertEqual(canonical.canonical, "host:h\nmy-header:a b,c")
         XCTAssertEqual(canonical.signed, "host;my-header")
+    }
+
+    func testTheUnsignedHeadersAreBotocoresIncludingTheTraceContextOnes() {
+        // Source: botocore 1.44.18 auth.py:65-80 (SIGNED_HEADERS_BLACKLIST).
+        XCTAssertEqual(SigV4Canonical.unsignedHeaders, [
+            "baggage", "connection", "expect", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
+            "traceparent", "tracestate", "trailer", "transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id",
+        ])
+        let traced = [HTTPHeader("Host", "h"), HTTPHeader("traceparent", "00-4bf92f-00f067-01"), HTTPHeader("tracestate", "a=1"),
+                      HTTPHeader("baggage", "user=x")]
+        XCTAssertEqual(SigV4Canonical.headers(traced).signed, "host")
     }
 
     func testTimestampsFormatAndParseAcrossLeapDaysAndCenturies() {

@@ -6,8 +6,8 @@ import TurnsHTTP
 public enum SigV4Canonical {
     /// Headers botocore never signs: hop-by-hop headers and ones proxies or the transport may change.
     public static let unsignedHeaders: Set<String> = [
-        "connection", "expect", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-        "transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id",
+        "baggage", "connection", "expect", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "traceparent",
+        "tracestate", "trailer", "transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id",
     ]
 
     /// The `x-amz-content-sha256` value that exempts the body from the signature.
