@@ -419,7 +419,7 @@ def main():
     part.add_argument("--tokens", type=int, default=300_000)
     part.add_argument("--sdk-python")
     part.add_argument("--sdk-tokens", type=int, default=20_000)
-    part.add_argument("--rounds", type=int, default=7)
+    part.add_argument("--rounds", type=int, default=11)
     part.set_defaults(run=stream)
     part = parts.add_parser("chat")
     part.add_argument("--bin", required=True)
