@@ -113,6 +113,47 @@ final class CompletionStreamParserTests: XCTestCase {
                        CompletionDelta(text: "y"))
     }
 
+    func testAnEventEndingLikeTheLastOneIsReadAsItsWholeObjectWouldBeAtEverySplit() {
+        // Only the text of an event that ends exactly as the last plain one did is read; these events change the
+        // model after a stop, escape the text, use \u (JSONDecoder's) and hold a raw control character (an error).
+        let stream = Array(#"""
+            event: completion
+            data: {"completion":"a","model":"m1","stop_reason":null}
+
+            event: completion
+            data: {"completion":"b\n\"c\"","model":"m1","stop_reason":null}
+
+            event: completion
+            data: {"completion":"d","model":"m2","stop_reason":"stop_sequence","stop":"X"}
+
+            event: completion
+            data: {"completion":"e","model":"m1","stop_reason":null}
+
+            event: completion
+            data: {"completion":"\u0066","stop_reason":null}
+
+            event: completion
+            data: {"completion":"g\#u{01}"}
+
+
+            """#.utf8)
+        for split in 0...stream.count {
+            var parser = CompletionStreamParser()
+            var outcome = Outcome()
+            for part in [stream[..<split], stream[split...]] {
+                let batch = parser.feed(Array(part))
+                outcome.text += batch.delta?.text ?? ""
+                outcome.stopReason = batch.delta?.stopReason ?? outcome.stopReason
+                outcome.model = batch.delta?.model ?? outcome.model
+                if batch.error != nil { outcome.error = batch.error }
+            }
+            XCTAssertEqual(outcome.text, "ab\n\"c\"def", "split at \(split)")
+            XCTAssertEqual(outcome.model, "m1", "split at \(split)")
+            XCTAssertEqual(outcome.stopReason, "stop_sequence", "split at \(split)")
+            XCTAssertEqual(outcome.error?.kind, .malformedResponse, "split at \(split)")
+        }
+    }
+
     func testReadsOfPlainAndOtherEventsDecodeAsJSONDecoderReadsEachEvent() throws {
         // Plain events are read by a targeted scan, the others by JSONDecoder: this checks the two against
         // JSONSerialization over streams that repeat, vary a field, reorder keys, add keys, escape the text, and break.

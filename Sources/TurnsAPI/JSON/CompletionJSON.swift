@@ -63,10 +63,13 @@ struct CompletionObject: Decodable {
     }
 
     /// Adds one streamed event's object: its text to `text`, its other fields to `delta`; the plain form by
-    /// `PlainEventScan`, any other by `JSONDecoder`. When the object cannot be read, both are left as they were.
-    static func add(_ bytes: UnsafeBufferPointer<UInt8>, to delta: inout CompletionDelta,
-                    text: inout [UInt8]) throws(WireDecodingError) {
-        if PlainEventScan.addCompletion(bytes, to: &delta, text: &text) { return }
+    /// `PlainEventScan` (with `tail` for its recurring objects), any other by `JSONDecoder`. When the object cannot be
+    /// read, both are left as they were.
+    static func add(_ bytes: UnsafeBufferPointer<UInt8>, to delta: inout CompletionDelta, text: inout [UInt8],
+                    tail: inout [UInt8]) throws(WireDecodingError) {
+        if PlainEventScan.addRecurring(bytes, tail: tail, to: &text)
+            || PlainEventScan.addCompletion(bytes, to: &delta, text: &text, tail: &tail) { return }
+        tail = []
         let object = try decode(bytes)
         text.append(contentsOf: (object.completion ?? "").utf8)
         delta.append(CompletionDelta(text: "", stopReason: object.stopReason, stop: object.stop, model: object.model,

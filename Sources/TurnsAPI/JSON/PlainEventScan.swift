@@ -9,8 +9,11 @@ enum PlainEventScan {
     /// Adds a `completion` object: its text to `text`, its other non-null fields to `delta`; false, with both
     /// untouched, when the object is not plain. The model and id, the same in every event, become Strings only when
     /// they differ from `delta`'s.
+    ///
+    /// When the object starts with its text (`{"completion":"`) and has no stop reason, `tail` becomes the bytes after
+    /// the text, for `addRecurring`; otherwise it is emptied.
     static func addCompletion(_ json: UnsafeBufferPointer<UInt8>, to delta: inout CompletionDelta,
-                              text: inout [UInt8]) -> Bool {
+                              text: inout [UInt8], tail: inout [UInt8]) -> Bool {
         var scan = Cursor(bytes: json)
         var completion, stopReason, stop, model, id: Cursor.Text?
         var seen: UInt8 = 0
@@ -33,12 +36,34 @@ enum PlainEventScan {
         guard plain, scan.atEnd, stopReason?.isASCII ?? true, stop?.isASCII ?? true, model?.isASCII ?? true,
               id?.isASCII ?? true else { return false }
         if let completion, !scan.append(completion, to: &text) { return false }
+        if let completion, stopReason == nil, stop == nil, completion.range.lowerBound == recurringHead.utf8CodeUnitCount {
+            tail = Array(json[(completion.range.upperBound + 1)...])
+        } else {
+            tail = []  // a later object ending as an older one may still differ from this one
+        }
         set(&delta.stopReason, stopReason, in: json)
         set(&delta.stop, stop, in: json)
         set(&delta.model, model, in: json)
         set(&delta.id, id, in: json)
         return true
     }
+
+    /// Adds the text of a `completion` object that is `{"completion":"`, its text, then exactly `tail` (the bytes after
+    /// the text of an object of the same stream that `addCompletion` read): only the text is read. False, with `text`
+    /// untouched, for any other object.
+    // Why: every event repeats its id, model and nulls, and reading them was ~half of --print's CPU (budget 5× curl).
+    static func addRecurring(_ json: UnsafeBufferPointer<UInt8>, tail: [UInt8], to text: inout [UInt8]) -> Bool {
+        let head = recurringHead.utf8CodeUnitCount
+        guard !tail.isEmpty, json.count > head + tail.count,
+              UnsafeBufferPointer(rebasing: json[..<head]).equals(recurringHead) else { return false }
+        var scan = Cursor(bytes: json, index: head - 1)
+        guard let completion = scan.string(), json.count - scan.index == tail.count,
+              memcmp(json.baseAddress! + scan.index, tail, tail.count) == 0 else { return false }
+        return scan.append(completion, to: &text)
+    }
+
+    /// How a `completion` object that `addRecurring` reads starts.
+    private static let recurringHead: StaticString = #"{"completion":""#
 
     /// Adds the text of a `content_block_delta` event whose delta is a `text_delta` to `text`; false, with `text`
     /// untouched, for any other event or form.

@@ -19,13 +19,15 @@ public struct CompletionStreamBatch: Sendable, Hashable {
         /// The read's text, made a String once for the batch.
         private var text: [UInt8] = []
         private var events = 0
+        /// What follows the text in the read's recurring completion objects (`PlainEventScan.addRecurring`).
+        private var recurringTail: [UInt8] = []
         /// The failure that ends the read, if any.
         var error: APIError?
 
         /// Adds one completion event's object; an unreadable one ends the read with `error`.
         mutating func add(_ json: UnsafeBufferPointer<UInt8>, unreadable: String) {
             do throws(WireDecodingError) {
-                try CompletionObject.add(json, to: &merged, text: &text)
+                try CompletionObject.add(json, to: &merged, text: &text, tail: &recurringTail)
                 events += 1
             } catch {
                 self.error = APIError(kind: .malformedResponse, status: 200, message: "\(unreadable): \(error.description)")
@@ -84,9 +86,10 @@ public struct CompletionStreamParser: Sendable {
         guard !failed else { return CompletionStreamBatch() }
         var read = CompletionStreamBatch.Builder()
         var messages = self.messages
+        let readsMessages = messages != nil  // asked once: asking the optional reader copied it for every event
         decoder.feed(bytes) { name, data, _, _ in
             guard read.error == nil else { return }
-            if messages != nil {
+            if readsMessages {
                 // A Messages event says what it is in its JSON `type` (the SSE name repeats it).
                 read.add(data, messages: &messages!)
             } else if name.equals("completion") {
