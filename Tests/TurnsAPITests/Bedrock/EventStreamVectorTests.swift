@@ -233,7 +233,7 @@ final class EventStreamVectorTests: XCTestCase {
     }
 
     func testManyHeadersOfEveryLengthAreKeptInOrderAndALateRepeatIsRefused() throws {
-        // Past the first sixteen headers names are checked another way; both must agree.
+        // Twenty-four headers of every kind: each kept, in order, and a repeat of any of them refused.
         let names = (0..<24).map { "h\(String(repeating: "x", count: $0))" }
         let headers = names.enumerated().map { index, name in
             EventStreamHeader(name, index % 3 == 0 ? .string("v\(index)") : index % 3 == 1 ? .integer(Int32(index)) : .bool(true))

@@ -64,14 +64,19 @@ public struct EventStreamDecoder: Sendable {
     /// The headers of a block `checkHeaders` accepted, as values.
     static func headers(checked block: Bytes) -> [EventStreamHeader] {
         var headers: [EventStreamHeader] = []
-        forEachHeader(checked: block) { name, type, value in
+        var offset = block.startIndex
+        while offset < block.endIndex {
+            let name = block[offset + 1..<offset + 1 + Int(block[offset])]
+            let type = block[name.endIndex]
+            offset = name.endIndex + 1
+            guard let value = try? valueBytes(type: type, name: name, block, &offset) else { break }
             headers.append(EventStreamHeader(String(decoding: name, as: UTF8.self), Self.value(type: type, value)))
         }
         return headers
     }
 
     /// Takes the complete messages, each checked as `next()` checks it, handing `body` each one's header block (valid,
-    /// to be read with `forEachHeader(checked:)`), what its headers say it is, and its payload, all valid only during the
+    /// to be read with `headers(checked:)`), what its headers say it is, and its payload, all valid only during the
     /// call, until `body` returns false. No header value is built, and the buffer is reached once for all of a read's
     /// messages.
     mutating func takeMessages(_ body: (_ headers: Bytes, _ kind: MessageKind, _ payload: Bytes) -> Bool) throws(EventStreamError) {
@@ -157,53 +162,25 @@ public struct EventStreamDecoder: Sendable {
     /// UTF-8 and no name may repeat. Returns the two headers that say what the message is.
     static func checkHeaders(_ block: Bytes) throws(EventStreamError) -> MessageKind {
         var kind = MessageKind()
-        // The first names are compared one by one (a message carries three); a set bounds a hostile block's cost.
-        var firstNames = InlineArray<16, Int>(repeating: 0)  // where each name's length byte is
-        func earlierName(at start: Int) -> Bytes { block[start + 1..<start + 1 + Int(block[start])] }
-        let ascii = isASCII(block)  // then every name and string value is UTF-8
         var names = Set<[UInt8]>()
-        var count = 0
         var offset = block.startIndex
         while offset < block.endIndex {
             let nameLength = Int(block[offset])
             guard offset + 1 + nameLength < block.endIndex else { throw .malformedHeader("a header name runs past the header block") }
             let name = block[offset + 1..<offset + 1 + nameLength]
-            guard ascii || isUTF8(name) else { throw .malformedHeader("a header name is not UTF-8") }
+            guard isUTF8(name) else { throw .malformedHeader("a header name is not UTF-8") }
+            guard names.insert(Array(name)).inserted else { throw .duplicateHeader(String(decoding: name, as: UTF8.self)) }
             let type = block[name.endIndex]
             offset = name.endIndex + 1
             let value = try valueBytes(type: type, name: name, block, &offset)
-            if type == 7 {
-                guard ascii || isUTF8(value) else {
-                    throw .malformedHeader("the string value of \"\(String(decoding: name, as: UTF8.self))\" is not UTF-8")
-                }
-                if UnsafeBufferPointer(rebasing: name).equals(":message-type") { kind.messageType = value }
-                else if UnsafeBufferPointer(rebasing: name).equals(":event-type") { kind.eventType = value }
+            guard type == 7 else { continue }
+            guard isUTF8(value) else {
+                throw .malformedHeader("the string value of \"\(String(decoding: name, as: UTF8.self))\" is not UTF-8")
             }
-            let repeated: Bool
-            if count < firstNames.count {
-                repeated = (0..<count).contains { earlierName(at: firstNames[$0]).elementsEqual(name) }
-                firstNames[count] = name.startIndex - 1
-            } else {
-                if count == firstNames.count { for index in firstNames.indices { names.insert(Array(earlierName(at: firstNames[index]))) } }
-                repeated = !names.insert(Array(name)).inserted
-            }
-            guard !repeated else { throw .duplicateHeader(String(decoding: name, as: UTF8.self)) }
-            count += 1
+            if UnsafeBufferPointer(rebasing: name).equals(":message-type") { kind.messageType = value }
+            else if UnsafeBufferPointer(rebasing: name).equals(":event-type") { kind.eventType = value }
         }
         return kind
-    }
-
-    /// Hands `body` each header of a block `checkHeaders` accepted: its name, type code and value bytes.
-    static func forEachHeader(checked block: Bytes, _ body: (_ name: Bytes, _ type: UInt8, _ value: Bytes) -> Void) {
-        var offset = block.startIndex
-        while offset < block.endIndex {
-            let nameLength = Int(block[offset])
-            let name = block[offset + 1..<offset + 1 + nameLength]
-            let type = block[name.endIndex]
-            offset = name.endIndex + 1
-            guard let value = try? valueBytes(type: type, name: name, block, &offset) else { return }
-            body(name, type, value)
-        }
     }
 
     /// The value bytes of a header of `type` at `offset` (after a string's or byte array's length), moving `offset`
@@ -255,12 +232,7 @@ public struct EventStreamDecoder: Sendable {
 
     /// True when `bytes` are UTF-8 (decoding would replace bad bytes, so the text would differ from them).
     private static func isUTF8(_ bytes: Bytes) -> Bool {
-        isASCII(bytes) || String(decoding: bytes, as: UTF8.self).utf8.elementsEqual(bytes)
-    }
-
-    /// True when every byte is ASCII, by one OR over them all (the compiler vectorises it).
-    private static func isASCII(_ bytes: Bytes) -> Bool {
-        UnsafeBufferPointer(rebasing: bytes).reduce(0, |) < 0x80
+        String(decoding: bytes, as: UTF8.self).utf8.elementsEqual(bytes)
     }
 
     /// The big-endian integer of `size` bytes at index `index` of `bytes`.
