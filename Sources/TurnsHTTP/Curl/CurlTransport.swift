@@ -7,7 +7,8 @@ import CCurl
 /// - Timeouts: `HTTPTimeouts.connect` covers TCP, TLS and any proxy CONNECT; `idle` is measured here, from the
 ///   moment the request is sent until the last byte received (sub-second values work); `total` is libcurl's.
 /// - TLS certificates and host names are always verified. Proxies come from the environment (`https_proxy`,
-///   `no_proxy`, …) as libcurl reads them, except that loopback URLs never use a proxy. Redirects are not followed: a 3xx is delivered like any response.
+///   `no_proxy`, …) as libcurl reads them, except that loopback URLs never use a proxy. Redirects on the request's
+///   origin are followed (at most 20); one to another origin ends the transfer with `TransportError.redirectRefused`.
 /// - Only `Host` and `Content-Length` are added to the caller's headers.
 /// - Cancellation: when the consumer drops the stream (leaving a `for try await` over `execute(…)` drops it;
 ///   a stream still held in a variable stays alive) or its task is cancelled, the stream's termination
