@@ -113,6 +113,7 @@ final class LibrarySurfaceTests: XCTestCase {
             .apiStatus: "APIStatusError", .connection: "APIConnectionError", .timeout: "APITimeoutError",
             .malformedResponse: "APIResponseValidationError", .invalidRequest: nil, .cancelled: nil,
             .serviceQuotaExceeded: "BadRequestError", .modelNotReady: "RateLimitError", .modelError: "APIStatusError",
+            .modelTimeout: "APIStatusError",
         ]
         XCTAssertEqual(Set(expected.keys), Set(APIError.Kind.allCases))
         for (kind, name) in expected { XCTAssertEqual(kind.sdkClassName, name, "\(kind)") }
@@ -123,7 +124,8 @@ final class LibrarySurfaceTests: XCTestCase {
         let table: [(status: Int, firstParty: String, bedrock: String)] = [
             (400, "BadRequestError", "BadRequestError"), (401, "AuthenticationError", "AuthenticationError"),
             (402, "APIStatusError", "APIStatusError"), (403, "PermissionDeniedError", "PermissionDeniedError"),
-            (404, "NotFoundError", "NotFoundError"), (409, "ConflictError", "ConflictError"),
+            (404, "NotFoundError", "NotFoundError"), (408, "APIStatusError", "APIStatusError"),
+            (409, "ConflictError", "ConflictError"),
             (413, "RequestTooLargeError", "APIStatusError"), (422, "UnprocessableEntityError", "UnprocessableEntityError"),
             (424, "APIStatusError", "APIStatusError"), (429, "RateLimitError", "RateLimitError"),
             (500, "InternalServerError", "InternalServerError"), (503, "InternalServerError", "ServiceUnavailableError"),

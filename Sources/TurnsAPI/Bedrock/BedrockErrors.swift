@@ -23,7 +23,7 @@ public enum BedrockErrors {
             return .rateLimit
         case "accessdeniedexception": return .permissionDenied
         case "resourcenotfoundexception": return .notFound
-        case "modeltimeoutexception": return .timeout
+        case "modeltimeoutexception": return .modelTimeout
         case "internalserverexception": return .internalServer
         case "serviceunavailableexception": return .serviceUnavailable
         case "servicequotaexceededexception": return .serviceQuotaExceeded

@@ -46,6 +46,8 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
         case modelNotReady
         /// Bedrock's 424 `ModelErrorException` (`APIStatusError`).
         case modelError
+        /// Bedrock's 408 `ModelTimeoutException` (`APIStatusError`: the SDK's Bedrock client has no class for 408).
+        case modelTimeout
         /// Any other status >= 500, `api_error` (`InternalServerError`).
         case internalServer
         /// Any other status, or an `error` event inside a 200 stream with an unknown type (`APIStatusError`).
@@ -80,7 +82,7 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
             case .overloaded: return "OverloadedError"
             case .serviceUnavailable: return "ServiceUnavailableError"
             case .internalServer: return "InternalServerError"
-            case .apiStatus, .modelError: return "APIStatusError"
+            case .apiStatus, .modelError, .modelTimeout: return "APIStatusError"
             case .connection: return "APIConnectionError"
             case .timeout: return "APITimeoutError"
             case .malformedResponse: return "APIResponseValidationError"
@@ -188,6 +190,7 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
         case .serviceQuotaExceeded: return "service quota exceeded"
         case .modelNotReady: return "the model is not ready"
         case .modelError: return "the model failed"
+        case .modelTimeout: return "the model took too long"
         case .internalServer: return "server error"
         case .apiStatus: return "API error"
         case .connection: return "connection failed"
@@ -205,7 +208,7 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
         case .permissionDenied: return "Check that your key may use this model"
         case .rateLimit, .overloaded, .serviceUnavailable, .modelNotReady: return "Wait a moment and try again"
         case .connection: return "Check the network and the base URL"
-        case .timeout: return "The server may be busy; try again"
+        case .timeout, .modelTimeout: return "The server may be busy; try again"
         default: return nil
         }
     }
@@ -219,7 +222,7 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
         // A 503 or 529 is the service saying it is overloaded for now, whichever class the SDK gives it.
         case .rateLimit, .overloaded, .serviceUnavailable, .serviceQuotaExceeded, .modelNotReady: return 4
         case .internalServer where status == 503 || status == 529: return 4
-        case .connection, .timeout: return 5
+        case .connection, .timeout, .modelTimeout: return 5
         case .cancelled: return 130
         default: return 6
         }

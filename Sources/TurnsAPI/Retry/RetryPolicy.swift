@@ -66,7 +66,7 @@ public struct RetryPolicy: Sendable {
         guard let status = error.status else { return false }
         if status == 200 {
             switch error.kind {
-            case .rateLimit, .overloaded, .internalServer, .serviceUnavailable, .conflict: return true
+            case .rateLimit, .overloaded, .internalServer, .serviceUnavailable, .conflict, .modelTimeout: return true
             default: return false
             }
         }

@@ -209,6 +209,9 @@ final class BedrockWireTests: XCTestCase {
             (400, "ServiceQuotaExceededException", .serviceQuotaExceeded, "BadRequestError", false, 4),
             (429, "ModelNotReadyException", .modelNotReady, "RateLimitError", true, 4),
             (424, "ModelErrorException", .modelError, "APIStatusError", false, 6),
+            // The SDK's Bedrock client gives 408 no class of its own (lib/bedrock/_client.py:97-130); its retry policy
+            // retries 408 (_base_client.py:854).
+            (408, "ModelTimeoutException", .modelTimeout, "APIStatusError", true, 5),
         ]
         for (status, code, kind, sdkClass, retried, exit) in cases {
             let error = BedrockErrors.decodeError(status: status, headers: [HTTPHeader("x-amzn-ErrorType", code)],
@@ -229,7 +232,7 @@ final class BedrockWireTests: XCTestCase {
     func testEveryStreamExceptionMapsToItsKind() {
         let expected: [String: APIError.Kind] = [
             "throttlingException": .rateLimit, "validationException": .badRequest, "internalServerException": .internalServer,
-            "serviceUnavailableException": .serviceUnavailable, "modelTimeoutException": .timeout,
+            "serviceUnavailableException": .serviceUnavailable, "modelTimeoutException": .modelTimeout,
             "modelStreamErrorException": .apiStatus, "somethingElseException": .apiStatus,
         ]
         for (type, kind) in expected {
@@ -391,7 +394,7 @@ final class BedrockWireTests: XCTestCase {
             (403, "AccessDeniedException", #"{"Message":"no access"}"#, .permissionDenied),
             (403, "InvalidSignatureException", #"{"message":"sig"}"#, .permissionDenied),
             (404, "ResourceNotFoundException", #"{"message":"no model"}"#, .notFound),
-            (408, "ModelTimeoutException", #"{"message":"slow"}"#, .timeout),
+            (408, "ModelTimeoutException", #"{"message":"slow"}"#, .modelTimeout),
             (424, "ModelErrorException", #"{"message":"model"}"#, .modelError),
             (429, "ModelNotReadyException", #"{"message":"warming"}"#, .modelNotReady),
             (400, "ServiceQuotaExceededException", #"{"message":"quota"}"#, .serviceQuotaExceeded),
