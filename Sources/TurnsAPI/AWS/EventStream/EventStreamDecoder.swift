@@ -26,11 +26,7 @@ public struct EventStreamDecoder: Sendable {
     private var buffer: [UInt8] = []
     private var start = 0
     private var failure: EventStreamError?
-    /// The last header block `checkHeaders` accepted, and where its kind headers' values lie in it: a stream sends
-    /// the same block with every chunk, and a block equal to it needs no second check.
-    // Why: checking every block was ~20% of the Bedrock path's CPU (budget 1.5× the SSE path's).
-    private var checkedBlock: [UInt8] = []
-    private var checkedKind: (messageType: Range<Int>?, eventType: Range<Int>?)
+    private var lastChecked = CheckedBlock()
 
     /// Creates a decoder at the start of a stream.
     public init() {}
@@ -82,8 +78,8 @@ public struct EventStreamDecoder: Sendable {
     mutating func takeMessages(_ body: (_ headers: Bytes, _ kind: MessageKind, _ payload: Bytes) -> Bool) throws(EventStreamError) {
         if let failure { throw failure }
         var start = self.start
-        var (checkedBlock, checkedKind) = (self.checkedBlock, self.checkedKind)
-        defer { (self.checkedBlock, self.checkedKind) = (checkedBlock, checkedKind) }
+        var lastChecked = self.lastChecked
+        defer { self.lastChecked = lastChecked }
         do throws(EventStreamError) {
             try buffer.withUnsafeBufferPointer { buffer throws(EventStreamError) in
                 while buffer.count - start >= Self.preludeLength {
@@ -95,16 +91,7 @@ public struct EventStreamDecoder: Sendable {
                                                   seed: preludeCRC)
                     guard expected == computed else { throw .messageChecksumMismatch(expected: expected, computed: computed) }
                     let headers = buffer[start + Self.preludeLength..<start + Self.preludeLength + headersLength]
-                    let kind: MessageKind
-                    let at = headers.startIndex
-                    if headers.count == checkedBlock.count, memcmp(buffer.baseAddress! + at, checkedBlock, headers.count) == 0 {
-                        func value(_ range: Range<Int>?) -> Bytes? { range.map { headers[(at + $0.lowerBound)..<(at + $0.upperBound)] } }
-                        kind = MessageKind(messageType: value(checkedKind.messageType), eventType: value(checkedKind.eventType))
-                    } else {
-                        kind = try Self.checkHeaders(headers)
-                        func offsets(_ value: Bytes?) -> Range<Int>? { value.map { ($0.startIndex - at)..<($0.endIndex - at) } }
-                        (checkedBlock, checkedKind) = (Array(headers), (offsets(kind.messageType), offsets(kind.eventType)))
-                    }
+                    let kind = try lastChecked.kind(of: headers)
                     let more = body(headers, kind, buffer[headers.endIndex..<start + total - 4])
                     start += total
                     guard more else { return }
@@ -156,6 +143,26 @@ public struct EventStreamDecoder: Sendable {
     struct MessageKind {
         var messageType: Bytes?
         var eventType: Bytes?
+    }
+
+    /// The last header block `checkHeaders` accepted, and where its kind headers' values lie in it: a stream sends
+    /// the same block with every chunk, and a block equal to it needs no second check.
+    // Why: checking every block was ~20% of the Bedrock path's CPU (budget 1.5× the SSE path's).
+    private struct CheckedBlock {
+        var bytes: [UInt8] = []
+        var messageType, eventType: Range<Int>?
+
+        /// The kind of `block`: remembered when it equals the last block checked, else checked (and remembered).
+        @inline(__always) mutating func kind(of block: Bytes) throws(EventStreamError) -> MessageKind {
+            let at = block.startIndex
+            if block.count != bytes.count || memcmp(block.base.baseAddress! + at, bytes, block.count) != 0 {
+                let kind = try EventStreamDecoder.checkHeaders(block)
+                func offsets(_ value: Bytes?) -> Range<Int>? { value.map { ($0.startIndex - at)..<($0.endIndex - at) } }
+                (bytes, messageType, eventType) = (Array(block), offsets(kind.messageType), offsets(kind.eventType))
+            }
+            func value(_ range: Range<Int>?) -> Bytes? { range.map { block[(at + $0.lowerBound)..<(at + $0.upperBound)] } }
+            return MessageKind(messageType: value(messageType), eventType: value(eventType))
+        }
     }
 
     /// Checks a header block: `name_len:u8 name type:u8 value`, repeated to its end; names and string values must be
