@@ -204,7 +204,7 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Advice for the kinds where there is something to do.
     public var hint: String? {
         switch kind {
-        case .authentication: return "Check ANTHROPIC_API_KEY (or api_key in the config file)"
+        case .authentication: return "Check ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN (or api_key or auth_token in the config file)"
         case .permissionDenied: return "Check that your key may use this model"
         case .rateLimit, .overloaded, .serviceUnavailable, .modelNotReady: return "Wait a moment and try again"
         case .connection: return "Check the network and the base URL"
